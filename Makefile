@@ -1,0 +1,52 @@
+# The two commands of the README:
+#   make demo   set up, load the Hòa An demo and serve XHHT on SQLite
+#   make test   set up and run the whole suite on SQLite, then on PostgreSQL
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/xhht
+
+.PHONY: demo serve test test-sqlite test-postgres typecheck bench setup setup-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+demo: setup
+	$(BIN)/xhht demo
+	$(BIN)/xhht serve --port $(PORT)
+
+serve: setup
+	$(BIN)/xhht serve --port $(PORT)
+
+test: setup-dev
+	scripts/system-packages.sh
+	$(MAKE) --no-print-directory test-sqlite test-postgres typecheck
+
+test-sqlite:
+	env -u DATABASE_URL XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	scripts/ensure-postgres.sh
+	DATABASE_URL=$(PG_URL) XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/pytest $(PYTEST_ARGS)
+
+typecheck:
+	XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/mypy xhht
+
+bench: setup-dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .test-data

@@ -1,0 +1,1 @@
+"""XHHT: the learning-society programme's reporting system."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from xhht.organisations.models import Organisation
+from xhht.units.models import Unit
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", "Cán bộ cấp xã"
+    ORGANISATION_OFFICER = "organisation_officer", "Cán bộ cơ quan, tổ chức"
+    DISTRICT_OFFICER = "district_officer", "Cán bộ cấp huyện (cơ quan thường trực)"
+    PROVINCE_OFFICER = "province_officer", "Cán bộ cấp tỉnh"
+    ADMINISTRATOR = "administrator", "Quản trị hệ thống"
+    VIEWER = "viewer", "Chỉ xem"
+
+
+# Roles that may change data in their scope; a viewer only reads.
+EDITING_ROLES = {Role.COMMUNE_OFFICER, Role.ORGANISATION_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+# Roles that approve the reports of the units below them.
+APPROVING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+class User(AbstractUser):
+    """A person using XHHT, scoped to a unit's subtree (and, for organisation officers, an organisation)."""
+
+    role = models.CharField("vai trò", max_length=30, choices=Role.choices, default=Role.VIEWER)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="đơn vị")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="cơ quan, tổ chức")
+    phone = models.CharField("điện thoại", max_length=40, blank=True)
+    position = models.CharField("chức vụ", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

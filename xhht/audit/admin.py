@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from xhht.audit.models import AuditEntry
+from xhht.audit.services import audit_record, diff, snapshot
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "unit_code"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "unit_code", "actor__username"]
+    date_hierarchy = "at"
+
+    # The log is evidence: nobody edits or deletes it, not even an administrator.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin whose saves and deletes write an audit entry in the same transaction."""
+
+    def _unit_code(self, obj: Any) -> str:
+        unit_id = getattr(obj, "unit_id", None)
+        return str(unit_id) if unit_id else ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="admin_change" if change else "admin_add",
+                instance=obj,
+                unit_code=self._unit_code(obj),
+                changes=diff(before, snapshot(obj)),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            audit_record(actor=request.user, action="admin_delete", instance=obj, unit_code=self._unit_code(obj), changes=diff(snapshot(obj), {}))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                audit_record(actor=request.user, action="admin_delete", instance=obj, unit_code=self._unit_code(obj), changes=diff(snapshot(obj), {}))
+            super().delete_queryset(request, queryset)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LearningModelsConfig(AppConfig):
+    name = "xhht.learning_models"
+    verbose_name = "Mô hình học tập"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "xhht.organisations"
+    verbose_name = "Cơ quan, tổ chức"

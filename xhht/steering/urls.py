@@ -1,0 +1,10 @@
+from django.urls import path
+
+from xhht.steering import views
+
+app_name = "steering"
+urlpatterns = [
+    path("", views.documents, name="documents"),
+    path("<int:pk>/", views.document, name="document"),
+    path("<int:pk>/file", views.document_file, name="document_file"),
+]

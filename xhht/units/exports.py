@@ -1,0 +1,34 @@
+"""The unit page as a workbook: the units below, and the organisations of each."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from xhht.organisations.models import Organisation
+from xhht.units.models import Unit
+from xhht.units.selectors import unit_descendant_codes
+
+
+def unit_workbook(*, unit: Unit, on: date) -> bytes:
+    codes = unit_descendant_codes(unit=unit, on=on, include_self=True)
+    units = Unit.objects.filter(code__in=codes).order_by("code")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    sheet.append(["code", "name", "kind", "parent_code", "valid_from", "valid_to", "special_difficulty"])
+    for u in units:
+        sheet.append([u.code, u.name, u.kind, u.parent_id or "", u.valid_from, u.valid_to, 1 if u.special_difficulty else 0])
+    orgs = book.create_sheet("Cơ quan, tổ chức")
+    orgs.append(["Mã đơn vị", "Tên cơ quan, tổ chức", "Loại"])
+    for o in Organisation.objects.filter(unit_id__in=codes).order_by("unit_id", "name"):
+        orgs.append([o.unit_id, o.name, o.get_kind_display()])
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

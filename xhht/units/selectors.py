@@ -1,0 +1,100 @@
+"""Reading the unit tree, as of a date.
+
+The tree is at most four levels deep, so walking it one level per query is cheap even for
+the whole country (about 11,000 communes before 2025) and needs no materialised paths.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from xhht.units.models import Unit, UnitVersion
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def unit_get(*, code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def unit_version_on(*, unit: Unit, on: date | None = None) -> UnitVersion | None:
+    return unit.versions.filter(UnitVersion.valid_on(on or _today())).order_by("-valid_from").first()
+
+
+def unit_parent_on(*, unit: Unit, on: date | None = None) -> Unit | None:
+    version = unit_version_on(unit=unit, on=on)
+    return version.parent if version else None
+
+
+def unit_children(*, unit: Unit, on: date | None = None) -> list[Unit]:
+    """The units whose parent was ``unit`` on the date, by name."""
+    codes = UnitVersion.objects.filter(UnitVersion.valid_on(on or _today()), parent=unit).values("unit_id")
+    return list(Unit.objects.filter(code__in=codes).order_by("kind", "name"))
+
+
+def unit_ancestors(*, unit: Unit, on: date | None = None) -> list[Unit]:
+    """From the root down to the parent of ``unit``, as of the date."""
+    chain: list[Unit] = []
+    seen = {unit.code}
+    current = unit_parent_on(unit=unit, on=on)
+    while current is not None and current.code not in seen:
+        chain.insert(0, current)
+        seen.add(current.code)
+        current = unit_parent_on(unit=current, on=on)
+    return chain
+
+
+def unit_descendant_codes(*, unit: Unit, on: date | None = None, include_self: bool = False) -> list[str]:
+    """Codes of every unit below ``unit`` as of the date, level by level."""
+    when = on or _today()
+    found: list[str] = [unit.code] if include_self else []
+    frontier = [unit.code]
+    seen = {unit.code}
+    while frontier:
+        rows = UnitVersion.objects.filter(UnitVersion.valid_on(when), parent_id__in=frontier).values_list("unit_id", flat=True)
+        frontier = [c for c in dict.fromkeys(rows) if c not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found
+
+
+def unit_descendants(*, unit: Unit, on: date | None = None, kinds: list[str] | None = None) -> list[Unit]:
+    qs = Unit.objects.filter(code__in=unit_descendant_codes(unit=unit, on=on))
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return list(qs.order_by("code"))
+
+
+def unit_subtree_codes_ever(*, unit: Unit) -> set[str]:
+    """Every code that has been below ``unit`` at any time: the reach of an officer of ``unit``.
+
+    An officer keeps seeing the history of their area after a reform moves a commune away.
+    """
+    found = {unit.code}
+    frontier = {unit.code}
+    while frontier:
+        rows = set(UnitVersion.objects.filter(parent_id__in=frontier).values_list("unit_id", flat=True))
+        frontier = rows - found
+        found |= frontier
+    return found
+
+
+def unit_ancestor_codes_ever(*, unit: Unit) -> set[str]:
+    """Every code that has been above ``unit`` at any time."""
+    found: set[str] = set()
+    frontier = {unit.code}
+    while frontier:
+        rows = set(UnitVersion.objects.filter(unit_id__in=frontier, parent__isnull=False).values_list("parent_id", flat=True))
+        frontier = rows - found - {unit.code}
+        found |= frontier
+    return found
+
+
+def unit_roots(*, on: date | None = None) -> list[Unit]:
+    """Units with no parent on the date (the provinces)."""
+    codes = UnitVersion.objects.filter(UnitVersion.valid_on(on or _today()), parent__isnull=True).values("unit_id")
+    return list(Unit.objects.filter(code__in=codes).order_by("name"))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from xhht.units import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/export.xlsx", views.export_xlsx, name="export"),
+]

@@ -1,0 +1,83 @@
+"""Unit pages: thin views over the selectors, 404 for what the user may not see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from xhht.accounts.access import can_edit_unit, can_view_unit, is_administrator, scope_codes, unit_for_user_or_404
+from xhht.core.dates import parse_as_of
+from xhht.units import exports
+from xhht.units.models import Unit
+from xhht.units.selectors import unit_ancestors, unit_children, unit_roots
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    on = parse_as_of(request.GET.get("on"))
+    user = request.user
+    if is_administrator(user) or not user.unit_id:  # type: ignore[union-attr]
+        roots = unit_roots(on=on) if is_administrator(user) else []
+    else:
+        roots = [user.unit]  # type: ignore[union-attr]
+    nodes = [{"unit": r, "children": [{"unit": c, "children": unit_children(unit=c, on=on)} for c in unit_children(unit=r, on=on)]} for r in roots]
+    return render(request, "units/tree.html", {"nodes": nodes, "on": on})
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_for_user_or_404(request.user, code)
+    on = parse_as_of(request.GET.get("on"))
+    scope = scope_codes(request.user)
+    ancestors = [a for a in unit_ancestors(unit=unit, on=on) if scope is None or a.code in scope]
+    children = unit_children(unit=unit, on=on)
+    committee = unit.steering_committees.filter(active=True).prefetch_related("members").first()
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "unit": unit,
+            "on": on,
+            "ancestors": ancestors,
+            "children": children,
+            "organisations": unit.organisations.all(),
+            "committee": committee,
+            "documents": unit.documents.all()[:50],
+            "can_edit": can_edit_unit(request.user, unit),
+            "versions": unit.versions.select_related("parent").all(),
+        },
+    )
+
+
+@login_required
+def api_detail(request: HttpRequest, code: str) -> JsonResponse:
+    """JSON for other systems: the unit, its parent and its children as of ``?on=``."""
+    unit = unit_for_user_or_404(request.user, code)
+    on = parse_as_of(request.GET.get("on"))
+
+    def brief(u: Unit) -> dict[str, object]:
+        return {"code": u.code, "name": u.name, "kind": u.kind, "special_difficulty": u.special_difficulty}
+
+    return JsonResponse(
+        {
+            **brief(unit),
+            "on": on.isoformat(),
+            "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+            "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+            "ancestors": [brief(a) for a in unit_ancestors(unit=unit, on=on) if can_view_unit(request.user, a)],
+            "children": [brief(c) for c in unit_children(unit=unit, on=on)],
+            "organisations": [{"id": o.pk, "name": o.name, "kind": o.kind} for o in unit.organisations.all()],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_for_user_or_404(request.user, code)
+    on = parse_as_of(request.GET.get("on"))
+    content = exports.unit_workbook(unit=unit, on=on)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.xlsx"'
+    return response
