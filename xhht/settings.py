@@ -75,6 +75,8 @@ XHHT_APPS = [
 ]
 
 INSTALLED_APPS = [
+    # First, so its Vietnamese registration/ templates win over the admin's.
+    "xhht.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
-    *XHHT_APPS,
+    *[app for app in XHHT_APPS if app != "xhht.core"],
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,7 @@ FORMAT_MODULE_PATH = ["xhht.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

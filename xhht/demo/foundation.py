@@ -128,9 +128,9 @@ def load(*, actor: Any = None) -> None:
             _organisation(actor, commune, K.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {commune.full_name}", "UBND")
             _organisation(actor, commune, K.COMMUNITY_LEARNING_CENTRE, f"Trung tâm học tập cộng đồng {commune.full_name}", "TTHTCĐ")
         documents = {}
-        for kind, number, issued, issuer, title, level in DOCUMENTS:
+        for doc_kind, number, issued, issuer, title, level in DOCUMENTS:
             unit = Unit.objects.get(code=level) if level else None
-            documents[number] = document_upsert(actor=actor, unit=unit, kind=kind, number=number, issued_on=issued, issuer=issuer, title=title)
+            documents[number] = document_upsert(actor=actor, unit=unit, kind=doc_kind, number=number, issued_on=issued, issuer=issuer, title=title)
         committee_replace(
             actor=actor,
             unit=district,

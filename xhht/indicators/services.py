@@ -15,7 +15,7 @@ from xhht.indicators.models import DataValue, DataValueHistory
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
     """{"sex": "F", "age_band": "15-25"} -> "age_band=15-25;sex=F"; None or {} -> ""."""
-    return ";".join(f"{k}={parts[k]}" for k in sorted(parts or {}))
+    return ";".join(f"{k}={v}" for k, v in sorted((parts or {}).items()))
 
 
 @dataclass(frozen=True)

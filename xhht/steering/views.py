@@ -36,4 +36,4 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     doc = _document_for_user_or_404(request, pk)
     if not doc.file:
         raise Http404("Văn bản chưa có tệp đính kèm.")
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1])
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=(doc.file.name or "van-ban").rsplit("/", 1)[-1])

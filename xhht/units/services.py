@@ -73,7 +73,7 @@ def _read_rows(path: Path, display_name: str | None) -> list[UnitRow]:
     problems: list[Problem] = []
     rows: list[UnitRow] = []
     for number, record in table.rows:
-        where = {"file": table.name, "sheet": table.sheet, "row": number}
+        where: dict[str, Any] = {"file": table.name, "sheet": table.sheet, "row": number}
         code = record["code"] or ""
         if not code:
             problems.append(Problem("thiếu mã đơn vị.", column="code", **where))
@@ -158,7 +158,7 @@ def _check_structure(rows: list[UnitRow], name: str, sheet: str | None, problems
     for row in rows:
         if row.code in reported:
             continue
-        stack = [(row.code, (row.code,))]
+        stack: list[tuple[str, tuple[str, ...]]] = [(row.code, (row.code,))]
         while stack:
             code, path = stack.pop()
             for parent in parents.get(code, ()):

@@ -20,7 +20,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     if is_administrator(user) or not user.unit_id:  # type: ignore[union-attr]
         roots = unit_roots(on=on) if is_administrator(user) else []
     else:
-        roots = [user.unit]  # type: ignore[union-attr]
+        roots = [Unit.objects.get(code=user.unit_id)]  # type: ignore[union-attr]
     nodes = [{"unit": r, "children": [{"unit": c, "children": unit_children(unit=c, on=on)} for c in unit_children(unit=r, on=on)]} for r in roots]
     return render(request, "units/tree.html", {"nodes": nodes, "on": on})
 

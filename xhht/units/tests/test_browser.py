@@ -1,0 +1,54 @@
+"""End to end in headless Chromium: the district officer logs in, opens Hòa An, sees its 21 communes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})  # a phone
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.mark.browser
+def test_district_officer_finds_the_21_communes_of_hoa_an(live_server: Any, page: Any) -> None:
+    from xhht.demo.foundation import load
+
+    load()  # transactional tests start from whatever the previous one left
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "pgd.hoaan")
+    page.fill("#id_password", "xhht-demo-2020")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/don-vi/051/")
+    assert page.locator("h1").inner_text().startswith("Huyện Hòa An")
+    rows = page.locator("#children tbody tr")
+    assert rows.count() == 21
+    names = rows.locator("td:nth-child(2)").all_inner_texts()
+    assert "Nước Hai" in names and "Nam Tuấn" in names and "Hồng Việt" in names
+    page.click("text=Nam Tuấn")
+    page.wait_for_url(f"{live_server.url}/don-vi/05115/")
+    assert "Trung tâm học tập cộng đồng xã Nam Tuấn" in page.content()
+
+
+@pytest.mark.browser
+def test_commune_officer_cannot_open_another_commune(live_server: Any, page: Any) -> None:
+    from xhht.demo.foundation import load
+
+    load()
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "xa.namtuan")
+    page.fill("#id_password", "xhht-demo-2020")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/don-vi/05115/")
+    response = page.goto(f"{live_server.url}/don-vi/05113/")
+    assert response.status == 404
