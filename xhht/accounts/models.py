@@ -35,5 +35,9 @@ class User(AbstractUser):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
 
+    def get_full_name(self) -> str:
+        # Vietnamese names are written family name first: "Nông Văn A".
+        return f"{self.last_name} {self.first_name}".strip()
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username

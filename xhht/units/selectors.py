@@ -6,15 +6,22 @@ the whole country (about 11,000 communes before 2025) and needs no materialised 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.utils import timezone
 
-from xhht.units.models import Unit, UnitVersion
+from xhht.core.text import vietnamese_sort_key
+from xhht.units.models import LEVEL, Unit, UnitKind, UnitVersion
 
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def sort_units(units: Iterable[Unit]) -> list[Unit]:
+    """By level, then in Vietnamese alphabetical order of the name (what a reader expects in a list)."""
+    return sorted(units, key=lambda u: (LEVEL[UnitKind(u.kind)], vietnamese_sort_key(u.name)))
 
 
 def unit_get(*, code: str) -> Unit | None:
@@ -33,7 +40,7 @@ def unit_parent_on(*, unit: Unit, on: date | None = None) -> Unit | None:
 def unit_children(*, unit: Unit, on: date | None = None) -> list[Unit]:
     """The units whose parent was ``unit`` on the date, by name."""
     codes = UnitVersion.objects.filter(UnitVersion.valid_on(on or _today()), parent=unit).values("unit_id")
-    return list(Unit.objects.filter(code__in=codes).order_by("kind", "name"))
+    return sort_units(Unit.objects.filter(code__in=codes))
 
 
 def unit_ancestors(*, unit: Unit, on: date | None = None) -> list[Unit]:
@@ -97,4 +104,4 @@ def unit_ancestor_codes_ever(*, unit: Unit) -> set[str]:
 def unit_roots(*, on: date | None = None) -> list[Unit]:
     """Units with no parent on the date (the provinces)."""
     codes = UnitVersion.objects.filter(UnitVersion.valid_on(on or _today()), parent__isnull=True).values("unit_id")
-    return list(Unit.objects.filter(code__in=codes).order_by("name"))
+    return sort_units(Unit.objects.filter(code__in=codes))

@@ -23,3 +23,12 @@ def test_rounding_is_half_up_from_exact_values() -> None:
 
 def test_fold_strips_diacritics() -> None:
     assert fold("Nguyễn  Văn Đức") == "nguyen van duc"
+
+
+def test_vietnamese_alphabetical_order() -> None:
+    from xhht.core.text import vietnamese_sort_key
+
+    names = ["Đức Long", "Bình Dương", "Bạch Đằng", "Bế Triều", "Dân Chủ", "Đại Tiến", "Hà Trì", "Hoàng Tung", "Hồng Nam", "Ngũ Lão", "Nguyễn Huệ", "Nam Tuấn"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Bạch Đằng", "Bế Triều", "Bình Dương", "Dân Chủ", "Đại Tiến", "Đức Long", "Hà Trì", "Hoàng Tung", "Hồng Nam", "Nam Tuấn", "Ngũ Lão", "Nguyễn Huệ",
+    ]
