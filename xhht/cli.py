@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
+        if argv and not argv[1:]:
+            _django()
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["xhht", "help"])
         return 0
     command, rest = argv[0], argv[1:]
     if command == "serve":
