@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 
 from xhht.audit.services import audit_record, diff, snapshot
@@ -14,14 +16,16 @@ from xhht.units.models import Unit
 
 
 def document_upsert(
-    *, actor: Any, unit: Unit | None, kind: str, number: str, issued_on: date, issuer: str, title: str
+    *, actor: Any, unit: Unit | None, kind: str, number: str, issued_on: date, issuer: str, title: str, file: File | None = None
 ) -> LegalDocument:
-    """Create or update the document identified by its number and date."""
+    """Create or update the document identified by its number and date (with its attached file, if given)."""
     with transaction.atomic():
         document = LegalDocument.objects.filter(number=number, issued_on=issued_on).first()
         before = snapshot(document) if document else {}
         document = document or LegalDocument(number=number, issued_on=issued_on)
         document.unit, document.kind, document.issuer, document.title = unit, kind, issuer, title
+        if file is not None:
+            document.file.save(Path(file.name or "van-ban").name, file, save=False)
         document.refresh_search_text()
         document.save()
         changes = diff(before, snapshot(document))
