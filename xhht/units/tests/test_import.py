@@ -144,6 +144,6 @@ def test_unknown_and_missing_columns(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_import_is_audited(tmp_path: Path, district_officer: object) -> None:
     unit_import(actor=district_officer, path=write(tmp_path, "96,Nhật Ký,province,,,,0\n"))
-    entry = AuditEntry.objects.get(object_id="96")
+    entry = AuditEntry.objects.get(object_type="units.unit", object_id="96")
     assert entry.actor == district_officer and entry.action == "unit_import_create"
     assert entry.changes["name"] == [None, "Nhật Ký"]
