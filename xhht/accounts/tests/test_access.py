@@ -80,3 +80,18 @@ def test_api_answers_json(client_for: Any, district_officer: Any) -> None:
     data = client_for(district_officer).get(f"/api/units/{HOA_AN}/").json()
     assert data["name"] == "Hòa An" and len(data["children"]) == 21
     assert [a["code"] for a in data["ancestors"]] == []  # the province is outside the district officer's reach
+
+
+def test_organisation_officer_changes_only_their_organisation(demo: None) -> None:
+    from xhht.accounts.access import can_edit_organisation
+    from xhht.accounts.models import Role
+    from xhht.accounts.services import user_create_or_update
+    from xhht.organisations.models import Organisation
+
+    womens_union = Organisation.objects.get(name="Hội Liên hiệp Phụ nữ huyện Hòa An")
+    youth_union = Organisation.objects.get(name="Huyện đoàn Hòa An")
+    officer = user_create_or_update(actor=None, username="hlhpn.hoaan", password="hoi-phu-nu-2020", role=Role.ORGANISATION_OFFICER, organisation=womens_union)
+    assert officer.unit_id == "051"
+    assert can_view_unit(officer, HOA_AN)
+    assert not can_edit_unit(officer, HOA_AN)
+    assert can_edit_organisation(officer, womens_union) and not can_edit_organisation(officer, youth_union)
