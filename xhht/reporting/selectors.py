@@ -226,16 +226,21 @@ class Completeness:
         return [r for r in self.rows if r.needs_reminder]
 
 
+def _person(user: User) -> str:
+    """Vietnamese order: family name first ("Nguyễn Văn A"), as the accounts app stores it split."""
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
 def _contacts(reporter: Reporter) -> list[Contact]:
     if reporter.organisation is not None:
         users = User.objects.filter(organisation=reporter.organisation, is_active=True)
-        found = [Contact(str(u), u.phone, u.email) for u in users]
+        found = [Contact(_person(u), u.phone, u.email) for u in users]
         if not found and (reporter.organisation.phone or reporter.organisation.email):
             found = [Contact(reporter.organisation.name, reporter.organisation.phone, reporter.organisation.email)]
         return found
     roles = [Role.COMMUNE_OFFICER] if reporter.unit.is_commune_level else [Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER]
     users = User.objects.filter(unit=reporter.unit, role__in=roles, is_active=True).order_by("username")
-    return [Contact(str(u), u.phone, u.email) for u in users]
+    return [Contact(_person(u), u.phone, u.email) for u in users]
 
 
 def _local_date(moment: datetime) -> date:
