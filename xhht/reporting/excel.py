@@ -151,9 +151,9 @@ def _fill_sheet(ws: Worksheet, form: Form, reporter: Reporter, period_code: str)
                 target = ws[f"{INPUT_COLUMN}{row}"]
                 addresses[cell.key] = f"{INPUT_COLUMN}{row}"
                 if cell.is_input:
-                    value = current.get(cell.key)
-                    if value is not None:
-                        target.value = int(value) if value == value.to_integral_value() else float(value)
+                    number = current.get(cell.key)
+                    if number is not None:
+                        target.value = int(number) if number == number.to_integral_value() else float(number)
                     target.protection = Protection(locked=False)
                     target.fill = INPUT_FILL
                     if cell.value_type in {"integer", "money"}:

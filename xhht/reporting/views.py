@@ -174,7 +174,7 @@ def entry(request: HttpRequest, form_code: str, reporter_token: str, period: str
         raise PermissionDenied("Bạn không có quyền nhập báo cáo của đơn vị này.")
     raw = {c.key: request.POST.get(c.key, "") for c in form.input_cells}
     texts = {f.code: request.POST.get(f"text__{f.code}", "") for f in form.text_fields}
-    comments = {k[len("comment__"):]: v for k, v in request.POST.items() if k.startswith("comment__")}
+    comments = {k[len("comment__"):]: request.POST.get(k, "") for k in request.POST if k.startswith("comment__")}
     try:
         base = int(request.POST.get("version", "0"))
     except ValueError:
