@@ -45,3 +45,19 @@ def test_completeness_lists_district_offices(reporting_demo: None) -> None:
     assert offices["education_office"].timeliness == "on_time"
     assert offices["labour_office"].timeliness == "late"
     assert offices["youth_union"].timeliness == "missing"
+
+
+def test_peer_check_flags_a_commune_far_from_its_neighbours(reporting_demo: None, district_officer: object) -> None:
+    from xhht.reporting.catalogue import get_catalogue
+    from xhht.reporting.demo import commune_values
+    from xhht.reporting.selectors import Reporter
+    from xhht.reporting.services import submission_save
+
+    unit = Unit.objects.get(code="05109")
+    submission_save(actor=district_officer, form=get_catalogue().forms["commune"], reporter=Reporter(unit), period="2020",
+                    values=commune_values(9, 2020) | {"rpt_clc_topics": 200, "rpt_clc_classes": 150}, base_version=0)
+    found = [f for f in outlier_findings(unit=unit, period="2020") if f.kind == "peers"]
+    assert {f.keys[0] for f in found} == {"rpt_clc_topics", "rpt_clc_classes"}
+    assert "200" in next(f.detail for f in found if f.keys == ["rpt_clc_topics"]) and "trung vị" in found[0].detail
+    # A commune in line with its peers is not flagged.
+    assert [f for f in outlier_findings(unit=Unit.objects.get(code="05101"), period="2020") if f.kind == "peers"] == []
