@@ -154,6 +154,12 @@ def _entry_context(request: HttpRequest, form: Form, reporter: Reporter, period:
         "comments": (sub.warning_comments or {}) if sub else {},
         "storage_key": f"xhht-report:{form.code}:{reporter.token}:{period.code}",
         "saved": request.GET.get("luu") == "1", "Status": Status,
+        "rules_json": [
+            {"code": r.code, "op": r.operator, "importance": r.importance, "message": r.message, "keys": r.keys,
+             "left": [[t.sign, t.key if t.element else None, int(t.constant or 0)] for t in r.left],
+             "right": [[t.sign, t.key if t.element else None, int(t.constant or 0)] for t in r.right]}
+            for r in get_catalogue().rules_for(form)
+        ],
     }
     context.update(extra)
     return context

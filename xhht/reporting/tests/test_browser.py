@@ -57,6 +57,11 @@ def test_commune_fills_and_submits_and_district_sees_it(live_server: Any) -> Non
             page.fill('[name="rpt_clc_topics"]', "-4")
             assert "âm" in page.inner_text(".client-msg[data-for='rpt_clc_topics']")
             page.fill('[name="rpt_clc_topics"]', str(values["rpt_clc_topics"]))
+            # A rule of the catalogue, checked as one types, beside the fields it concerns.
+            page.fill('[name="rpt_literacy_level1[age_band=15-25]"]', "99999")
+            assert "không thể lớn hơn dân số" in page.inner_text(".rule-msg[data-for='rpt_literacy_level1[age_band=15-25]']")
+            page.fill('[name="rpt_literacy_level1[age_band=15-25]"]', str(values["rpt_literacy_level1[age_band=15-25]"]))
+            assert page.inner_text(".rule-msg[data-for='rpt_literacy_level1[age_band=15-25]']") == ""
             page.fill("#t-difficulties", "Mất điện <b>thường xuyên</b>")
             # The network drops while saving: nothing typed is lost.
             context.set_offline(True)

@@ -72,6 +72,57 @@
     });
   }
 
+  // The catalogue's rules for this form, checked as one types (the server checks them again on save).
+  var rulesNode = document.getElementById("report-rules");
+  var rules = rulesNode ? JSON.parse(rulesNode.textContent) : [];
+  var ops = {
+    "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; }, "=": function (a, b) { return a === b; },
+    "!=": function (a, b) { return a !== b; }, ">=": function (a, b) { return a >= b; }, ">": function (a, b) { return a > b; }
+  };
+
+  function cellValue(k) {
+    var input = form.elements.namedItem(k);
+    if (input && input.dataset && input.dataset.whole !== undefined) {
+      var r = parse(input.value, input.dataset.whole === "1");
+      return r.error ? null : r.value;
+    }
+    var out = document.getElementById("total-" + k);
+    if (out && out.textContent.trim()) return parseInt(out.textContent.replace(/\./g, ""), 10);
+    return null;
+  }
+
+  function side(terms) {
+    var sum = 0;
+    for (var i = 0; i < terms.length; i++) {
+      var t = terms[i];
+      if (t[1] === null) { sum += t[0] * t[2]; continue; }
+      var v = cellValue(t[1]);
+      if (v === null || v === undefined) return null;
+      sum += t[0] * v;
+    }
+    return sum;
+  }
+
+  function checkRules() {
+    var found = {};
+    rules.forEach(function (r) {
+      var a = side(r.left), b = side(r.right);
+      if (a === null || b === null || ops[r.op](a, b)) return;
+      r.keys.forEach(function (k) { (found[k] = found[k] || []).push(r); });
+    });
+    form.querySelectorAll(".msg[data-rule]").forEach(function (m) { m.parentNode.removeChild(m); });
+    form.querySelectorAll(".rule-msg").forEach(function (span) {
+      span.textContent = "";
+      (found[span.dataset.for] || []).forEach(function (r) {
+        var m = document.createElement("span");
+        m.className = "msg live " + r.importance;
+        m.dataset.liveRule = r.code;
+        m.textContent = (r.importance === "error" ? "Lỗi: " : "Cảnh báo: ") + r.message;
+        span.appendChild(m);
+      });
+    });
+  }
+
   function snapshot() {
     var values = {};
     inputs.forEach(function (i) { values[i.name] = i.value; });
@@ -116,6 +167,7 @@
     var t = e.target;
     if (t && t.dataset && t.dataset.whole !== undefined) check(t);
     recompute();
+    checkRules();
     store();
   });
   form.addEventListener("submit", function () { store(); });
