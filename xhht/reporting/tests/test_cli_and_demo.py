@@ -66,3 +66,9 @@ def test_demo_loads_twice_without_change(reporting_demo: None) -> None:
     load()
     after = (Submission.objects.count(), SubmissionEvent.objects.count(), AuditEntry.objects.count(), DataValueHistory.objects.count())
     assert before == after
+
+
+def test_template_command_finds_the_office_of_a_unit(tmp_path: Path, demo: None) -> None:
+    path = tmp_path / "pgd.xlsx"
+    call_command("template", "--form", "education_office", "--unit", "051", "--period", "2021", "--out", str(path), stdout=io.StringIO())
+    assert "Phòng Giáo dục và Đào tạo huyện Hòa An" in load_workbook(path).worksheets[0]["B2"].value

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xhht.indicators.periods import parse_period
 from xhht.reporting.catalogue import get_catalogue
 from xhht.reporting.excel import template_workbook
-from xhht.reporting.selectors import expected_reporters, form_reports_for, reporter_from_token
+from xhht.organisations.models import Organisation
+from xhht.reporting.selectors import Reporter, expected_reporters, form_reports_for, reporter_from_token
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--form", required=True, help="mã biểu, ví dụ commune")
-        parser.add_argument("--unit", required=True, help="mã đơn vị (05115) hoặc cơ quan (tc-12)")
+        parser.add_argument("--unit", required=True, help="mã đơn vị (05115); với biểu của cơ quan: mã đơn vị của cơ quan (051) hoặc tc-<số>")
         parser.add_argument("--period", required=True, help="kỳ: 2020, 2020-H1, 2019-2020")
         parser.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
         parser.add_argument("--all", action="store_true", help="một trang tính cho mỗi đơn vị báo cáo dưới --unit")
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         if options["all"]:
             reporters = [r for r in expected_reporters(form=form, unit=reporter.unit, period=period) if not (r.organisation is None and r.unit == reporter.unit)]
         else:
+            if form.by_organisation and reporter.organisation is None:
+                # "--unit 051" for an office's form: the unit's one organisation of that kind.
+                orgs = list(Organisation.objects.filter(unit=reporter.unit, kind__in=form.organisation_kinds))
+                if len(orgs) == 1:
+                    reporter = Reporter(reporter.unit, orgs[0])
             if not form_reports_for(form, reporter):
                 raise CommandError(f"{reporter.name} không báo cáo theo biểu «{form.title}».")
             reporters = [reporter]
