@@ -81,3 +81,16 @@ def test_quality_page_lists_the_appendix_jumps(client_for: Any, district_officer
     for year, value in [("2017", "7.809"), ("2018", "7.723"), ("2019", "18.113")]:
         assert f'data-code="own_history" data-period="{year}"' in html and value in html
     assert 'data-code="own_history" data-period="2016"' not in html
+
+
+def test_office_and_district_forms_open_for_the_district(client_for: Any, district_officer: Any, nam_tuan_officer: Any) -> None:
+    from xhht.organisations.models import Organisation
+
+    org = Organisation.objects.get(unit_id="051", kind="education_office")
+    client = client_for(district_officer)
+    page = client.get(f"/bao-cao-dinh-ky/bieu/education_office/tc-{org.pk}/2020/")
+    assert page.status_code == 200 and "Đánh giá, xếp loại" in page.content.decode()
+    assert client.get("/bao-cao-dinh-ky/bieu/district/051/2020/").status_code == 200
+    assert client.get("/bao-cao-dinh-ky/bieu/commune/051/2020/").status_code == 404  # a district does not fill the commune form
+    assert client.get("/bao-cao-dinh-ky/bieu/education_office/tc-{}/2020-H1/".format(org.pk)).status_code == 404  # yearly form
+    assert client_for(nam_tuan_officer).get(f"/bao-cao-dinh-ky/bieu/education_office/tc-{org.pk}/2020/").status_code == 404
