@@ -1,0 +1,100 @@
+"""Reading numbers people type, in a form field or an Excel cell, without guessing.
+
+Decision (docs/reporting.md): thousands separators are accepted in both the Vietnamese (1.234.567)
+and the English (1,234,567) style, and a decimal part with a comma (VN: 12,5) or a point (EN: 12.5).
+A single separator followed by exactly three digits ("1.234", "1,234") reads as a thousands separator
+in a count or an amount of money, because no other reading gives a whole number; in a field that takes
+decimals it is ambiguous (one thousand two hundred and thirty-four, or one point two three four?) and is
+refused with a message saying how to write it. Anything else that is not a number is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_GROUPED = {".": re.compile(r"^\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^\d{1,3}(,\d{3})+$")}
+_MAX_DIGITS = 15
+
+
+class NumberError(ValueError):
+    """Why a text is not an acceptable number, in Vietnamese."""
+
+
+def _grouped(text: str, sep: str) -> bool:
+    return bool(_GROUPED[sep].match(text))
+
+
+def parse_number(raw: object, *, whole: bool, allow_negative: bool = False) -> Decimal | None:
+    """The exact value of ``raw`` (a str, int, float or Decimal); None for an empty cell.
+
+    ``whole``: the field holds a count or an amount in đồng. Raises :class:`NumberError`.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise NumberError("ô chứa giá trị đúng/sai, không phải là số.")
+    if isinstance(raw, (int, Decimal)):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise NumberError("giá trị không phải là số.")
+        value = Decimal(repr(raw))
+    else:
+        text = _SPACES.sub("", str(raw))
+        if not text:
+            return None
+        value = _parse_text(text, whole=whole, shown=str(raw).strip())
+    if value.is_nan() or value.is_infinite():
+        raise NumberError("giá trị không phải là số.")
+    if value < 0 and not allow_negative:
+        raise NumberError(f"số âm ({_show(value)}) không hợp lệ: số lượng, kinh phí không thể nhỏ hơn 0.")
+    if whole and value != value.to_integral_value():
+        raise NumberError(f"«{_show(value)}» không phải là số nguyên: ô này chỉ nhận số nguyên (số người, số lớp, số tiền đồng…).")
+    if len(value.to_integral_value().as_tuple().digits) > _MAX_DIGITS:
+        raise NumberError("số quá lớn.")
+    return value.to_integral_value() if whole else value
+
+
+def _show(value: Decimal) -> str:
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return text.replace(".", ",")
+
+
+def _parse_text(text: str, *, whole: bool, shown: str) -> Decimal:
+    sign = ""
+    if text[0] in "+-−":
+        sign = "-" if text[0] in "-−" else ""
+        text = text[1:]
+    if not text or not re.fullmatch(r"[0-9.,]+", text) or not text[0].isdigit() or not text[-1].isdigit():
+        raise NumberError(f"«{shown}» không phải là số.")
+    has_dot, has_comma = "." in text, "," in text
+    if has_dot and has_comma:
+        decimal_sep = "." if text.rfind(".") > text.rfind(",") else ","
+        thousands_sep = "," if decimal_sep == "." else "."
+        whole_part, _, frac = text.rpartition(decimal_sep)
+        if decimal_sep in whole_part or not _grouped(whole_part, thousands_sep):
+            raise NumberError(f"«{shown}» có dấu phân cách không đúng chỗ; hãy viết ví dụ 1.234.567 hoặc 1234567.")
+        number = whole_part.replace(thousands_sep, "") + "." + frac
+    elif has_dot or has_comma:
+        sep = "." if has_dot else ","
+        if text.count(sep) > 1:
+            if not _grouped(text, sep):
+                raise NumberError(f"«{shown}» có dấu phân cách hàng nghìn không đúng chỗ; hãy viết ví dụ 1.234.567 hoặc 1234567.")
+            number = text.replace(sep, "")
+        elif _grouped(text, sep):
+            if not whole:
+                raise NumberError(
+                    f"«{shown}» không rõ nghĩa: là {text.replace(sep, '')} (dấu «{sep}» phân cách hàng nghìn) hay một số thập phân? "
+                    f"Nếu là số nghìn, hãy viết {text.replace(sep, '')} (không có dấu phân cách)."
+                )
+            number = text.replace(sep, "")
+        else:
+            number = text.replace(sep, ".")
+    else:
+        number = text
+    try:
+        return Decimal(sign + number)
+    except InvalidOperation:
+        raise NumberError(f"«{shown}» không phải là số.") from None
