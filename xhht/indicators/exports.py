@@ -65,17 +65,33 @@ def columns(appendix: Appendix) -> list[str]:
     return out
 
 
-def flat_rows(appendix: Appendix) -> list[list[str]]:
-    """One list of display strings per row (Vietnamese number format; empty where there is no value)."""
+def flat_rows(appendix: Appendix, *, plain: bool = False) -> list[list[str]]:
+    """One list of strings per row; empty where there is no value.
+
+    Vietnamese display format ("8.182", "98,75") by default; ``plain`` gives machine numbers
+    ("8182", "98.75") for CSV.
+    """
+
+    def num(value: Decimal | int | None) -> str:
+        if plain:
+            return "" if value is None else str(value)
+        return format_number(value, _places(value))
+
+    def rate(value: Decimal | Fraction | None) -> str:
+        if plain:
+            r = rounded(value)
+            return "" if r is None else str(r)
+        return _rate_text(value)
+
     out = []
     for row in appendix.rows:
-        line = [row.tt, row.name, format_number(target_value(row), _places(target_value(row)))]
+        line = [row.tt, row.name, num(target_value(row))]
         for cell in row.cells or [Cell() for _ in appendix.years]:
-            line += [format_number(count_value(cell.count)), _rate_text(cell.rate)]
-        line.append(_rate_text(row.phase.rate if row.phase else None) if row.indicator and row.indicator.kind == "rate"
-                    else format_number(count_value(row.phase.count) if row.phase else None))
+            line += [num(count_value(cell.count)), rate(cell.rate)]
+        line.append(rate(row.phase.rate if row.phase else None) if row.indicator and row.indicator.kind == "rate"
+                    else num(count_value(row.phase.count) if row.phase else None))
         for p in row.projections or [None] * len(appendix.projection_labels):  # type: ignore[list-item]
-            line.append("" if p is None or p.value is None else _rate_text(p.value) + (" (đề xuất)" if p.is_proposed else ""))
+            line.append("" if p is None or p.value is None else rate(p.value) + (" (đề xuất)" if p.is_proposed else ""))
         line.append(row.note)
         out.append(line)
     return out
@@ -98,7 +114,7 @@ def appendix_csv(appendix: Appendix) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(columns(appendix))
-    writer.writerows(flat_rows(appendix))
+    writer.writerows(flat_rows(appendix, plain=True))
     return buf.getvalue()
 
 

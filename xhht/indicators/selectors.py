@@ -326,6 +326,10 @@ class Appendix:
     propose_projections: bool = False
 
     @property
+    def year_columns(self) -> int:
+        return 2 * len(self.years)
+
+    @property
     def phase_code(self) -> str:
         return f"{self.years[0]}-{self.years[-1]}"
 
@@ -348,7 +352,7 @@ class Appendix:
         return next(r for r in self.rows if r.indicator is not None and r.indicator.code == code)
 
 
-def appendix_years_check(*, programme: Programme, year_from: int, year_to: int) -> list[int]:
+def appendix_years_check(*, year_from: int, year_to: int) -> list[int]:
     if year_from > year_to:
         raise IndicatorQueryError(f"Năm bắt đầu ({year_from}) sau năm kết thúc ({year_to}).")
     if year_from < 1975 or year_to > 2100:
@@ -373,7 +377,7 @@ def appendix_build(*, unit: Unit, programme: Programme | str, years: Sequence[in
     years = sorted(set(int(y) for y in years))
     if not years:
         raise IndicatorQueryError("Chưa chọn năm nào.")
-    appendix_years_check(programme=programme, year_from=years[0], year_to=years[-1])
+    appendix_years_check(year_from=years[0], year_to=years[-1])
     indicators = programme.indicators()
     elements: set[str] = set()
     periods: set[str] = set(programme.projection_phases)
