@@ -224,11 +224,11 @@ def appendix_xlsx(appendix: Appendix) -> bytes:
         tv = target_value(row)
         if tv is not None:
             ws.cell(r, 3, tv).number_format = COUNT_FORMAT if isinstance(tv, int) else RATE_FORMAT
-        for i, c in enumerate(row.cells):
-            if c.count is not None:
-                ws.cell(r, 4 + 2 * i, count_value(c.count)).number_format = COUNT_FORMAT
-            if c.rate is not None:
-                ws.cell(r, 5 + 2 * i, rounded(c.rate)).number_format = RATE_FORMAT
+        for i, year_cell in enumerate(row.cells):
+            if year_cell.count is not None:
+                ws.cell(r, 4 + 2 * i, count_value(year_cell.count)).number_format = COUNT_FORMAT
+            if year_cell.rate is not None:
+                ws.cell(r, 5 + 2 * i, rounded(year_cell.rate)).number_format = RATE_FORMAT
         if row.phase is not None:
             pv = row.phase.rate if row.indicator and row.indicator.kind == "rate" else row.phase.count
             if pv is not None:

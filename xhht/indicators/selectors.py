@@ -287,11 +287,11 @@ def trend_projection(points: Sequence[tuple[int, Number]], year: int, *, is_rate
     if sxx == 0:
         return None
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    value = my + slope * (Fraction(year) - mx)
-    if is_rate:
-        value = min(max(value, Fraction(0)), Fraction(100))
-    elif value < 0:
+    value = Fraction(my) + Fraction(slope) * (Fraction(year) - Fraction(mx))
+    if value < 0:
         value = Fraction(0)
+    if is_rate and value > 100:
+        value = Fraction(100)
     return value
 
 

@@ -15,7 +15,8 @@ from xhht.indicators.models import DataValue, DataValueHistory
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
     """{"sex": "F", "age_band": "15-25"} -> "age_band=15-25;sex=F"; None or {} -> ""."""
-    return ";".join(f"{k}={parts[k]}" for k in sorted(parts or {}))
+    parts = parts or {}
+    return ";".join(f"{k}={parts[k]}" for k in sorted(parts))
 
 
 @dataclass(frozen=True)
