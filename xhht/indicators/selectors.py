@@ -101,11 +101,15 @@ class StoreReader:
                 codes.update(kids)
         self.actual: dict[tuple[str, str, str, str], Decimal] = {}
         self.projected: dict[tuple[str, str, str, str], Decimal] = {}
-        rows = DataValue.objects.filter(element__in=wanted, period__in=self.periods, unit_id__in=codes).values_list(
-            "element", "unit_id", "period", "disaggregation", "value", "source")
-        for element, unit_code, period, key, value, source in rows.iterator(chunk_size=5000):
-            target = self.projected if source == Source.PROJECTED else self.actual
-            target[(element, unit_code, period, key)] = value
+        # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only.
+        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
+        queries = [DataValue.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes),
+                   DataValue.objects.filter(element__in=wanted - summed, period__in=self.periods, unit_id=self.root)]
+        for query in queries:
+            rows = query.values_list("element", "unit_id", "period", "disaggregation", "value", "source")
+            for element, unit_code, period, key, value, source in rows.iterator(chunk_size=5000):
+                target = self.projected if source == Source.PROJECTED else self.actual
+                target[(element, unit_code, period, key)] = value
         self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
 
     def _parts(self, code: str) -> set[str]:
