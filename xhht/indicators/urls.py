@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<str:code>/", views.unit_indicators, name="unit"),
     path("<str:code>/phu-luc.xlsx", views.appendix_export, name="export"),
+    path("<str:code>/du-kien/", views.projections_edit, name="projections"),
 ]

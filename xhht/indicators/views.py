@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.urls import reverse
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
-from xhht.accounts.access import unit_for_user_or_404
+from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
 from xhht.indicators.catalogue import Programme, catalogue
 from xhht.indicators.charts import line_chart_svg
 from xhht.indicators.exports import appendix_xlsx, rounded, target_value
+from xhht.indicators.services import projection_set
 from xhht.indicators.selectors import TREND_METHOD, Appendix, IndicatorQueryError, appendix_build, appendix_years_check, programmes_available
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,6 +83,7 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "indicators/unit.html", context, status=400)
     context.update({"appendix": appendix, "charts": _charts(appendix), "query": request.GET.urlencode(),
+                    "can_edit": can_edit_unit(request.user, unit),
                     "year_options": list(range(choice.programme.year_from - 4, choice.programme.year_to + 6))})
     return render(request, "indicators/unit.html", context)
 
@@ -95,6 +101,62 @@ def appendix_export(request: HttpRequest, code: str) -> HttpResponse:
     name = f"phu-luc-{choice.programme.id}-{slugify(unit.name) or unit.code}-{choice.year_from}-{choice.year_to}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def projections_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit enters its projections ("dự kiến") per indicator and projection phase (POST), 403 without edit rights."""
+    unit = unit_for_user_or_404(request.user, code)
+    require_edit_unit(request.user, unit)
+    try:
+        choice = _choice(request)
+    except IndicatorQueryError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    programme = choice.programme
+    errors: list[str] = []
+    if request.method == "POST":
+        entries = []
+        for ind in programme.indicators():
+            if ind.rate_element is None and ind.kind == "rate":
+                continue
+            for phase in programme.projection_phases:
+                field = f"{ind.code}|{phase}"
+                if field not in request.POST:
+                    continue
+                text = request.POST[field].strip().replace(",", ".")
+                try:
+                    value = Decimal(text) if text else None
+                except InvalidOperation:
+                    errors.append(f"{ind.code} {phase}: «{request.POST[field]}» không phải là số.")
+                    continue
+                entries.append((ind.code, phase, value))
+        if not errors:
+            try:
+                with transaction.atomic():
+                    for ind_code, phase, value in entries:
+                        projection_set(actor=request.user, unit_code=unit.code, programme_id=programme.id,
+                                       indicator_code=ind_code, phase=phase, value=value)
+            except ValueError as exc:
+                errors.append(str(exc))
+        if not errors:
+            messages.success(request, "Đã lưu số liệu dự kiến.")
+            return redirect(f"{reverse('indicators:unit', args=[unit.code])}?{request.GET.urlencode()}")
+    appendix = appendix_build(unit=unit, programme=programme, years=range(choice.year_from, choice.year_to + 1))
+    rows = []
+    for row in appendix.indicator_rows():
+        ind = row.indicator
+        assert ind is not None
+        if ind.rate_element is None and ind.kind == "rate":
+            continue
+        cells = []
+        for p in row.projections:
+            field = f"{ind.code}|{p.phase}"
+            shown = request.POST.get(field) if request.method == "POST" else (
+                "" if p.value is None or p.how != "entered" else str(rounded(p.value)).replace(".", ","))
+            cells.append({"field": field, "value": shown})
+        rows.append({"row": row, "cells": cells})
+    return render(request, "indicators/projections.html", {"unit": unit, "appendix": appendix, "rows": rows, "errors": errors,
+                                                           "query": request.GET.urlencode()}, status=400 if errors else 200)
 
 
 __all__ = ["rounded"]

@@ -166,3 +166,20 @@ def test_bad_years_are_refused_with_a_message(demo: None, years: list[int]) -> N
 
     with pytest.raises(IndicatorQueryError):
         appendix_years_check(year_from=years[0], year_to=years[-1])
+
+
+def test_phase_rules_last_year_sum_none() -> None:
+    from dataclasses import replace
+
+    from xhht.indicators.catalogue import catalogue
+    from xhht.indicators.selectors import Cell, phase_cell
+
+    ind = catalogue().programmes["qd89-2012-2020"].indicator("II.4")
+    assert ind is not None and ind.phase_rule == "last_year"
+    cells = [Cell(count=Decimal(90), numerator=Decimal(90), denominator=Decimal(100), rate=Fraction(90)),
+             Cell(count=Decimal(10), numerator=Decimal(10), denominator=Decimal(1000), rate=Fraction(1))]
+    last = phase_cell(ind, cells)
+    assert last is not None and last.rate == 1 and last.count == 10
+    summed = phase_cell(replace(ind, phase_rule="sum"), cells)
+    assert summed is not None and summed.count == 100 and summed.rate == Fraction(100 * 100, 1100)  # not (90 + 1) / 2
+    assert phase_cell(replace(ind, phase_rule="none"), cells) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
@@ -73,3 +74,28 @@ def test_qd1373_programme_page(client_for: Any, province_officer: Any) -> None:
     response = client_for(province_officer).get("/chi-tieu/04/?chuong_trinh=qd1373-2021-2030&tu_nam=2021&den_nam=2025")
     assert response.status_code == 200
     assert "Người từ 15 tuổi trở lên được đào tạo chuyên môn kỹ thuật" in response.content.decode()
+
+
+def test_the_unit_enters_its_projections(client_for: Any, nam_tuan_officer: Any) -> None:
+    from xhht.audit.models import AuditEntry
+    from xhht.indicators.models import DataValue
+
+    client = client_for(nam_tuan_officer)
+    url = "/chi-tieu/05115/du-kien/?chuong_trinh=qd89-2012-2020&tu_nam=2016&den_nam=2020"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"I.1|2021-2025": "99,5", "I.1|2026-2030": ""})
+    assert response.status_code == 302
+    value = DataValue.objects.get(unit_id="05115", element="literacy_level2_rate", period="2021-2025", disaggregation="age_band=15-25")
+    assert value.value == Decimal("99.5") and value.source == "projected"
+    assert AuditEntry.objects.filter(unit_code="05115", action="data_values_write").exists()
+    html = client.get("/chi-tieu/05115/").content.decode()
+    assert "99,50" in html and '<span class="badge">dự kiến</span>' in html
+    response = client.post(url, {"I.1|2021-2025": "120"})
+    assert response.status_code == 400 and "0–100" in response.content.decode()
+    response = client.post(url, {"I.1|2021-2025": "nhiều"})
+    assert response.status_code == 400 and "không phải là số" in response.content.decode()
+
+
+def test_projections_of_another_unit_are_refused(client_for: Any, nam_tuan_officer: Any, viewer: Any) -> None:
+    assert client_for(nam_tuan_officer).post("/chi-tieu/05113/du-kien/", {"I.1|2021-2025": "50"}).status_code == 404
+    assert client_for(viewer).post("/chi-tieu/051/du-kien/", {"I.1|2021-2025": "50"}).status_code == 403
