@@ -144,13 +144,13 @@ def projections_edit(request: HttpRequest, code: str) -> HttpResponse:
     appendix = appendix_build(unit=unit, programme=programme, years=range(choice.year_from, choice.year_to + 1))
     rows = []
     for row in appendix.indicator_rows():
-        ind = row.indicator
-        assert ind is not None
-        if ind.rate_element is None and ind.kind == "rate":
+        shown_ind = row.indicator
+        assert shown_ind is not None
+        if shown_ind.rate_element is None and shown_ind.kind == "rate":
             continue
         cells = []
         for p in row.projections:
-            field = f"{ind.code}|{p.phase}"
+            field = f"{shown_ind.code}|{p.phase}"
             shown = request.POST.get(field) if request.method == "POST" else (
                 "" if p.value is None or p.how != "entered" else str(rounded(p.value)).replace(".", ","))
             cells.append({"field": field, "value": shown})
