@@ -31,6 +31,11 @@ def _nice_step(span: float) -> float:
     return 10 * power
 
 
+def _tick_label(value: float) -> str:
+    text = format_number(Decimal(str(round(value, 2))), 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def line_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[Number | None], target: Number | None = None,
                    is_rate: bool = True, projections: Sequence[tuple[str, Number | None, bool]] = ()) -> SafeString:
     """An accessible inline SVG; ``projections`` are (label, value, proposed) points drawn after the years."""
@@ -38,7 +43,7 @@ def line_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[Number
     points = [float(v) if v is not None else None for v in values] + [float(p[1]) if p[1] is not None else None for p in projections]
     known = [v for v in points if v is not None] + ([float(target)] if target is not None else [])
     if not known:
-        return mark_safe(f'<p class="muted">{escape(title)}: chưa có số liệu để vẽ biểu đồ.</p>')
+        return mark_safe('<p class="muted">(chưa có số liệu để vẽ biểu đồ)</p>')
     lo, hi = min(known), max(known)
     if is_rate:
         hi = min(100.0, max(hi, lo + 1))
@@ -72,7 +77,7 @@ def line_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[Number
         ty = y(tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#ddd" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" font-size="10" text-anchor="end" fill="#555">'
-                     f'{escape(format_number(Decimal(str(round(tick, 2))), 0 if float(tick).is_integer() else 1))}</text>')
+                     f'{escape(_tick_label(tick))}</text>')
         tick += step
     for i, label in enumerate(all_labels):
         parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 10}" font-size="10" text-anchor="middle" fill="#333">{escape(label)}</text>')
