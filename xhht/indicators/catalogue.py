@@ -102,6 +102,7 @@ _INDICATOR = {
         "rate_element": {"type": "string"},
         "filter": {"type": "object", "additionalProperties": {"type": "string"}},
         "period_type": {"enum": ["year", "school_year"]},
+        "period_offset": {"type": "integer", "minimum": -5, "maximum": 5},
         "comparison": {"enum": [">=", "<="]},
         "phase_rule": {"enum": ["last_year", "sum", "none"]},
         "targets": {"type": "array", "items": _TARGET},
@@ -239,6 +240,7 @@ class Indicator:
     rate_element: str | None = None
     filter: tuple[tuple[str, str], ...] = ()
     period_type: str = "year"
+    period_offset: int = 0  # the column of year Y reads the store's year Y + offset (e.g. -1: survey of December Y-1)
     targets: tuple[Target, ...] = ()
     note: str | None = None
     group: str = ""
@@ -479,6 +481,7 @@ def _indicator(doc: _Doc, path: list[Any], raw: Mapping[str, Any], group: str, h
         kind=raw["kind"], comparison=raw["comparison"], phase_rule=raw["phase_rule"], numerator=raw.get("numerator"),
         denominator=raw.get("denominator"), count=raw.get("count"), rate_element=raw.get("rate_element"),
         filter=tuple(sorted((raw.get("filter") or {}).items())), period_type=raw.get("period_type", "year"),
+        period_offset=raw.get("period_offset", 0),
         targets=tuple(targets), note=raw.get("note"), group=group, is_headline=headline,
     )
 

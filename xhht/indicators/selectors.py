@@ -184,7 +184,9 @@ class Cell:
 
 
 def year_period(indicator: Indicator, year: int) -> str:
-    """The store period that stands for ``year`` in a year column: the year, or the school year ending in it."""
+    """The store period shown in the column of ``year``: the year (shifted by the indicator's
+    ``period_offset``), or the school year ending in it."""
+    year += indicator.period_offset
     return f"{year - 1}-{year}" if indicator.period_type == "school_year" else str(year)
 
 
@@ -348,6 +350,11 @@ class Appendix:
     @property
     def target_label(self) -> str:
         return self.programme.target_label
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """(indicator code, catalogue note) of the rows that have one: how to read them."""
+        return [(r.indicator.code, r.indicator.note) for r in self.rows if r.indicator is not None and r.indicator.note]
 
     def indicator_rows(self) -> list[AppendixRow]:
         return [r for r in self.rows if r.indicator is not None]

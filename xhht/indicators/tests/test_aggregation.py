@@ -131,8 +131,9 @@ def test_met_exceeded_not_met() -> None:
 
 
 def test_a_commune_below_its_target_is_not_met(demo: None) -> None:
-    write(NAM_TUAN, "literacy_level2", "2020", 90, age_band="15-25")
-    write(NAM_TUAN, "literacy_population", "2020", 100, age_band="15-25")
+    # The survey of December 2019 (period "2019") is the appendix's column 2020 (period_offset -1).
+    write(NAM_TUAN, "literacy_level2", "2019", 90, age_band="15-25")
+    write(NAM_TUAN, "literacy_population", "2019", 100, age_band="15-25")
     appendix = appendix_build(unit=Unit.objects.get(code=NAM_TUAN), programme="qd89-2012-2020", years=range(2016, 2021))
     row = appendix.row("I.1")
     assert row.cells[-1].rate == 90 and row.cells[-1].status == NOT_MET

@@ -103,8 +103,12 @@ def test_evaluation_sheet_gives_status_and_target_source(workbook: Any) -> None:
 def test_the_rule_of_each_stored_value_is_recorded(demo: None, indicators_demo: None) -> None:
     from xhht.indicators.models import DataValue
 
-    values = DataValue.objects.filter(unit_id="051", element="literacy_level2", period="2020")
+    values = DataValue.objects.filter(unit_id="051", element="pupils_life_skills")
+    assert values.count() == 5
     assert {v.source for v in values} == {"imported"} and {v.rule for v in values} == {"Phụ lục BC 298/BC-UBND"}
+    # Rows I.1–I.3: the column of 2020 is the survey of December 2019 (period "2019").
+    assert DataValue.objects.get(unit_id="051", element="literacy_level2", period="2019", disaggregation="age_band=15-25").value == 7817
+    assert DataValue.objects.get(unit_id="051", element="literacy_population", period="2019", disaggregation="age_band=15-25").value == 7916
     assert DataValue.objects.get(unit_id="051", element="literacy_level2_rate", period="2021-2025", disaggregation="age_band=15-25").source == "projected"
 
 
