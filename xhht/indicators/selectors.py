@@ -317,10 +317,15 @@ class AppendixRow:
     phase: Cell | None = None
     projections: list[Projection] = field(default_factory=list)
     note: str = ""
+    display: list[str] = field(default_factory=list)  # the row's cells as shown (Vietnamese format), one per column
 
     @property
     def has_values(self) -> bool:
         return self.indicator is not None
+
+    def __iter__(self) -> Any:
+        """Iterating a row gives its display strings, so that a row is also a plain table row."""
+        return iter(self.display)
 
 
 @dataclass
@@ -352,6 +357,14 @@ class Appendix:
         return self.programme.target_label
 
     @property
+    def header_rows(self) -> list[list[str]]:
+        """The two header rows as in the seed (merged spans left empty)."""
+        first = ["TT", "CHỈ TIÊU", self.target_label, "THỰC HIỆN TỪNG NĂM (số lượng và tỷ lệ %)"] + [""] * (2 * len(self.years) - 1)
+        first += [self.phase_label, *self.projection_labels, "Ghi chú"]
+        second = ["", "", ""] + [x for y in self.years for x in (str(y), "")] + [""] * (2 + len(self.projection_labels))
+        return [first, second]
+
+    @property
     def notes(self) -> list[tuple[str, str]]:
         """(indicator code, catalogue note) of the rows that have one: how to read them."""
         return [(r.indicator.code, r.indicator.note) for r in self.rows if r.indicator is not None and r.indicator.note]
@@ -373,18 +386,55 @@ def appendix_years_check(*, year_from: int, year_to: int) -> list[int]:
     return list(range(year_from, year_to + 1))
 
 
-def appendix_build(*, unit: Unit, programme: Programme | str, years: Sequence[int], propose_projections: bool = False,
-                   cat: Catalogue | None = None) -> Appendix:
+def _programme_for_year(cat: Catalogue, year: int) -> Programme:
+    """The programme whose years contain ``year``; else the latest one begun before it; else the first."""
+    ordered = sorted(cat.programmes.values(), key=lambda p: p.year_from)
+    if not ordered:
+        raise IndicatorQueryError("Danh mục chưa có chương trình nào.")
+    for p in ordered:
+        if p.year_from <= year <= p.year_to:
+            return p
+    begun = [p for p in ordered if p.year_from <= year]
+    return begun[-1] if begun else ordered[0]
+
+
+def _years_of_period(period: Any) -> list[int]:
+    """Years shown for a report period: a phase or school year → its years; a single year Y → the
+    five years ending at Y (as the seed's appendix for 2020 shows 2016–2020)."""
+    code = getattr(period, "code", period)
+    try:
+        parsed = parse_period(str(code))
+    except ValueError as exc:
+        raise IndicatorQueryError(str(exc)) from None
+    if parsed.kind in ("year", "half_year"):
+        y = parsed.start.year
+        return list(range(y - 4, y + 1))
+    return parsed.years
+
+
+def appendix_build(*, unit: Unit, programme: Programme | str | None = None, years: Sequence[int] | None = None,
+                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None) -> Appendix:
     """The appendix table (PHỤ LỤC) of ``programme`` for ``unit`` over ``years`` — computed on read.
 
-    ``propose_projections``: where the unit entered no projection, propose one from the trend
-    (:data:`TREND_METHOD`), marked ``how="proposed"``.
+    Either ``years`` or a report ``period`` (code such as "2016-2020" or "2020", or a Period): a
+    phase shows its years, a single year the five years ending at it (within the programme). Without
+    ``programme``, the programme whose years contain the last year. ``propose_projections``: where
+    the unit entered no projection, propose one from the trend (:data:`TREND_METHOD`), marked
+    ``how="proposed"``.
     """
     cat = cat or catalogue()
+    if years is None and period is not None:
+        years = _years_of_period(period)
     if isinstance(programme, str):
         if programme not in cat.programmes:
             raise IndicatorQueryError(f"Không có chương trình «{programme}». Có: {', '.join(sorted(cat.programmes))}.")
         programme = cat.programmes[programme]
+    if programme is None:
+        programme = _programme_for_year(cat, max(years) if years else date.today().year)
+    if years is None:
+        years = range(programme.default_years[0], programme.default_years[1] + 1)
+    elif period is not None and getattr(parse_period(str(getattr(period, "code", period))), "kind", "") in ("year", "half_year"):
+        years = [y for y in years if y >= programme.year_from] or list(years)
     years = sorted(set(int(y) for y in years))
     if not years:
         raise IndicatorQueryError("Chưa chọn năm nào.")
@@ -439,7 +489,12 @@ def appendix_build(*, unit: Unit, programme: Programme | str, years: Sequence[in
             rows.append(AppendixRow(kind="group", tt=group.code, name=group.name))
         for ind in group.indicators:
             rows.append(build(ind, "indicator", ind.tt, ind.name))
-    return Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections)
+    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections)
+    from xhht.indicators.exports import flat_rows
+
+    for row, texts in zip(appendix.rows, flat_rows(appendix), strict=True):
+        row.display = texts
+    return appendix
 
 
 def indicator_series(*, unit: Unit, programme: Programme | str, years: Sequence[int]) -> dict[str, list[Cell]]:
@@ -448,11 +503,24 @@ def indicator_series(*, unit: Unit, programme: Programme | str, years: Sequence[
     return {r.indicator.code: r.cells for r in appendix.rows if r.indicator is not None}
 
 
-def appendix_xlsx(appendix: Appendix) -> bytes:
-    """The appendix as an .xlsx file in the seed's layout (see :mod:`xhht.indicators.exports`)."""
+def appendix_xlsx(appendix: Appendix | None = None, *, unit: Unit | None = None, period: Any = None,
+                  programme: Programme | str | None = None, years: Sequence[int] | None = None) -> bytes:
+    """The appendix as an .xlsx file in the seed's layout (see :mod:`xhht.indicators.exports`).
+
+    Pass a built :class:`Appendix`, or ``unit=`` with ``period=`` / ``programme=`` / ``years=`` to build it.
+    """
     from xhht.indicators.exports import appendix_xlsx as render
 
+    if appendix is None:
+        if unit is None:
+            raise IndicatorQueryError("Cần một phụ lục đã lập, hoặc đơn vị và kỳ báo cáo.")
+        appendix = appendix_build(unit=unit, programme=programme, years=years, period=period)
     return render(appendix)
+
+
+def element_names(cat: Catalogue | None = None) -> dict[str, str]:
+    """Data element code → Vietnamese name, from every app's catalogue."""
+    return {code: el.name for code, el in (cat or catalogue()).elements.items()}
 
 
 def programmes_available(cat: Catalogue | None = None) -> list[Programme]:

@@ -152,3 +152,23 @@ def test_cli_bad_input_gives_a_clear_message(demo: None, args: list[str], messag
     with pytest.raises(CommandError) as info:
         call_command("indicators", *args)
     assert message in str(info.value)
+
+
+def test_api_for_other_apps(demo: None, indicators_demo: None) -> None:
+    """Official reports call appendix_build(unit=, period=), read header_rows and rows as strings, and appendix_xlsx(unit=, period=)."""
+    from xhht.indicators.selectors import element_names
+
+    district = Unit.objects.get(code="051")
+    header, years, rows = seed_lines()
+    for period in ("2016-2020", "2020"):
+        built = appendix_build(unit=district, period=period)
+        assert built.programme.id == "qd89-2012-2020" and built.years == [2016, 2017, 2018, 2019, 2020]
+        assert built.header_rows == [header, years]
+        i1 = list(built.row("I.1"))
+        assert i1[:5] == ["1", "Số người trong độ tuổi từ 15-25 biết chữ", "97", "8.182", "99,48"] and len(i1) == 17
+        assert [list(r)[0] for r in built.rows] == [r[0] for r in rows]
+    ws = load_workbook(io.BytesIO(appendix_xlsx(unit=district, period="2016-2020")))["Phụ lục"]
+    assert ws.cell(FIRST_DATA_ROW + 1, 4).value == 8182
+    later = appendix_build(unit=district, period="2022")
+    assert later.programme.id == "qd1373-2021-2030" and later.years == [2021, 2022]
+    assert element_names()["literacy_level2_rate"].startswith("Tỷ lệ")
