@@ -147,6 +147,8 @@ def test_cli_formats(demo: None, indicators_demo: None, tmp_path: Path, capsys: 
     (["--unit", "051", "--from", "hai nghìn", "--to", "2016"], "Năm «hai nghìn» không hợp lệ"),
     (["--unit", "051", "--from", "2016", "--to", "2020", "--programme", "qd0"], "Không có chương trình «qd0»"),
     (["--unit", "051", "--from", "2016", "--to", "2020", "--format", "xlsx"], "cần --out"),
+    (["--from", "2016", "--to", "2020"], "Cần --unit"),
+    (["--unit", "051", "--from", "2016", "--to", "2099"], "tối đa 15 năm"),
 ])
 def test_cli_bad_input_gives_a_clear_message(demo: None, args: list[str], message: str) -> None:
     with pytest.raises(CommandError) as info:

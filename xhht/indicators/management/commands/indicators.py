@@ -25,22 +25,26 @@ class Command(BaseCommand):
     help = "Bảng chỉ tiêu (phụ lục) của một đơn vị: số lượng, tỷ lệ từng năm, giai đoạn, dự kiến."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", required=True, help="mã đơn vị, ví dụ 051 (huyện Hòa An)")
-        parser.add_argument("--from", dest="year_from", required=True, help="năm đầu, ví dụ 2016")
-        parser.add_argument("--to", dest="year_to", required=True, help="năm cuối, ví dụ 2020")
+        parser.add_argument("--unit", default="", help="mã đơn vị, ví dụ 051 (huyện Hòa An)")
+        parser.add_argument("--from", dest="year_from", help="năm đầu, ví dụ 2016 (mặc định: theo chương trình)")
+        parser.add_argument("--to", dest="year_to", help="năm cuối, ví dụ 2020 (mặc định: theo chương trình)")
         parser.add_argument("--programme", default="qd89-2012-2020", help="mã chương trình (mặc định qd89-2012-2020)")
         parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
         parser.add_argument("--out", help="ghi ra tệp (bắt buộc với xlsx)")
         parser.add_argument("--propose", action="store_true", help="đề xuất dự kiến theo xu hướng khi đơn vị chưa nhập")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if not opts["unit"].strip():
+            raise CommandError("Cần --unit MÃ_ĐƠN_VỊ, ví dụ --unit 051 (huyện Hòa An).")
         unit = Unit.objects.filter(code=opts["unit"].strip()).first()
         if unit is None:
             raise CommandError(f"Không có đơn vị mã «{opts['unit']}». Xem danh sách đơn vị trên trang Đơn vị.")
         cat = catalogue()
         if opts["programme"] not in cat.programmes:
             raise CommandError(f"Không có chương trình «{opts['programme']}». Có: {', '.join(sorted(cat.programmes))}.")
-        year_from, year_to = _year(opts["year_from"]), _year(opts["year_to"])
+        default_from, default_to = cat.programmes[opts["programme"]].default_years
+        year_from = _year(opts["year_from"]) if opts["year_from"] is not None else default_from
+        year_to = _year(opts["year_to"]) if opts["year_to"] is not None else default_to
         try:
             appendix_years_check(year_from=year_from, year_to=year_to)
             appendix = appendix_build(unit=unit, programme=opts["programme"], years=range(year_from, year_to + 1),
