@@ -526,9 +526,3 @@ def element_names(cat: Catalogue | None = None) -> dict[str, str]:
 def programmes_available(cat: Catalogue | None = None) -> list[Programme]:
     cat = cat or catalogue()
     return sorted(cat.programmes.values(), key=lambda p: p.year_from)
-
-
-def as_plain(value: Any) -> Any:  # pragma: no cover - helper for JSON
-    if isinstance(value, Fraction | Decimal):
-        return str(value)
-    return value

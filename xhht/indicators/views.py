@@ -158,5 +158,3 @@ def projections_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/projections.html", {"unit": unit, "appendix": appendix, "rows": rows, "errors": errors,
                                                            "query": request.GET.urlencode()}, status=400 if errors else 200)
 
-
-__all__ = ["rounded"]
