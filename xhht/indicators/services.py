@@ -62,3 +62,29 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
             audit_record(actor=actor, action="data_values_write", object_type="indicators.datavalue", object_id=f"{unit_code}/{period}",
                          object_repr=f"Số liệu {unit_code} kỳ {period}", unit_code=unit_code, changes=changes, note=f"{source} {rule}".strip())
     return changed
+
+
+def projection_set(*, actor: Any, unit_code: str, programme_id: str, indicator_code: str, phase: str, value: Decimal | None) -> int:
+    """Enter (or clear, with None) the unit's projection ("dự kiến") of an indicator for a projection phase.
+
+    Stored as a ``source=projected`` value of the indicator's rate element (or count element), for the
+    phase's period code, with history and audit like any value. Raises ValueError (Vietnamese) on bad input.
+    """
+    from xhht.indicators.catalogue import catalogue
+
+    cat = catalogue()
+    programme = cat.programmes.get(programme_id)
+    if programme is None:
+        raise ValueError(f"Không có chương trình «{programme_id}».")
+    indicator = programme.indicator(indicator_code)
+    if indicator is None:
+        raise ValueError(f"Không có chỉ tiêu «{indicator_code}» trong {programme.id}.")
+    if phase not in programme.projection_phases:
+        raise ValueError(f"Giai đoạn dự kiến «{phase}» không thuộc chương trình (có: {', '.join(programme.projection_phases)}).")
+    if value is not None and indicator.projection_element == indicator.rate_element and not (0 <= value <= 100):
+        raise ValueError("Tỷ lệ dự kiến phải trong khoảng 0–100.")
+    if value is not None and value < 0:
+        raise ValueError("Giá trị dự kiến không được âm.")
+    return data_values_write(actor=actor, values=[Value(element=indicator.projection_element, unit_code=unit_code, period=phase,
+                                                        value=value, disaggregation=indicator.filter_dict)],
+                             source="projected", rule=f"Đơn vị nhập dự kiến ({programme.id} {indicator.code})")

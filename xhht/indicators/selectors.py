@@ -1,0 +1,528 @@
+"""Reading indicators: aggregation up the unit tree, targets, projections and the appendix table.
+
+Everything is computed on read from :class:`~xhht.indicators.models.DataValue` — there is no
+batch rebuild, so a value saved or approved shows at every level above it at once.
+
+Aggregation rule (one rule, for every element with ``aggregation: sum``)
+------------------------------------------------------------------------
+The value of an element at unit U for a period is
+
+* U's own stored value when there is one (a figure entered, imported or approved for U itself
+  is U's figure, e.g. a district total typed from a paper report), otherwise
+* the sum of the values of U's children (each by this same rule, recursively), the children being
+  those under U in the unit tree **as of the last day of the period**;
+* empty (``None``) when neither U nor anything below it has a value — an empty cell, not a zero.
+
+So nothing is counted twice: a district's own figure stands for its whole subtree, and a province
+sums its districts, each district taking its own figure or, failing it, its communes' sum.
+Elements with ``aggregation: none`` (reported rates, levels) are never summed or averaged: only
+the unit's own stored value is read. A computed element (``sum_of``) is the sum of its parts.
+
+Rates are recomputed from the aggregated numerator and denominator (exact Fractions), never
+averaged. Where the numerator or the denominator is missing at that level, the indicator's
+``rate_element`` — the rate as the unit itself reported it — is shown instead, and marked as such.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from xhht.indicators.catalogue import Catalogue, Indicator, Programme, Target, catalogue
+from xhht.indicators.models import DataValue, Source
+from xhht.indicators.periods import parse_period
+from xhht.indicators.services import disaggregation_key
+from xhht.units.models import Unit, UnitVersion
+from xhht.units.selectors import unit_ancestors
+
+Number = Decimal | Fraction
+
+MET, EXCEEDED, NOT_MET = "met", "exceeded", "not_met"
+STATUS_LABELS = {MET: "đạt", EXCEEDED: "vượt", NOT_MET: "chưa đạt"}
+
+TREND_METHOD = (
+    "Đề xuất theo xu hướng tuyến tính: đường thẳng bình phương tối thiểu qua giá trị các năm đã chọn "
+    "(ít nhất 3 năm có số liệu), kéo dài đến năm cuối của giai đoạn dự kiến; tỷ lệ giới hạn trong 0–100%. "
+    "Chỉ là đề xuất, không phải số liệu của đơn vị."
+)
+
+
+class IndicatorQueryError(ValueError):
+    """A request the engine cannot answer (unknown unit, programme or years); message in Vietnamese."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The store, read for one subtree
+# ---------------------------------------------------------------------------------------------
+
+
+def _tree_on(root: str, on: date) -> dict[str, list[str]]:
+    """parent code → child codes under ``root`` as of ``on`` (one query per level)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    frontier = [root]
+    seen = {root}
+    while frontier:
+        rows = UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=frontier).values_list("parent_id", "unit_id")
+        nxt = []
+        for parent, child in rows:
+            if child not in seen:
+                seen.add(child)
+                children[parent].append(child)
+                nxt.append(child)
+        frontier = nxt
+    return children
+
+
+class StoreReader:
+    """Aggregated values of data elements for a unit's subtree, read with a handful of queries.
+
+    ``periods`` are period codes; each period's tree is the tree as of its last day.
+    """
+
+    def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None):
+        self.cat = cat or catalogue()
+        self.root = unit.code
+        self.periods = list(dict.fromkeys(periods))
+        wanted = set(elements)
+        for code in list(wanted):
+            wanted |= self._parts(code)
+        self.elements = wanted
+        ends = {p: parse_period(p).end for p in self.periods}
+        trees = {on: _tree_on(self.root, on) for on in set(ends.values())}
+        self.children = {p: trees[ends[p]] for p in self.periods}
+        codes = {self.root}
+        for tree in trees.values():
+            for kids in tree.values():
+                codes.update(kids)
+        self.actual: dict[tuple[str, str, str, str], Decimal] = {}
+        self.projected: dict[tuple[str, str, str, str], Decimal] = {}
+        # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only.
+        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
+        queries = [DataValue.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes),
+                   DataValue.objects.filter(element__in=wanted - summed, period__in=self.periods, unit_id=self.root)]
+        for query in queries:
+            rows = query.values_list("element", "unit_id", "period", "disaggregation", "value", "source")
+            for element, unit_code, period, key, value, source in rows.iterator(chunk_size=5000):
+                target = self.projected if source == Source.PROJECTED else self.actual
+                target[(element, unit_code, period, key)] = value
+        self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
+
+    def _parts(self, code: str) -> set[str]:
+        el = self.cat.elements.get(code)
+        out: set[str] = set()
+        for part in el.sum_of if el else ():
+            out |= {part} | self._parts(part)
+        return out
+
+    def own(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
+        return self.actual.get((element, unit_code, period, key))
+
+    def own_projection(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
+        return self.projected.get((element, unit_code, period, key))
+
+    def value(self, element: str, period: str, key: str = "", unit_code: str | None = None) -> Decimal | None:
+        unit_code = unit_code or self.root
+        memo_key = (element, unit_code, period, key)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        el = self.cat.elements.get(element)
+        result: Decimal | None
+        if el is not None and el.sum_of:
+            parts = [self.value(p, period, key, unit_code) for p in el.sum_of]
+            present = [p for p in parts if p is not None]
+            result = sum(present, Decimal(0)) if present else None
+        else:
+            result = self.own(element, unit_code, period, key)
+            if result is None and (el is None or el.aggregation == "sum"):
+                kids = [self.value(element, period, key, child) for child in self.children.get(period, {}).get(unit_code, [])]
+                present = [k for k in kids if k is not None]
+                result = sum(present, Decimal(0)) if present else None
+        self._memo[memo_key] = result
+        return result
+
+
+def element_value(*, unit: Unit, element: str, period: str, disaggregation: dict[str, str] | None = None) -> Decimal | None:
+    """One element's aggregated value at ``unit`` (see the module docstring for the rule)."""
+    reader = StoreReader(unit=unit, elements=[element], periods=[period])
+    return reader.value(element, period, disaggregation_key(disaggregation))
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator values
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """An indicator at a unit for a year (or a phase): the count, and the rate with where it came from."""
+
+    count: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    rate: Number | None = None
+    rate_source: str | None = None  # "computed" (numerator/denominator) | "reported" (rate as reported)
+    target: Target | None = None
+    status: str | None = None
+
+    @property
+    def measure(self) -> Number | None:
+        """What is compared with the target: the rate, or the count for a count indicator."""
+        return self.rate if self.rate is not None or self.numerator is not None or self.denominator is not None else self.count
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status or "", "")
+
+    @property
+    def is_empty(self) -> bool:
+        return self.count is None and self.rate is None
+
+
+def year_period(indicator: Indicator, year: int) -> str:
+    """The store period shown in the column of ``year``: the year (shifted by the indicator's
+    ``period_offset``), or the school year ending in it."""
+    year += indicator.period_offset
+    return f"{year - 1}-{year}" if indicator.period_type == "school_year" else str(year)
+
+
+def indicator_cell(reader: StoreReader, indicator: Indicator, period: str) -> Cell:
+    key = disaggregation_key(indicator.filter_dict)
+    if indicator.kind == "count":
+        return Cell(count=reader.value(indicator.count_element, period, key))
+    num = reader.value(indicator.numerator or "", period, key)
+    den = reader.value(indicator.denominator or "", period, key)
+    cell = Cell(count=num, numerator=num, denominator=den)
+    if num is not None and den:
+        cell.rate, cell.rate_source = Fraction(num * 100) / Fraction(den), "computed"
+    elif indicator.rate_element:
+        reported = reader.own(indicator.rate_element, reader.root, period, key)
+        if reported is not None:
+            cell.rate, cell.rate_source = Fraction(reported), "reported"
+    return cell
+
+
+def phase_cell(indicator: Indicator, cells: Sequence[Cell]) -> Cell | None:
+    """The phase value by the catalogue's rule: the last year's, the sum over the years, or none."""
+    if indicator.phase_rule == "none" or not cells:
+        return None
+    if indicator.phase_rule == "last_year":
+        last = cells[-1]
+        return Cell(count=last.count, numerator=last.numerator, denominator=last.denominator, rate=last.rate, rate_source=last.rate_source)
+    counts = [c.count for c in cells if c.count is not None]
+    out = Cell(count=sum(counts, Decimal(0)) if counts else None)
+    if indicator.kind == "rate":
+        pairs = [(c.numerator, c.denominator) for c in cells if c.numerator is not None and c.denominator]
+        if pairs:
+            num = sum((p[0] for p in pairs), Decimal(0))
+            den = sum((p[1] for p in pairs), Decimal(0))  # type: ignore[misc]
+            out.numerator, out.denominator = num, den
+            out.rate, out.rate_source = Fraction(num * 100) / Fraction(den), "computed"
+    return out
+
+
+def compare(value: Number | None, target: Target | None, comparison: str) -> str | None:
+    """đạt / vượt / chưa đạt, with the comparison the catalogue states (≥, or ≤ where lower is better)."""
+    if value is None or target is None or target.value is None:
+        return None
+    v, t = Fraction(value), Fraction(target.value)
+    if v == t:
+        return MET
+    better = v > t if comparison == ">=" else v < t
+    return EXCEEDED if better else NOT_MET
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+# ---------------------------------------------------------------------------------------------
+
+
+def targets_for(*, programme: Programme, unit: Unit, on: date | None = None, cat: Catalogue | None = None) -> dict[str, dict[int, Target]]:
+    """indicator code → milestone → the target applying to ``unit``: the nearest plan of the unit or an
+    ancestor (a unit's own plan overrides its province's, which overrides the national target)."""
+    cat = cat or catalogue()
+    chain = [unit.code] + [u.code for u in reversed(unit_ancestors(unit=unit, on=on))]
+    plans = cat.plans_for(programme.id, chain)
+    plans.sort(key=lambda p: chain.index(p.unit), reverse=True)  # farthest first; nearest applied last wins
+    out: dict[str, dict[int, Target]] = {}
+    for ind in programme.indicators():
+        out[ind.code] = {t.milestone: t for t in ind.targets}
+    for plan in plans:
+        for code, target in plan.targets:
+            out.setdefault(code, {})[target.milestone] = target
+    return out
+
+
+def target_for_year(targets: dict[int, Target], year: int) -> Target | None:
+    """The target of the first milestone at or after ``year`` (the last milestone after the programme)."""
+    if not targets:
+        return None
+    later = [m for m in targets if m >= year]
+    return targets[min(later)] if later else targets[max(targets)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Projections
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Projection:
+    phase: str
+    value: Number | None = None
+    how: str | None = None  # "entered" (by the unit, source=projected) | "proposed" (trend) | None
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.how == "proposed"
+
+
+def trend_projection(points: Sequence[tuple[int, Number]], year: int, *, is_rate: bool) -> Fraction | None:
+    """Least-squares straight line through (year, value) points, evaluated at ``year``; exact."""
+    if len(points) < 3:
+        return None
+    n = len(points)
+    xs = [Fraction(x) for x, _ in points]
+    ys = [Fraction(y) for _, y in points]
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    value = Fraction(my) + Fraction(slope) * (Fraction(year) - Fraction(mx))
+    if value < 0:
+        value = Fraction(0)
+    if is_rate and value > 100:
+        value = Fraction(100)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The appendix
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AppendixRow:
+    kind: str  # "group" | "indicator"
+    tt: str
+    name: str
+    indicator: Indicator | None = None
+    target: Target | None = None
+    cells: list[Cell] = field(default_factory=list)  # one per year; empty for a group row without a headline
+    phase: Cell | None = None
+    projections: list[Projection] = field(default_factory=list)
+    note: str = ""
+    display: list[str] = field(default_factory=list)  # the row's cells as shown (Vietnamese format), one per column
+
+    @property
+    def has_values(self) -> bool:
+        return self.indicator is not None
+
+    def __iter__(self) -> Any:
+        """Iterating a row gives its display strings, so that a row is also a plain table row."""
+        return iter(self.display)
+
+
+@dataclass
+class Appendix:
+    unit: Unit
+    programme: Programme
+    years: list[int]
+    rows: list[AppendixRow]
+    propose_projections: bool = False
+
+    @property
+    def year_columns(self) -> int:
+        return 2 * len(self.years)
+
+    @property
+    def phase_code(self) -> str:
+        return f"{self.years[0]}-{self.years[-1]}"
+
+    @property
+    def phase_label(self) -> str:
+        return f"THỰC HIỆN GIAI ĐOẠN {self.phase_code} (tỷ lệ %)"
+
+    @property
+    def projection_labels(self) -> list[str]:
+        return [f"DỰ KIẾN GIAI ĐOẠN {p} (tỷ lệ %)" for p in self.programme.projection_phases]
+
+    @property
+    def target_label(self) -> str:
+        return self.programme.target_label
+
+    @property
+    def header_rows(self) -> list[list[str]]:
+        """The two header rows as in the seed (merged spans left empty)."""
+        first = ["TT", "CHỈ TIÊU", self.target_label, "THỰC HIỆN TỪNG NĂM (số lượng và tỷ lệ %)"] + [""] * (2 * len(self.years) - 1)
+        first += [self.phase_label, *self.projection_labels, "Ghi chú"]
+        second = ["", "", ""] + [x for y in self.years for x in (str(y), "")] + [""] * (2 + len(self.projection_labels))
+        return [first, second]
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """(indicator code, catalogue note) of the rows that have one: how to read them."""
+        return [(r.indicator.code, r.indicator.note) for r in self.rows if r.indicator is not None and r.indicator.note]
+
+    def indicator_rows(self) -> list[AppendixRow]:
+        return [r for r in self.rows if r.indicator is not None]
+
+    def row(self, code: str) -> AppendixRow:
+        return next(r for r in self.rows if r.indicator is not None and r.indicator.code == code)
+
+
+def appendix_years_check(*, year_from: int, year_to: int) -> list[int]:
+    if year_from > year_to:
+        raise IndicatorQueryError(f"Năm bắt đầu ({year_from}) sau năm kết thúc ({year_to}).")
+    if year_from < 1975 or year_to > 2100:
+        raise IndicatorQueryError(f"Năm {year_from}–{year_to} không hợp lệ.")
+    if year_to - year_from > 14:
+        raise IndicatorQueryError("Chọn tối đa 15 năm cho một bảng phụ lục.")
+    return list(range(year_from, year_to + 1))
+
+
+def _programme_for_year(cat: Catalogue, year: int) -> Programme:
+    """The programme whose years contain ``year``; else the latest one begun before it; else the first."""
+    ordered = sorted(cat.programmes.values(), key=lambda p: p.year_from)
+    if not ordered:
+        raise IndicatorQueryError("Danh mục chưa có chương trình nào.")
+    for p in ordered:
+        if p.year_from <= year <= p.year_to:
+            return p
+    begun = [p for p in ordered if p.year_from <= year]
+    return begun[-1] if begun else ordered[0]
+
+
+def _years_of_period(period: Any) -> list[int]:
+    """Years shown for a report period: a phase or school year → its years; a single year Y → the
+    five years ending at Y (as the seed's appendix for 2020 shows 2016–2020)."""
+    code = getattr(period, "code", period)
+    try:
+        parsed = parse_period(str(code))
+    except ValueError as exc:
+        raise IndicatorQueryError(str(exc)) from None
+    if parsed.kind in ("year", "half_year"):
+        y = parsed.start.year
+        return list(range(y - 4, y + 1))
+    return parsed.years
+
+
+def appendix_build(*, unit: Unit, programme: Programme | str | None = None, years: Sequence[int] | None = None,
+                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None) -> Appendix:
+    """The appendix table (PHỤ LỤC) of ``programme`` for ``unit`` over ``years`` — computed on read.
+
+    Either ``years`` or a report ``period`` (code such as "2016-2020" or "2020", or a Period): a
+    phase shows its years, a single year the five years ending at it (within the programme). Without
+    ``programme``, the programme whose years contain the last year. ``propose_projections``: where
+    the unit entered no projection, propose one from the trend (:data:`TREND_METHOD`), marked
+    ``how="proposed"``.
+    """
+    cat = cat or catalogue()
+    if years is None and period is not None:
+        years = _years_of_period(period)
+    if isinstance(programme, str):
+        if programme not in cat.programmes:
+            raise IndicatorQueryError(f"Không có chương trình «{programme}». Có: {', '.join(sorted(cat.programmes))}.")
+        programme = cat.programmes[programme]
+    if programme is None:
+        programme = _programme_for_year(cat, max(years) if years else date.today().year)
+    if years is None:
+        years = range(programme.default_years[0], programme.default_years[1] + 1)
+    elif period is not None and getattr(parse_period(str(getattr(period, "code", period))), "kind", "") in ("year", "half_year"):
+        years = [y for y in years if y >= programme.year_from] or list(years)
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        raise IndicatorQueryError("Chưa chọn năm nào.")
+    appendix_years_check(year_from=years[0], year_to=years[-1])
+    indicators = programme.indicators()
+    elements: set[str] = set()
+    periods: set[str] = set(programme.projection_phases)
+    for ind in indicators:
+        elements |= {e for e in (ind.numerator, ind.denominator, ind.count, ind.rate_element) if e}
+        periods |= {year_period(ind, y) for y in years}
+    reader = StoreReader(unit=unit, elements=elements, periods=periods, cat=cat)
+    targets = targets_for(programme=programme, unit=unit, on=date(years[-1], 12, 31), cat=cat)
+
+    def build(ind: Indicator, kind: str, tt: str, name: str) -> AppendixRow:
+        cells = []
+        for y in years:
+            cell = indicator_cell(reader, ind, year_period(ind, y))
+            cell.target = target_for_year(targets.get(ind.code, {}), y)
+            cell.status = compare(cell.measure, cell.target, ind.comparison)
+            cells.append(cell)
+        phase = phase_cell(ind, cells)
+        row_target = target_for_year(targets.get(ind.code, {}), years[-1])
+        if phase is not None:
+            phase.target = row_target
+            phase.status = compare(phase.measure, row_target, ind.comparison)
+        projections = []
+        key = disaggregation_key(ind.filter_dict)
+        notes = []
+        for p in programme.projection_phases:
+            entered = reader.own_projection(ind.projection_element, unit.code, p, key)
+            if entered is not None:
+                projections.append(Projection(p, entered, "entered"))
+                continue
+            proposal = None
+            if propose_projections:
+                is_rate = ind.kind == "rate"
+                points = [(y, c.rate if is_rate else c.count) for y, c in zip(years, cells, strict=True)]
+                proposal = trend_projection([(y, v) for y, v in points if v is not None], parse_period(p).end.year, is_rate=is_rate)
+            if proposal is not None:
+                projections.append(Projection(p, proposal, "proposed"))
+                notes.append(f"Dự kiến {p}: đề xuất theo xu hướng")
+            else:
+                projections.append(Projection(p))
+        return AppendixRow(kind=kind, tt=tt, name=name, indicator=ind, target=row_target, cells=cells, phase=phase,
+                           projections=projections, note="; ".join(notes))
+
+    rows: list[AppendixRow] = []
+    for group in programme.groups:
+        if group.headline is not None:
+            rows.append(build(group.headline, "group", group.code, group.name))
+        else:
+            rows.append(AppendixRow(kind="group", tt=group.code, name=group.name))
+        for ind in group.indicators:
+            rows.append(build(ind, "indicator", ind.tt, ind.name))
+    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections)
+    from xhht.indicators.exports import flat_rows
+
+    for row, texts in zip(appendix.rows, flat_rows(appendix), strict=True):
+        row.display = texts
+    return appendix
+
+
+def indicator_series(*, unit: Unit, programme: Programme | str, years: Sequence[int]) -> dict[str, list[Cell]]:
+    """indicator code → one cell per year (a thin view of :func:`appendix_build`)."""
+    appendix = appendix_build(unit=unit, programme=programme, years=years)
+    return {r.indicator.code: r.cells for r in appendix.rows if r.indicator is not None}
+
+
+def appendix_xlsx(appendix: Appendix | None = None, *, unit: Unit | None = None, period: Any = None,
+                  programme: Programme | str | None = None, years: Sequence[int] | None = None) -> bytes:
+    """The appendix as an .xlsx file in the seed's layout (see :mod:`xhht.indicators.exports`).
+
+    Pass a built :class:`Appendix`, or ``unit=`` with ``period=`` / ``programme=`` / ``years=`` to build it.
+    """
+    from xhht.indicators.exports import appendix_xlsx as render
+
+    if appendix is None:
+        if unit is None:
+            raise IndicatorQueryError("Cần một phụ lục đã lập, hoặc đơn vị và kỳ báo cáo.")
+        appendix = appendix_build(unit=unit, programme=programme, years=years, period=period)
+    return render(appendix)
+
+
+def element_names(cat: Catalogue | None = None) -> dict[str, str]:
+    """Data element code → Vietnamese name, from every app's catalogue."""
+    return {code: el.name for code, el in (cat or catalogue()).elements.items()}
+
+
+def programmes_available(cat: Catalogue | None = None) -> list[Programme]:
+    cat = cat or catalogue()
+    return sorted(cat.programmes.values(), key=lambda p: p.year_from)

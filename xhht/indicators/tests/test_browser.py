@@ -1,0 +1,50 @@
+"""In a real browser, on a phone-sized screen: log in, read the appendix with its charts, enter a projection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run"]
+
+
+@pytest.mark.browser
+def test_district_officer_reads_the_appendix_and_enters_a_projection(live_server: Any, transactional_db: Any) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from xhht.demo.foundation import load as load_foundation
+    from xhht.indicators.demo import load as load_indicators
+
+    load_foundation()
+    load_indicators()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{live_server.url}/dang-nhap/?next=/chi-tieu/")
+        page.fill("input[name=username]", "pgd.hoaan")
+        page.fill("input[name=password]", "xhht-demo-2020")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/chi-tieu/051/")
+        table = page.locator("table.appendix")
+        assert "8.182" in table.inner_text() and "98,75" in table.inner_text()
+        assert page.locator("svg.chart").count() == 7
+        assert page.locator("svg.chart").first.bounding_box()["width"] <= 390  # type: ignore[index]
+        # The trend proposal, marked, with its method stated.
+        page.check("input[name=de_xuat]")
+        page.click("button:has-text('Xem')")
+        page.wait_for_url("**de_xuat=1**")
+        assert page.locator("td.proposed").count() > 0
+        # Enter a projection.
+        page.click("text=Nhập dự kiến")
+        page.fill("input[name='II.4|2021-2025']", "99,5")
+        page.click("button:has-text('Lưu')")
+        page.wait_for_url("**/chi-tieu/051/**")
+        assert "Đã lưu số liệu dự kiến" in page.content()
+        row = page.locator("table.appendix tr", has_text="kỹ năng sống tại các cơ sở giáo dục")
+        assert "99,50" in row.inner_text()
+        assert all(u.startswith(live_server.url) for u in requests), [u for u in requests if not u.startswith(live_server.url)]
+        browser.close()
