@@ -56,7 +56,7 @@ def register_records(*, spec: RegisterSpec, user: Any, unit: Unit | None = None,
 
 def register_periods(*, spec: RegisterSpec, user: Any) -> list[str]:
     qs = register_records(spec=spec, user=user)
-    return sorted({str(p) for p in qs.values_list(spec.period_field, flat=True).distinct()})
+    return sorted({str(p) for p in qs.order_by().values_list(spec.period_field, flat=True).distinct()})
 
 
 def record_for_user_or_none(*, spec: RegisterSpec, user: Any, pk: int) -> Any | None:
