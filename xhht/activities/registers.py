@@ -29,6 +29,7 @@ class Column:
     vocabulary: str = ""
     max_length: int = 0
     help: str = ""
+    aliases: tuple[str, ...] = ()  # other headers accepted on import (e.g. the seed's own wording)
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,8 @@ CLC_TOPIC = RegisterSpec(
     model=ClcTopic,
     columns=(
         Column("unit_code", "Mã xã", "unit", help="mã xã, thị trấn có trung tâm"),
-        Column("school_year", "Năm học", "school_year", help="ví dụ 2019-2020"),
-        Column("title", "Tên chuyên đề", "text", max_length=300),
+        Column("school_year", "Năm học", "school_year", help="ví dụ 2019-2020", aliases=("Năm",)),
+        Column("title", "Tên chuyên đề", "text", max_length=300, aliases=("Chuyên đề",)),
         Column("subject_area", "Lĩnh vực", "choice", vocabulary="clc_subject_area"),
         Column("speaker_organisation", "Báo cáo viên (cơ quan)", "text", required=False, max_length=250),
         Column("classes", "Số lớp", "count"),
@@ -162,10 +163,10 @@ VOCATIONAL = RegisterSpec(
         Column("organiser", "Cơ sở tổ chức", "text", required=False, max_length=250),
         Column("funding_source", "Nguồn kinh phí", "choice", vocabulary="funding_source"),
         Column("learners", "Số người học", "count"),
-        Column("ethnic_minority", "Người dân tộc thiểu số", "count_optional"),
+        Column("ethnic_minority", "Người dân tộc thiểu số", "count_optional", aliases=("Dân tộc thiểu số",)),
         Column("poor_household", "Lao động thuộc hộ nghèo", "count_optional"),
         Column("policy_beneficiary", "Lao động là đối tượng chính sách", "count_optional"),
-        Column("disabled", "Lao động là người khuyết tật", "count_optional"),
+        Column("disabled", "Lao động là người khuyết tật", "count_optional", aliases=("Lao động là người tàn tật", "Người khuyết tật", "Người tàn tật")),
         NOTE,
     ),
     period_field="year",
@@ -399,5 +400,13 @@ def record_to_row(spec: RegisterSpec, record: Any, *, labels: bool = True) -> di
 
 
 def aliases(spec: RegisterSpec) -> dict[str, str]:
-    """Accepted Vietnamese headers: each column's label (folded by open_table)."""
-    return {c.label: c.name for c in spec.columns}
+    """Accepted Vietnamese headers: each column's label and aliases (folded by open_table)."""
+    out = {c.label: c.name for c in spec.columns}
+    for c in spec.columns:
+        out.update({a: c.name for a in c.aliases})
+    return out
+
+
+def required_columns(spec: RegisterSpec) -> list[str]:
+    """Columns a file must have; optional counts, flags and free text may be left out entirely."""
+    return [c.name for c in spec.columns if c.required and c.kind not in {"flag", "count_optional"}]

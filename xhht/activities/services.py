@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from xhht.activities.definitions import catalogue
-from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, aliases, parse_row
+from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
 from xhht.audit.services import audit_record, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.indicators.models import DataValue, Source
@@ -188,7 +188,7 @@ def activity_records_import(*, actor: Any, register: str, path: Path | str, disp
     """
     spec = REGISTERS[register]
     checker = user if user is not None else actor
-    table = open_table(path, columns=spec.column_names, required=[c.name for c in spec.columns if c.required and c.kind != "flag"],
+    table = open_table(path, columns=spec.column_names, required=required_columns(spec),
                        aliases=aliases(spec), display_name=display_name)
     problems: list[Problem] = []
     scopes: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
