@@ -87,12 +87,12 @@ def _period_of(spec: RegisterSpec, record: Any) -> str:
     return str(getattr(record, spec.period_field))
 
 
-def activity_record_create(*, actor: Any, register: str, data: dict[str, Any]) -> models.Model:
+def activity_record_create(*, actor: Any, register: str, data: dict[str, Any]) -> Any:
     """Create one record from parsed data (see :func:`xhht.activities.registers.parse_row`)."""
     spec = REGISTERS[register]
     with transaction.atomic():
         _check_unique(spec, data)
-        record = spec.model(**data)
+        record: Any = spec.model(**data)
         record.save()
         audit_record(actor=actor, action=f"{register}_create", instance=record, unit_code=record.unit_id,
                      changes={k: [None, v] for k, v in snapshot(record).items() if k != "id"})
@@ -100,29 +100,29 @@ def activity_record_create(*, actor: Any, register: str, data: dict[str, Any]) -
     return record
 
 
-def activity_record_update(*, actor: Any, register: str, record: models.Model, data: dict[str, Any]) -> models.Model:
+def activity_record_update(*, actor: Any, register: str, record: Any, data: dict[str, Any]) -> Any:
     spec = REGISTERS[register]
     with transaction.atomic():
         _check_unique(spec, data, exclude_pk=record.pk)
         before = snapshot(record)
-        old_scope = (record.unit_id, _period_of(spec, record))  # type: ignore[attr-defined]
+        old_scope = (record.unit_id, _period_of(spec, record))
         for key, value in data.items():
             setattr(record, key, value)
         record.save()
         after = snapshot(record)
         changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
         if changes:
-            audit_record(actor=actor, action=f"{register}_update", instance=record, unit_code=record.unit_id, changes=changes)  # type: ignore[attr-defined]
-        new_scope = (record.unit_id, _period_of(spec, record))  # type: ignore[attr-defined]
+            audit_record(actor=actor, action=f"{register}_update", instance=record, unit_code=record.unit_id, changes=changes)
+        new_scope = (record.unit_id, _period_of(spec, record))
         for unit_code, period in dict.fromkeys([old_scope, new_scope]):
             indicators_refresh(actor=actor, register=register, unit_code=unit_code, period=period)
     return record
 
 
-def activity_record_delete(*, actor: Any, register: str, record: models.Model) -> None:
+def activity_record_delete(*, actor: Any, register: str, record: Any) -> None:
     spec = REGISTERS[register]
     with transaction.atomic():
-        unit_code, period = record.unit_id, _period_of(spec, record)  # type: ignore[attr-defined]
+        unit_code, period = record.unit_id, _period_of(spec, record)
         before = snapshot(record)
         audit_record(actor=actor, action=f"{register}_delete", instance=record, unit_code=unit_code,
                      changes={k: [v, None] for k, v in before.items() if k != "id"})
@@ -150,8 +150,8 @@ def activity_records_replace(*, actor: Any, register: str, scope: dict[str, Any]
     spec = REGISTERS[register]
     manager = spec.model._default_manager
     with transaction.atomic():
-        current = list(manager.filter(**scope).order_by("pk"))
-        wanted = [spec.model(**data) for data in rows]
+        current: list[Any] = list(manager.filter(**scope).order_by("pk"))
+        wanted: list[Any] = [spec.model(**data) for data in rows]
         if sorted(map(str, (_comparable(spec, r) for r in current))) == sorted(map(str, (_comparable(spec, r) for r in wanted))):
             return False
         touched = {(r.unit_id, _period_of(spec, r)) for r in [*current, *wanted]}
