@@ -17,6 +17,7 @@ from xhht.accounts.access import can_edit_organisation, can_edit_unit
 from xhht.activities import parsing
 from xhht.activities.models import BudgetLine, ClcStaffing, ClcTopic, Commendation, CommunicationItem, LifelongWeek, VocationalClass
 from xhht.organisations.models import Organisation, OrganisationKind
+from xhht.core.text import fold
 from xhht.units.models import Unit
 
 
@@ -288,7 +289,31 @@ def centre_of(unit_code: str) -> Organisation | None:
     return Organisation.objects.filter(unit_id=unit_code, kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE).order_by("pk").first()
 
 
-def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | None = None) -> dict[str, Any]:
+class Lookups:
+    """Units, centres and organisations read once per import instead of once per row."""
+
+    def __init__(self) -> None:
+        self._units: dict[str, Unit | None] = {}
+        self._centres: dict[str, Organisation | None] = {}
+        self._organisations: dict[str, list[Organisation]] = {}
+
+    def unit(self, code: str) -> Unit | None:
+        if code not in self._units:
+            self._units[code] = Unit.objects.filter(code=code).first()
+        return self._units[code]
+
+    def centre(self, code: str) -> Organisation | None:
+        if code not in self._centres:
+            self._centres[code] = centre_of(code)
+        return self._centres[code]
+
+    def organisations(self, code: str) -> list[Organisation]:
+        if code not in self._organisations:
+            self._organisations[code] = list(Organisation.objects.filter(unit_id=code))
+        return self._organisations[code]
+
+
+def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | None = None, lookups: Lookups | None = None) -> dict[str, Any]:
     """Read one row (form or file) into model field values; raises :class:`RowInvalid` with every problem.
 
     With ``user``, a unit or organisation the user may not change is a problem too.
@@ -296,6 +321,7 @@ def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | 
     from xhht.activities.definitions import catalogue
 
     cat = catalogue()
+    lookups = lookups or Lookups()
     window = cat.windows[spec.window]
     data: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
@@ -308,11 +334,11 @@ def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | 
                 code = (text or "").strip()
                 if not code:
                     raise ValueError("thiếu mã đơn vị.")
-                unit = Unit.objects.filter(code=code).first()
+                unit = lookups.unit(code)
                 if unit is None:
                     raise ValueError(f"không có đơn vị mã «{code}».")
                 if spec.owner == "centre":
-                    centre = centre_of(unit.code)
+                    centre = lookups.centre(unit.code)
                     if centre is None:
                         raise ValueError(f"{unit.full_name} chưa có trung tâm học tập cộng đồng.")
                     data["centre"] = centre
@@ -327,13 +353,10 @@ def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | 
                 name = (text or "").strip()
                 if not name:
                     raise ValueError("thiếu tên cơ quan.")
-                organisation = None
-                if name.isdigit():
-                    organisation = Organisation.objects.filter(pk=int(name), unit=unit).first()
+                candidates = lookups.organisations(unit.code)
+                organisation = next((o for o in candidates if name.isdigit() and o.pk == int(name)), None)
                 if organisation is None:
-                    from xhht.core.text import fold
-
-                    organisation = next((o for o in Organisation.objects.filter(unit=unit) if fold(o.name) == fold(name) or (o.short_name and fold(o.short_name) == fold(name))), None)
+                    organisation = next((o for o in candidates if fold(o.name) == fold(name) or (o.short_name and fold(o.short_name) == fold(name))), None)
                 if organisation is None:
                     raise ValueError(f"{unit.full_name} không có cơ quan «{name}».")
                 if user is not None and not can_edit_organisation(user, organisation):

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from xhht.activities.definitions import catalogue
-from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
+from xhht.activities.registers import REGISTERS, Lookups, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
 from xhht.audit.services import audit_record, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.indicators.models import DataValue, Source
@@ -195,10 +195,11 @@ def activity_records_import(*, actor: Any, register: str, path: Path | str, disp
     scope_values: dict[tuple[Any, ...], dict[str, Any]] = {}
     seen_unique: dict[tuple[Any, ...], int] = {}
     count = 0
+    lookups = Lookups()
     for number, raw in table.rows:
         count += 1
         try:
-            data = parse_row(spec, raw, user=checker if getattr(checker, "is_authenticated", False) else None)
+            data = parse_row(spec, raw, user=checker if getattr(checker, "is_authenticated", False) else None, lookups=lookups)
         except RowInvalid as exc:
             for column, message in exc.problems:
                 label = spec.column(column).label if column else None
