@@ -132,6 +132,8 @@ def activity_record_delete(*, actor: Any, register: str, record: Any) -> None:
 
 # --------------------------------------------------------------------------- replacing a scope
 
+AUDIT_ROWS = 500  # rows listed in one replace's audit entry (removed / added), beyond which only the counts are kept
+
 
 def _scope_key(spec: RegisterSpec, data: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(data[f].pk if isinstance(data[f], models.Model) else data[f] for f in spec.scope)
@@ -154,6 +156,10 @@ def activity_records_replace(*, actor: Any, register: str, scope: dict[str, Any]
         wanted: list[Any] = [spec.model(**data) for data in rows]
         if sorted(map(str, (_comparable(spec, r) for r in current))) == sorted(map(str, (_comparable(spec, r) for r in wanted))):
             return False
+        old_rows = sorted(map(str, (_comparable(spec, r) for r in current)))
+        new_rows = sorted(map(str, (_comparable(spec, r) for r in wanted)))
+        removed = [r for r in old_rows if r not in new_rows][:AUDIT_ROWS]
+        added = [r for r in new_rows if r not in old_rows][:AUDIT_ROWS]
         touched = {(r.unit_id, _period_of(spec, r)) for r in [*current, *wanted]}
         manager.filter(pk__in=[r.pk for r in current]).delete()
         manager.bulk_create(wanted)
@@ -161,7 +167,8 @@ def activity_records_replace(*, actor: Any, register: str, scope: dict[str, Any]
         scope_repr = ", ".join(f"{k}={v.pk if isinstance(v, models.Model) else v}" for k, v in scope.items())
         audit_record(actor=actor, action=f"{register}_replace", object_type=spec.model._meta.label_lower, object_id=scope_repr,
                      object_repr=f"{spec.title}: {scope_repr}", unit_code=first.unit_id,
-                     changes={"records": [len(current), len(wanted)]}, note=note)
+                     changes={"records": [len(current), len(wanted)], "removed": removed, "added": added,
+                              "fields": spec.record_fields()}, note=note)
         for unit_code, period in sorted(touched):
             indicators_refresh(actor=actor, register=register, unit_code=unit_code, period=period)
     return True

@@ -133,3 +133,20 @@ def test_viewer_reads_but_cannot_write(activities_demo: None, client_for: Any, v
 def test_anonymous_is_sent_to_login(client: Any, demo: None) -> None:
     response = client.get("/hoat-dong/chuyen-de/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_changes_are_audited(activities_demo: None, client_for: Any, nam_tuan_officer: Any) -> None:
+    from xhht.audit.models import AuditEntry
+
+    client = client_for(nam_tuan_officer)
+    assert client.post("/hoat-dong/chuyen-de/them/", TOPIC).status_code == 302
+    topic = ClcTopic.objects.get(title=TOPIC["title"])
+    entry = AuditEntry.objects.filter(action="clc_topic_create", object_id=str(topic.pk)).get()
+    assert entry.actor == nam_tuan_officer and entry.unit_code == "05115" and entry.changes["participants"] == [None, 1050]
+    assert AuditEntry.objects.filter(action="data_values_write", object_id="05115/2020-2021", actor=nam_tuan_officer).exists()
+
+
+def test_duplicate_week_is_refused_on_the_form(activities_demo: None, client_for: Any, district_officer: Any) -> None:
+    response = client_for(district_officer).post("/hoat-dong/tuan-le-hoc-tap/them/", {"unit_code": "051", "year": "2019", "participants": "1"})
+    assert response.status_code == 400 and "đã có bản ghi này" in response.content.decode()
+    assert LifelongWeek.objects.filter(unit_id="051", year=2019).count() == 1
