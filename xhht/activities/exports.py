@@ -63,3 +63,28 @@ def register_workbook(*, spec: RegisterSpec, records: Iterable[Any], summary: Su
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def learner_workbook(*, columns: Any, learners: list[Any]) -> bytes:
+    """A class's learner list, importable as it is (flags as 1 / empty, sex as Nam / Nữ)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Học viên"
+    sheet.append([c.label for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for person in learners:
+        row = []
+        for c in columns:
+            value = getattr(person, c.name)
+            if isinstance(value, bool):
+                value = 1 if value else None
+            elif c.name == "sex":
+                value = {"M": "Nam", "F": "Nữ"}.get(value) or None
+            row.append(value if value != "" else None)
+        sheet.append(row)
+    sheet.column_dimensions["A"].width = 30
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -174,3 +174,28 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"Kinh phí {self.unit_id} {self.period}: {self.amount}"
+
+
+class VocationalLearner(models.Model):
+    """A person on a vocational class's learner list, where the unit keeps one.
+
+    A class with a list takes its counts (learners and breakdowns) from the list.
+    """
+
+    vocational_class = models.ForeignKey(VocationalClass, on_delete=models.CASCADE, related_name="learner_list", verbose_name="lớp")
+    full_name = models.CharField("họ và tên", max_length=200)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    sex = models.CharField("giới tính", max_length=1, blank=True)  # M | F | ""
+    ethnicity = models.CharField("dân tộc", max_length=60, blank=True)
+    ethnic_minority = models.BooleanField("dân tộc thiểu số", default=False)
+    poor_household = models.BooleanField("hộ nghèo", default=False)
+    policy_beneficiary = models.BooleanField("đối tượng chính sách", default=False)
+    disabled = models.BooleanField("người khuyết tật", default=False)
+
+    class Meta:
+        verbose_name = "học viên học nghề"
+        verbose_name_plural = "học viên học nghề"
+        ordering = ["vocational_class_id", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -131,3 +131,24 @@ def parse_flag(text: str | None) -> bool:
     if key in {"1", "co", "x", "yes", "true", "dung", "uoc tinh"}:
         return True
     raise ValueError(f"giá trị «{_clean(text)}» không hợp lệ: ghi 1 (có) hoặc để trống.")
+
+
+def parse_sex(text: str | None) -> str:
+    """ "Nam"/"M" -> "M", "Nữ"/"F" -> "F", empty -> ""."""
+    key = fold(_clean(text))
+    if key in {"", "-"}:
+        return ""
+    if key in {"m", "nam", "male"}:
+        return "M"
+    if key in {"f", "nu", "female"}:
+        return "F"
+    raise ValueError(f"giới tính «{_clean(text)}» không hợp lệ: ghi Nam hoặc Nữ (M/F).")
+
+
+def parse_birth_year(text: str | None, *, latest: int) -> int | None:
+    raw = _clean(text)
+    if not raw:
+        return None
+    if not re.fullmatch(r"\d{4}", raw) or not 1900 <= int(raw) <= latest:
+        raise ValueError(f"năm sinh «{raw}» không hợp lệ: ghi 4 chữ số, từ 1900 đến {latest}.")
+    return int(raw)

@@ -17,6 +17,7 @@ from xhht.activities.definitions import catalogue
 from xhht.activities.registers import REGISTERS, Lookups, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
 from xhht.audit.services import audit_record, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
+from xhht.activities.models import VocationalLearner
 from xhht.indicators.models import DataValue, Source
 from xhht.indicators.services import Value, data_values_write, disaggregation_key
 
@@ -104,6 +105,7 @@ def activity_record_update(*, actor: Any, register: str, record: Any, data: dict
     spec = REGISTERS[register]
     with transaction.atomic():
         _check_unique(spec, data, exclude_pk=record.pk)
+        _check_learner_list(register, record, data)
         before = snapshot(record)
         old_scope = (record.unit_id, _period_of(spec, record))
         for key, value in data.items():
@@ -143,6 +145,53 @@ def _comparable(spec: RegisterSpec, record: Any) -> tuple[Any, ...]:
     return tuple(str(getattr(record, f)) if getattr(record, f) is not None else None for f in spec.record_fields())
 
 
+def _listed_classes(register: str, current: list[Any], wanted: list[Any]) -> list[tuple[Any, Any]]:
+    """For vocational classes that have a learner list: (old class, the new row that takes it over).
+
+    Such a class may be replaced only by a row of the same name whose counts are the list's.
+    """
+    if register != "vocational_class":
+        return []
+    from xhht.activities.learners import learner_counts
+
+    by_name = {w.name: w for w in wanted}
+    pairs, problems = [], []
+    for old in current:
+        people = list(old.learner_list.all())
+        if not people:
+            continue
+        counts = learner_counts(people)
+        new = by_name.get(old.name)
+        if new is None:
+            problems.append(("", f"lớp «{old.name}» ({old.unit_id}, {old.year}) có danh sách học viên: không bỏ lớp này qua nhập tệp; xóa lớp trên trang của lớp."))
+        elif any(getattr(new, k) != v for k, v in counts.items()):
+            problems.append(("", f"lớp «{old.name}» có danh sách {counts['learners']} học viên: số người học và các cột phân tổ phải khớp danh sách "
+                                 f"({', '.join(f'{k}={v}' for k, v in counts.items())})."))
+        else:
+            pairs.append((old, new))
+    if problems:
+        raise RowInvalid(problems)
+    return pairs
+
+
+def _check_learner_list(register: str, record: Any, data: dict[str, Any]) -> None:
+    if register != "vocational_class" or record.pk is None:
+        return
+    from xhht.activities.learners import learner_counts
+
+    people = list(record.learner_list.all())
+    if not people:
+        return
+    from xhht.activities.registers import VOCATIONAL_LABELS
+
+    counts = learner_counts(people)
+    labels = {"learners": "số người học", **VOCATIONAL_LABELS}
+    wrong = [(k, f"lớp có danh sách {counts['learners']} học viên: {labels[k]} phải là {v} như danh sách (sửa danh sách để đổi số liệu).")
+             for k, v in counts.items() if data.get(k) != v]
+    if wrong:
+        raise RowInvalid(wrong)
+
+
 def activity_records_replace(*, actor: Any, register: str, scope: dict[str, Any], rows: Sequence[dict[str, Any]], note: str = "") -> bool:
     """Make the records of one scope (e.g. a centre and school year) exactly ``rows``.
 
@@ -156,13 +205,22 @@ def activity_records_replace(*, actor: Any, register: str, scope: dict[str, Any]
         wanted: list[Any] = [spec.model(**data) for data in rows]
         if sorted(map(str, (_comparable(spec, r) for r in current))) == sorted(map(str, (_comparable(spec, r) for r in wanted))):
             return False
+        listed = _listed_classes(register, current, wanted)
         old_rows = sorted(map(str, (_comparable(spec, r) for r in current)))
         new_rows = sorted(map(str, (_comparable(spec, r) for r in wanted)))
         removed = [r for r in old_rows if r not in new_rows][:AUDIT_ROWS]
         added = [r for r in new_rows if r not in old_rows][:AUDIT_ROWS]
         touched = {(r.unit_id, _period_of(spec, r)) for r in [*current, *wanted]}
-        manager.filter(pk__in=[r.pk for r in current]).delete()
-        manager.bulk_create(wanted)
+        if listed:
+            # Classes with a learner list keep it: create the new rows, move each list over, then drop the old rows.
+            for record in wanted:
+                record.save()
+            for old, new_record in listed:
+                VocationalLearner.objects.filter(vocational_class_id=old.pk).update(vocational_class=new_record)
+            manager.filter(pk__in=[r.pk for r in current]).delete()
+        else:
+            manager.filter(pk__in=[r.pk for r in current]).delete()
+            manager.bulk_create(wanted)
         first = wanted[0] if wanted else current[0]
         scope_repr = ", ".join(f"{k}={v.pk if isinstance(v, models.Model) else v}" for k, v in scope.items())
         audit_record(actor=actor, action=f"{register}_replace", object_type=spec.model._meta.label_lower, object_id=scope_repr,
@@ -226,10 +284,13 @@ def activity_records_import(*, actor: Any, register: str, path: Path | str, disp
     if problems:
         raise Rejected(problems)
     changed = 0
-    with transaction.atomic():
-        for key, rows in scopes.items():
-            if activity_records_replace(actor=actor, register=register, scope=scope_values[key], rows=rows, note=f"nhập từ tệp {table.name}"):
-                changed += 1
+    try:
+        with transaction.atomic():
+            for key, rows in scopes.items():
+                if activity_records_replace(actor=actor, register=register, scope=scope_values[key], rows=rows, note=f"nhập từ tệp {table.name}"):
+                    changed += 1
+    except RowInvalid as exc:
+        raise Rejected([Problem(message, file=table.name, sheet=table.sheet) for _, message in exc.problems]) from None
     return ImportResult(rows=count, scopes=len(scopes), changed_scopes=changed)
 
 

@@ -5,6 +5,8 @@ from xhht.activities import views
 app_name = "activities"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("day-nghe/<int:pk>/hoc-vien/", views.learner_list, name="learners"),
+    path("day-nghe/<int:pk>/hoc-vien.xlsx", views.learner_export, name="learners_export"),
     path("<slug:slug>/", views.register_list, name="list"),
     path("<slug:slug>/them/", views.record_create, name="create"),
     path("<slug:slug>/nhap/", views.register_import, name="import"),

@@ -254,3 +254,51 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
         # htmx swaps only 2xx answers: the problems are shown in the page either way.
         return render(request, "activities/_import_result.html", context)
     return render(request, "activities/import.html", context, status=status)
+
+
+def _vocational_class_or_404(user: Any, pk: int) -> Any:
+    return _record_or_404(REGISTERS["vocational_class"], user, pk)
+
+
+@login_required
+def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A vocational class's learner list: shown to whoever sees the class, imported by whoever may change it."""
+    from xhht.activities.learners import LEARNER_COLUMNS, vocational_learners_import
+
+    spec = REGISTERS["vocational_class"]
+    klass = _vocational_class_or_404(request.user, pk)
+    editable = _record_editable(spec, request.user, klass)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Bạn không có quyền sửa danh sách học viên của lớp này.")
+        upload = request.FILES.get("tep")
+        if upload is None:
+            problems, status = ["Chưa chọn tệp."], 400
+        else:
+            suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    count = vocational_learners_import(actor=request.user, vocational_class=klass, path=handle.name, display_name=upload.name)
+                    messages.success(request, f"Đã nhập danh sách {count} học viên; số liệu của lớp được tính lại theo danh sách.")
+                    return redirect("activities:learners", pk=klass.pk)
+                except Rejected as exc:
+                    problems, status = [str(p) for p in exc.problems], 400
+    context = {**_nav(request), "spec": spec, "klass": klass, "learners": klass.learner_list.all(), "columns": LEARNER_COLUMNS,
+               "editable": editable, "problems": problems}
+    return render(request, "activities/learners.html", context, status=status)
+
+
+@login_required
+def learner_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from xhht.activities.learners import LEARNER_COLUMNS
+
+    klass = _vocational_class_or_404(request.user, pk)
+    content = exports.learner_workbook(columns=LEARNER_COLUMNS, learners=list(klass.learner_list.all()))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
+    return response
