@@ -150,3 +150,28 @@ def test_duplicate_week_is_refused_on_the_form(activities_demo: None, client_for
     response = client_for(district_officer).post("/hoat-dong/tuan-le-hoc-tap/them/", {"unit_code": "051", "year": "2019", "participants": "1"})
     assert response.status_code == 400 and "đã có bản ghi này" in response.content.decode()
     assert LifelongWeek.objects.filter(unit_id="051", year=2019).count() == 1
+
+
+def test_organisation_officer_changes_only_own_organisation_items(activities_demo: None, client_for: Any) -> None:
+    from xhht.accounts.models import Role
+    from xhht.accounts.services import user_create_or_update
+    from xhht.activities.models import CommunicationItem
+    from xhht.organisations.models import Organisation
+
+    office = Organisation.objects.get(unit_id="051", name="Phòng Văn hóa và Thông tin huyện Hòa An")
+    centre = Organisation.objects.get(unit_id="051", name="Trung tâm Văn hóa và Truyền thông huyện Hòa An")
+    officer = user_create_or_update(actor=None, username="vhtt.hoaan", password="vhtt-hoaan-2020", role=Role.ORGANISATION_OFFICER, organisation=office)
+    client = client_for(officer)
+    own = CommunicationItem.objects.get(organisation=office, kind="news_item")
+    other = CommunicationItem.objects.get(organisation=centre, kind="news_item")
+    form = {"unit_code": "051", "organisation": str(office.pk), "period": "2012–2020", "channel": "district_radio_tv", "kind": "news_item",
+            "count": "351", "estimated": "1"}
+    assert client.post(f"/hoat-dong/truyen-thong/{own.pk}/", form).status_code == 302
+    own.refresh_from_db()
+    assert own.count == 351 and own.estimated
+    assert client.post(f"/hoat-dong/truyen-thong/{other.pk}/", {**form, "organisation": str(centre.pk)}).status_code == 403
+    assert client.post("/hoat-dong/truyen-thong/them/", {**form, "organisation": str(centre.pk), "kind": "article"}).status_code == 403
+    # Nor may they write the district's other registers.
+    assert client.post("/hoat-dong/kinh-phi/them/", {"unit_code": "051", "period": "2021", "source": "state_budget", "purpose": "other", "amount": "1"}).status_code == 403
+    other.refresh_from_db()
+    assert other.count == 123
