@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes, unit_for_user_or_404
-from xhht.activities import exports, selectors, services
+from xhht.activities import exports, parsing, selectors, services
 from xhht.activities.definitions import catalogue
 from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row, record_to_row
 from xhht.activities.summaries import build_summary
@@ -109,6 +109,22 @@ def _check_target_editable(spec: RegisterSpec, user: Any, post: Any) -> None:
             raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan này.")
 
 
+def _period_param(request: HttpRequest, spec: RegisterSpec) -> str:
+    """The ?ky= filter, normalised ("2019/2020" -> "2019-2020"); a value that is no period of this register is ignored."""
+    text = request.GET.get("ky", "").strip()[:20]
+    if not text:
+        return ""
+    try:
+        if spec.period_field == "school_year":
+            return parsing.parse_school_year(text, first=1900, last=2100)
+        if spec.period_field == "year":
+            return str(parsing.parse_year(text, first=1900, last=2100))
+        return parsing.parse_year_or_phase(text, first=1900, last=2100)
+    except ValueError as exc:
+        messages.error(request, f"Bỏ qua bộ lọc: {exc}")
+        return ""
+
+
 def _nav(request: HttpRequest) -> dict[str, Any]:
     return {"registers": list(REGISTERS.values())}
 
@@ -124,7 +140,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     code = request.GET.get("don_vi", "").strip()
     unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
-    period = request.GET.get("ky", "").strip()[:9]
+    period = _period_param(request, spec)
     records = selectors.register_records(spec=spec, user=user, unit=unit, period=period)
     periods_all = sorted({str(p) for p in selectors.register_records(spec=spec, user=user, unit=unit).order_by().values_list(spec.period_field, flat=True).distinct()})
     summary = build_summary(spec, unit=unit, periods=[period] if period else periods_all) if unit is not None else None
@@ -212,7 +228,7 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     code = request.GET.get("don_vi", "").strip()
     unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
-    period = request.GET.get("ky", "").strip()[:9]
+    period = _period_param(request, spec)
     template_only = request.GET.get("mau") == "1"
     records = [] if template_only else list(selectors.register_records(spec=spec, user=user, unit=unit, period=period).order_by(spec.period_field, "unit_id", "pk"))
     summary = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_nam_tuan_officer_enters_a_clc_topic(live_server: Any) -> None:
+def test_nam_tuan_officer_enters_a_clc_topic(live_server: Any, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from xhht.activities.models import ClcTopic
@@ -52,8 +53,25 @@ def test_nam_tuan_officer_enters_a_clc_topic(live_server: Any) -> None:
             assert "Chăm sóc sức khỏe bà mẹ, trẻ em" in page.locator("#records").inner_text()
             # The page fits a phone: no horizontal scrolling of the page itself (tables scroll in their box).
             assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+            # Import through the page (htmx): a bad file is refused with its problems, a good one is taken.
+            page.click("text=Nhập từ tệp Excel/CSV")
+            page.wait_for_url("**/hoat-dong/chuyen-de/nhap/")
+            bad = tmp_path / "sai.csv"
+            bad.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020-2022,Luật,law,1,40\n", encoding="utf-8")
+            page.set_input_files("input[name=tep]", str(bad))
+            page.click("button:has-text('Nhập')")
+            page.wait_for_selector("#import-result .errorlist")
+            assert "hai năm phải liền nhau" in page.locator("#import-result").inner_text()
+            good = tmp_path / "dung.csv"
+            good.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020/2021,Luật Đất đai,law,1,40\n", encoding="utf-8")
+            page.set_input_files("input[name=tep]", str(good))
+            page.click("button:has-text('Nhập')")
+            page.wait_for_selector("#import-result .messages")
+            assert "Đã nhập 1 dòng" in page.locator("#import-result").inner_text()
         finally:
             browser.close()
     topic = ClcTopic.objects.get(title="Chăm sóc sức khỏe bà mẹ, trẻ em")
     assert (topic.unit_id, topic.school_year, topic.classes, topic.participants) == ("05115", "2019-2020", 2, 1250)
     assert DataValue.objects.get(element="clc_participants", unit_id="05115", period="2019-2020").value == existing + 1250
+    assert ClcTopic.objects.filter(unit_id="05115", school_year="2020-2021", title="Luật Đất đai").count() == 1
+    assert not ClcTopic.objects.filter(school_year="2020-2022").exists()

@@ -175,3 +175,16 @@ def test_organisation_officer_changes_only_own_organisation_items(activities_dem
     assert client.post("/hoat-dong/kinh-phi/them/", {"unit_code": "051", "period": "2021", "source": "state_budget", "purpose": "other", "amount": "1"}).status_code == 403
     other.refresh_from_db()
     assert other.count == 123
+
+
+def test_bad_filters_are_ignored_not_errors(activities_demo: None, client_for: Any, district_officer: Any) -> None:
+    client = client_for(district_officer)
+    for slug in ["chuyen-de", "can-bo-tthtcd", "day-nghe", "tuan-le-hoc-tap", "truyen-thong", "khen-thuong", "kinh-phi"]:
+        for value in ["abc", "2019-2021", "<script>", "9999999999"]:
+            response = client.get(f"/hoat-dong/{slug}/?ky={value}")
+            assert response.status_code == 200, (slug, value)
+            assert client.get(f"/hoat-dong/{slug}/xuat.xlsx?ky={value}").status_code == 200
+    page = client.get("/hoat-dong/chuyen-de/?don_vi=051&ky=2017/2018").content.decode()
+    assert "10.940" in page and "8.247" not in page
+    assert client.get("/hoat-dong/khong-co/").status_code == 404
+    assert client.get("/hoat-dong/chuyen-de/?don_vi=99999").status_code == 404
