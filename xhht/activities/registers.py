@@ -354,7 +354,7 @@ def parse_row(spec: RegisterSpec, raw: Mapping[str, str | None], *, user: Any | 
                 if not name:
                     raise ValueError("thiếu tên cơ quan.")
                 candidates = lookups.organisations(unit.code)
-                organisation = next((o for o in candidates if name.isdigit() and o.pk == int(name)), None)
+                organisation = next((o for o in candidates if name.isdigit() and len(name) < 18 and o.pk == int(name)), None)
                 if organisation is None:
                     organisation = next((o for o in candidates if fold(o.name) == fold(name) or (o.short_name and fold(o.short_name) == fold(name))), None)
                 if organisation is None:

@@ -104,7 +104,7 @@ def _check_target_editable(spec: RegisterSpec, user: Any, post: Any) -> None:
             raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho đơn vị này.")
     if spec.owner == "organisation":
         key = (post.get("organisation") or "").strip()
-        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() else None
+        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() and len(key) < 18 else None
         if organisation is not None and not can_edit_organisation(user, organisation):
             raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan này.")
 

@@ -188,3 +188,13 @@ def test_bad_filters_are_ignored_not_errors(activities_demo: None, client_for: A
     assert "10.940" in page and "8.247" not in page
     assert client.get("/hoat-dong/khong-co/").status_code == 404
     assert client.get("/hoat-dong/chuyen-de/?don_vi=99999").status_code == 404
+
+
+def test_huge_ids_answer_404(activities_demo: None, client_for: Any, district_officer: Any) -> None:
+    client = client_for(district_officer)
+    huge = "9" * 25
+    assert client.get(f"/hoat-dong/chuyen-de/{huge}/").status_code == 404
+    assert client.post(f"/hoat-dong/chuyen-de/{huge}/xoa/").status_code == 404
+    assert client.get(f"/hoat-dong/day-nghe/{huge}/hoc-vien/").status_code == 404
+    response = client.post("/hoat-dong/truyen-thong/them/", {"unit_code": "051", "organisation": huge, "period": "2020", "channel": "other", "kind": "article", "count": "1"})
+    assert response.status_code == 400
