@@ -1,0 +1,320 @@
+"""Web pages of the activity registers: thin views over the registers, services and selectors.
+
+A record outside the user's area answers 404 (as one that does not exist); a change the user may
+not make answers 403.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes, unit_for_user_or_404
+from xhht.activities import exports, parsing, selectors, services
+from xhht.activities.definitions import catalogue
+from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row, record_to_row
+from xhht.activities.summaries import build_summary
+from xhht.core.tabular import Rejected
+from xhht.organisations.models import Organisation, OrganisationKind
+from xhht.units.models import Unit
+
+
+def _spec(slug: str) -> RegisterSpec:
+    spec = BY_SLUG.get(slug)
+    if spec is None:
+        raise Http404("Không có sổ này.")
+    return spec
+
+
+def _visible_units(user: Any) -> list[Unit]:
+    scope = scope_codes(user)
+    qs = Unit.objects.all() if scope is None else Unit.objects.filter(code__in=scope)
+    return list(qs.exclude(kind="village").order_by("code"))
+
+
+def _default_unit(user: Any) -> Unit | None:
+    if user.unit_id:
+        return user.unit
+    return None
+
+
+def _record_editable(spec: RegisterSpec, user: Any, record: Any) -> bool:
+    if spec.owner == "centre":
+        return can_edit_organisation(user, record.centre)
+    if spec.owner == "organisation":
+        return can_edit_organisation(user, record.organisation)
+    return can_edit_unit(user, record.unit_id)
+
+
+def _unit_choices(spec: RegisterSpec, user: Any) -> list[tuple[str, str]]:
+    """Units (or, for centre registers, communes with a centre) the user may enter data for."""
+    units = _visible_units(user)
+    if spec.owner == "centre":
+        centres = {o.unit_id: o for o in Organisation.objects.filter(kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE, unit__in=units)}
+        return [(u.code, f"{u.code} – {u.title_name}") for u in units if u.code in centres and can_edit_organisation(user, centres[u.code])]
+    if spec.owner == "organisation":
+        return [(u.code, f"{u.code} – {u.title_name}") for u in units if any(can_edit_organisation(user, o) for o in u.organisations.all())]
+    return [(u.code, f"{u.code} – {u.title_name}") for u in units if can_edit_unit(user, u)]
+
+
+def _organisation_choices(user: Any) -> list[tuple[str, str]]:
+    scope = scope_codes(user)
+    qs = Organisation.objects.select_related("unit").order_by("unit_id", "name")
+    if scope is not None:
+        qs = qs.filter(unit_id__in=scope)
+    return [(str(o.pk), f"{o.name} ({o.unit.full_name})") for o in qs if can_edit_organisation(user, o)]
+
+
+def _form_fields(spec: RegisterSpec, user: Any, values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    cat = catalogue()
+    fields = []
+    for column in spec.columns:
+        field: dict[str, Any] = {"column": column, "value": "" if values.get(column.name) is None else str(values.get(column.name)),
+                                 "errors": errors.get(column.name, [])}
+        if column.kind == "unit":
+            field["choices"] = _unit_choices(spec, user)
+        elif column.kind == "organisation":
+            field["choices"] = _organisation_choices(user)
+        elif column.kind == "choice":
+            field["choices"] = cat.choices(column.vocabulary)
+        fields.append(field)
+    return fields
+
+
+def _check_target_editable(spec: RegisterSpec, user: Any, post: Any) -> None:
+    """403 when the posted unit / centre / organisation exists but is not the user's to change."""
+    code = (post.get("unit_code") or "").strip()
+    unit = Unit.objects.filter(code=code).first()
+    if unit is not None:
+        if spec.owner == "centre":
+            centre = centre_of(unit.code)
+            if centre is not None and not can_edit_organisation(user, centre):
+                raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho trung tâm này.")
+        elif spec.owner == "unit" and not can_edit_unit(user, unit):
+            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho đơn vị này.")
+    if spec.owner == "organisation":
+        key = (post.get("organisation") or "").strip()
+        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() and len(key) < 18 else None
+        if organisation is not None and not can_edit_organisation(user, organisation):
+            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan này.")
+
+
+def _period_param(request: HttpRequest, spec: RegisterSpec) -> str:
+    """The ?ky= filter, normalised ("2019/2020" -> "2019-2020"); a value that is no period of this register is ignored."""
+    text = request.GET.get("ky", "").strip()[:20]
+    if not text:
+        return ""
+    try:
+        if spec.period_field == "school_year":
+            return parsing.parse_school_year(text, first=1900, last=2100)
+        if spec.period_field == "year":
+            return str(parsing.parse_year(text, first=1900, last=2100))
+        return parsing.parse_year_or_phase(text, first=1900, last=2100)
+    except ValueError as exc:
+        messages.error(request, f"Bỏ qua bộ lọc: {exc}")
+        return ""
+
+
+def _nav(request: HttpRequest) -> dict[str, Any]:
+    return {"registers": list(REGISTERS.values())}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "activities/index.html", _nav(request))
+
+
+@login_required
+def register_list(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    user = request.user
+    code = request.GET.get("don_vi", "").strip()
+    unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
+    period = _period_param(request, spec)
+    records = selectors.register_records(spec=spec, user=user, unit=unit, period=period)
+    periods_all = sorted({str(p) for p in selectors.register_records(spec=spec, user=user, unit=unit).order_by().values_list(spec.period_field, flat=True).distinct()})
+    summary = build_summary(spec, unit=unit, periods=[period] if period else periods_all) if unit is not None else None
+    page = Paginator(records.order_by(spec.period_field, "unit_id", "pk"), 50).get_page(request.GET.get("trang"))
+    rows = [{"record": r, "cells": [record_to_row(spec, r)[c.name] for c in spec.columns], "editable": _record_editable(spec, user, r)} for r in page]
+    context = {
+        **_nav(request), "spec": spec, "unit": unit, "period": period, "units": _visible_units(user),
+        "periods": selectors.register_periods(spec=spec, user=user), "summary": summary, "page": page, "rows": rows,
+        "can_create": bool(_unit_choices(spec, user)), "query": request.GET.urlencode(),
+    }
+    return render(request, "activities/list.html", context)
+
+
+def _save(request: HttpRequest, spec: RegisterSpec, record: Any | None) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        _check_target_editable(spec, user, request.POST)
+        values = {c.name: request.POST.get(c.name, "") for c in spec.columns}
+        errors: dict[str, list[str]] = {}
+        try:
+            data = parse_row(spec, values, user=user)
+            if record is None:
+                record = services.activity_record_create(actor=user, register=spec.key, data=data)
+                messages.success(request, "Đã thêm bản ghi.")
+            else:
+                services.activity_record_update(actor=user, register=spec.key, record=record, data=data)
+                messages.success(request, "Đã lưu thay đổi.")
+            return redirect(reverse("activities:list", args=[spec.slug]) + f"?don_vi={record.unit_id}")
+        except RowInvalid as exc:
+            for column, message in exc.problems:
+                errors.setdefault(column or "__all__", []).append(message)
+        status = 400
+    else:
+        values = record_to_row(spec, record, labels=False) if record is not None else {}
+        if record is None and user.unit_id and not values.get("unit_code"):  # type: ignore[union-attr]
+            values["unit_code"] = user.unit_id  # type: ignore[union-attr]
+        if record is not None and spec.owner == "organisation":
+            values["organisation"] = record.organisation_id
+        errors, status = {}, 200
+    context = {**_nav(request), "spec": spec, "record": record, "fields": _form_fields(spec, user, values, errors),
+               "form_errors": errors.get("__all__", []), "editable": record is None or _record_editable(spec, user, record)}
+    return render(request, "activities/form.html", context, status=status)
+
+
+@login_required
+def record_create(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    if not _unit_choices(spec, request.user):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu vào sổ này.")
+    return _save(request, spec, None)
+
+
+def _record_or_404(spec: RegisterSpec, user: Any, pk: int) -> Any:
+    record = selectors.record_for_user_or_none(spec=spec, user=user, pk=pk)
+    if record is None:
+        raise Http404("Không tìm thấy bản ghi.")
+    return record
+
+
+@login_required
+def record_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = _record_or_404(spec, request.user, pk)
+    if request.method == "POST" and not _record_editable(spec, request.user, record):
+        raise PermissionDenied("Bạn không có quyền sửa bản ghi này.")
+    return _save(request, spec, record)
+
+
+@login_required
+@require_POST
+def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = _record_or_404(spec, request.user, pk)
+    if not _record_editable(spec, request.user, record):
+        raise PermissionDenied("Bạn không có quyền xóa bản ghi này.")
+    unit_code = record.unit_id
+    services.activity_record_delete(actor=request.user, register=spec.key, record=record)
+    messages.success(request, "Đã xóa bản ghi.")
+    return redirect(reverse("activities:list", args=[spec.slug]) + f"?don_vi={unit_code}")
+
+
+@login_required
+def register_export(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    user = request.user
+    code = request.GET.get("don_vi", "").strip()
+    unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
+    period = _period_param(request, spec)
+    template_only = request.GET.get("mau") == "1"
+    records = [] if template_only else list(selectors.register_records(spec=spec, user=user, unit=unit, period=period).order_by(spec.period_field, "unit_id", "pk"))
+    summary = None
+    if unit is not None and not template_only:
+        periods = [period] if period else sorted({str(getattr(r, spec.period_field)) for r in records})
+        summary = build_summary(spec, unit=unit, periods=periods)
+    content = exports.register_workbook(spec=spec, records=records, summary=summary)
+    name = f"{spec.slug}{'-mau' if template_only else ''}{'-' + unit.code if unit and not template_only else ''}{'-' + period if period else ''}.xlsx"
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def register_import(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    user = request.user
+    if not _unit_choices(spec, user):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu vào sổ này.")
+    context: dict[str, Any] = {**_nav(request), "spec": spec, "problems": [], "result": None}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("tep")
+        if upload is None:
+            context["problems"] = ["Chưa chọn tệp."]
+            status = 400
+        else:
+            suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    context["result"] = services.activity_records_import(actor=user, register=spec.key, path=handle.name, display_name=upload.name)
+                except Rejected as exc:
+                    context["problems"] = [str(p) for p in exc.problems]
+                    status = 400
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx answers: the problems are shown in the page either way.
+        return render(request, "activities/_import_result.html", context)
+    return render(request, "activities/import.html", context, status=status)
+
+
+def _vocational_class_or_404(user: Any, pk: int) -> Any:
+    return _record_or_404(REGISTERS["vocational_class"], user, pk)
+
+
+@login_required
+def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A vocational class's learner list: shown to whoever sees the class, imported by whoever may change it."""
+    from xhht.activities.learners import LEARNER_COLUMNS, vocational_learners_import
+
+    spec = REGISTERS["vocational_class"]
+    klass = _vocational_class_or_404(request.user, pk)
+    editable = _record_editable(spec, request.user, klass)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Bạn không có quyền sửa danh sách học viên của lớp này.")
+        upload = request.FILES.get("tep")
+        if upload is None:
+            problems, status = ["Chưa chọn tệp."], 400
+        else:
+            suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    count = vocational_learners_import(actor=request.user, vocational_class=klass, path=handle.name, display_name=upload.name)
+                    messages.success(request, f"Đã nhập danh sách {count} học viên; số liệu của lớp được tính lại theo danh sách.")
+                    return redirect("activities:learners", pk=klass.pk)
+                except Rejected as exc:
+                    problems, status = [str(p) for p in exc.problems], 400
+    context = {**_nav(request), "spec": spec, "klass": klass, "learners": klass.learner_list.all(), "columns": LEARNER_COLUMNS,
+               "editable": editable, "problems": problems}
+    return render(request, "activities/learners.html", context, status=status)
+
+
+@login_required
+def learner_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from xhht.activities.learners import LEARNER_COLUMNS
+
+    klass = _vocational_class_or_404(request.user, pk)
+    content = exports.learner_workbook(columns=LEARNER_COLUMNS, learners=list(klass.learner_list.all()))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
+    return response
