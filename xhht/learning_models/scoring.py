@@ -110,14 +110,10 @@ def _score_points(rubric: Rubric, lines: list[IndicatorLine]) -> ScoreResult:
         reasons.append(f"Còn {len(missing)} chỉ tiêu chưa chấm.")
         return ScoreResult(rubric, lines, None, None, "Chưa đủ điểm các chỉ tiêu", None, reasons, missing, undefined)
     total = known_total
-    measure: Decimal | Fraction = total
-    if rubric.bands_basis == "percent_of_max":
-        assert rubric.max_points is not None
-        measure = Fraction(total) * 100 / Fraction(rubric.max_points)
     if any(b.min is None or b.upper is None for b in rubric.bands):
         reasons.append(f"Tổng điểm {_pts(total)}; ngưỡng xếp loại chưa xác định trong văn bản.")
         return ScoreResult(rubric, lines, total, None, "Chưa xác định", None, reasons, missing, undefined)
-    band = next((b for b in rubric.bands if _contains(b, measure)), None)
+    band = classify_total(rubric, total)
     if band is None:  # validation guarantees contiguity; only a total outside 0…max lands here
         reasons.append(f"Tổng điểm {_pts(total)} nằm ngoài các khoảng xếp loại.")
         return ScoreResult(rubric, lines, total, None, "Chưa xác định", None, reasons, missing, undefined)
@@ -136,6 +132,16 @@ def _score_points(rubric: Rubric, lines: list[IndicatorLine]) -> ScoreResult:
     if not band.verified:
         reasons.append("Ngưỡng xếp loại là tham số chưa xác minh với văn bản (xem bộ tiêu chí).")
     return ScoreResult(rubric, lines, total, band.code, band.label, band.passing, reasons, missing, undefined)
+
+
+def classify_total(rubric: Rubric, total: Decimal) -> Band | None:
+    """The band of a total (None where the cut-offs are not known or the total lies outside them)."""
+    measure: Decimal | Fraction = total
+    if rubric.bands_basis == "percent_of_max":
+        if rubric.max_points is None:
+            return None
+        measure = Fraction(total) * 100 / Fraction(rubric.max_points)
+    return next((b for b in rubric.bands if _contains(b, measure)), None)
 
 
 def _contains(band: Band, measure: Decimal | Fraction) -> bool:
