@@ -220,6 +220,10 @@ class Rubric:
         return (self.from_year is None or year >= self.from_year) and (self.to_year is None or year <= self.to_year)
 
     @property
+    def subject_label(self) -> str:
+        return SUBJECT_LABELS.get(self.subject, self.subject)
+
+    @property
     def years_label(self) -> str:
         return f"{self.from_year or '…'}–{self.to_year or 'nay'}"
 
