@@ -103,6 +103,7 @@ def _evaluate_commune(actor: Any, commune: Unit, year: int, self_total: int, rev
         changes = {}
         if reviewed_total is not None and reviewed_total != self_total:
             row = evaluation.scores.get(indicator="c8")
+            assert row.self_value is not None
             new = row.self_value - (self_total - reviewed_total)
             changes["c8"] = (new, "Minh chứng về học tập thường xuyên của người lao động chưa đầy đủ (đoàn kiểm tra điều chỉnh).")
         evaluation = evaluation_review(actor=actor, evaluation=evaluation, changes=changes, note="Đoàn kiểm tra huyện thẩm định.")

@@ -112,12 +112,22 @@ def _dec(value: Any) -> Decimal | None:
 
 @dataclass(frozen=True)
 class DataRule:
+    """Met when numerator × 100 ≥ at_least_percent × denominator (a rate from counts), or, without a
+    denominator, when the element's value ≥ ``at_least`` (e.g. the commune's literacy standard level)."""
+
     numerator_element: str
     numerator_disaggregation: dict[str, str]
-    denominator_element: str
+    denominator_element: str | None
     denominator_disaggregation: dict[str, str]
-    at_least_percent: Decimal
+    at_least_percent: Decimal | None
+    at_least: Decimal | None = None
     source: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.denominator_element is None:
+            return f"{self.numerator_element} ≥ {self.at_least}"
+        return f"{self.numerator_element}/{self.denominator_element} ≥ {self.at_least_percent}%"
 
 
 @dataclass(frozen=True)
@@ -394,14 +404,19 @@ def _build(doc: dict[str, Any], name: str) -> Rubric:
             data = None
             if ind.get("data"):
                 d = ind["data"]
-                data = DataRule(
-                    numerator_element=d["numerator"]["element"],
-                    numerator_disaggregation=dict(d["numerator"].get("disaggregation") or {}),
-                    denominator_element=d["denominator"]["element"],
-                    denominator_disaggregation=dict(d["denominator"].get("disaggregation") or {}),
-                    at_least_percent=Decimal(str(d["at_least_percent"])),
-                    source=d.get("source", ""),
-                )
+                if "value" in d:
+                    data = DataRule(numerator_element=d["value"]["element"], numerator_disaggregation=dict(d["value"].get("disaggregation") or {}),
+                                    denominator_element=None, denominator_disaggregation={}, at_least_percent=None,
+                                    at_least=Decimal(str(d["at_least"])), source=d.get("source", ""))
+                else:
+                    data = DataRule(
+                        numerator_element=d["numerator"]["element"],
+                        numerator_disaggregation=dict(d["numerator"].get("disaggregation") or {}),
+                        denominator_element=d["denominator"]["element"],
+                        denominator_disaggregation=dict(d["denominator"].get("disaggregation") or {}),
+                        at_least_percent=Decimal(str(d["at_least_percent"])),
+                        source=d.get("source", ""),
+                    )
             inds.append(Indicator(
                 code=ind["code"], title=ind.get("title"), judgement=ind["judgement"], criterion_code=crit["code"],
                 max_points=_dec(ind.get("max_points")), points_verified=bool(ind.get("points_verified", ind.get("max_points") is None)),

@@ -39,6 +39,7 @@ from xhht.learning_models.scoring import ScoreError, ScoreResult, check_value, s
 from xhht.units.models import Unit
 
 EVIDENCE_MAX_BYTES = getattr(settings, "XHHT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+OUTCOME_ELEMENTS = ("tot", "kha", "trung_binh", "khong_dat", "muc_1", "muc_2")
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods"}
 
 
@@ -127,9 +128,13 @@ def _data_value(rubric_ind: Any, commune_code: str, year: int) -> Decimal | None
     rule = rubric_ind.data
     num = DataValue.objects.filter(element=rule.numerator_element, unit_id=commune_code, period=str(year),
                                    disaggregation=disaggregation_key(rule.numerator_disaggregation)).first()
+    if num is None:
+        return None
+    if rule.denominator_element is None:
+        return Decimal(1) if num.value >= rule.at_least else Decimal(0)
     den = DataValue.objects.filter(element=rule.denominator_element, unit_id=commune_code, period=str(year),
                                    disaggregation=disaggregation_key(rule.denominator_disaggregation)).first()
-    if num is None or den is None or den.value <= 0:
+    if den is None or den.value <= 0:
         return None
     return Decimal(1) if num.value * 100 >= rule.at_least_percent * den.value else Decimal(0)
 
@@ -145,7 +150,7 @@ def _fill_computed(evaluation: Evaluation, rubric: Rubric) -> None:
         row, _ = IndicatorScore.objects.get_or_create(evaluation=evaluation, indicator=ind.code)
         if row.self_value != value or row.self_source != "computed":
             row.self_value, row.self_source = value, "computed"
-            row.self_note = f"Tính từ dữ liệu: {ind.data.numerator_element}/{ind.data.denominator_element} ≥ {ind.data.at_least_percent}%"
+            row.self_note = f"Tính từ kho số liệu: {ind.data.label}"
             row.save()
 
 
@@ -442,10 +447,10 @@ def learning_results_publish(*, actor: Any, unit: Unit, year: int) -> int:
         rows = commune_results(unit=unit, year=year)
     for row in rows:
         code = row.commune.code
-        values.append(Value(element="lm_commune_evaluated", unit_code=code, period=str(year), value=1 if row.outcome else 0))
-        for outcome in ("tot", "kha", "trung_binh", "khong_dat", "muc_1", "muc_2"):
-            values.append(Value(element="lm_commune_class", unit_code=code, period=str(year), value=1 if row.outcome == outcome else 0,
-                                disaggregation={"lm_class": outcome}))
+        values.append(Value(element="lc_communes", unit_code=code, period=str(year), value=1))
+        values.append(Value(element="lc_commune_evaluated", unit_code=code, period=str(year), value=1 if row.evaluation is not None and row.outcome else 0))
+        for outcome in OUTCOME_ELEMENTS:
+            values.append(Value(element=f"lc_commune_{outcome}", unit_code=code, period=str(year), value=1 if row.outcome == outcome else 0))
         counts = recognised_counts(commune=row.commune, year=year)
         for kind, element in (("family", "lm_families_recognised"), ("clan", "lm_clans_recognised"),
                               ("village_community", "lm_villages_recognised"), ("learning_unit", "lm_units_recognised")):

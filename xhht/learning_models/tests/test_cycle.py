@@ -136,15 +136,20 @@ def test_submit_refused_while_indicators_missing(demo: None, nam_tuan_officer: A
 
 def test_literacy_indicator_filled_from_the_store(demo: None, nam_tuan_officer: Any) -> None:
     data_values_write(actor=None, source="computed", rule="test", values=[
-        Value(element="literacy_level2", unit_code="05115", period="2022", value=880, disaggregation={"age_band": "15-60"}),
-        Value(element="literacy_population", unit_code="05115", period="2022", value=1000, disaggregation={"age_band": "15-60"}),
+        Value(element="literacy_standard_level", unit_code="05115", period="2022", value=1),
+        Value(element="literacy_standard_level", unit_code="05113", period="2022", value=2),
     ])
     commune = _unit("05115")
     reg = participant_register(actor=nam_tuan_officer, kind=ModelKind.COMMUNE, commune=commune, name=commune.full_name, year=2022)
     ev = evaluation_self_score(actor=nam_tuan_officer, participant=reg.participant, year=2022, values=tt44_values(150))
     row = IndicatorScore.objects.get(evaluation=ev, indicator="c5_xmc2")
-    assert (row.self_value, row.self_source) == (0, "computed")  # 88% < 90%: the hand-entered "1" does not override the data
+    assert (row.self_value, row.self_source) == (0, "computed")  # XMC level 1 only: the hand-entered "1" does not override the data
     assert ev.self_outcome == "khong_dat"
+    assert "literacy_standard_level ≥ 2" in row.self_note
+    hong_viet = _unit("05113")
+    reg = participant_register(actor=None, kind=ModelKind.COMMUNE, commune=hong_viet, name=hong_viet.full_name, year=2022)
+    ev = evaluation_self_score(actor=None, participant=reg.participant, year=2022, values=tt44_values(150, c5_xmc2=0))
+    assert IndicatorScore.objects.get(evaluation=ev, indicator="c5_xmc2").self_value == 1 and ev.self_outcome == "tot"
 
 
 def test_evidence_size_and_type_limits(demo: None, nam_tuan_officer: Any, settings: Any, tmp_path: Any) -> None:

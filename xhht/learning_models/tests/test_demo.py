@@ -48,7 +48,7 @@ def test_clans_recognised(learning_models_demo: None) -> None:
     district = [e.evaluation.participant.name for e in recognised_entries(unit=Unit.objects.get(code="051"), kind=ModelKind.CLAN, year=2019)]
     assert len(district) == 7 and "Dòng họ Bùi Duy" in district
     assert DataValue.objects.get(element="lm_clans_recognised", unit_id="05112", period="2019").value == 6
-    assert DataValue.objects.get(element="lm_commune_class", unit_id="05115", period="2019", disaggregation="lm_class=tot").value == 1
+    assert DataValue.objects.get(element="lc_commune_tot", unit_id="05115", period="2019").value == 1
 
 
 def test_registration_share_hong_nam(learning_models_demo: None) -> None:
