@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from xhht.core.formatting import rate
 from xhht.learning_models.models import Evaluation, ModelKind, Participant, RecognitionEntry, Registration, Status, VillageHouseholds
-from xhht.learning_models.rubrics import Rubric, rubric_for, rubric_get
+from xhht.learning_models.rubrics import Rubric, all_rubrics, rubric_for, rubric_get
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit
 from xhht.units.selectors import unit_descendants
 
@@ -41,44 +41,52 @@ class CommuneResult:
     held_from: int | None = None  # TT 25: the year whose recognition is still held
 
 
-def _held_level(code: str, year: int) -> tuple[str, str, int] | None:
-    """A TT 25 level recognised in an earlier year and still within its validity (36 months after that year)."""
+def _held_levels(codes: list[str], year: int) -> dict[str, tuple[str, str, int]]:
+    """TT 25 levels recognised in earlier years and still valid in ``year`` (validity counted in years after
+    the year recognised: 36 months → held through year + 3), for many communes in one query."""
+    max_back = max((lv.validity_months or 0) // 12 for r in all_rubrics().values() if r.scoring == "levels" for lv in r.levels) if all_rubrics() else 0
+    if max_back == 0:
+        return {}
     entries = (RecognitionEntry.objects.filter(evaluation__registration__participant__kind=ModelKind.COMMUNE,
-                                               evaluation__registration__participant__commune_id=code,
-                                               evaluation__registration__year__lt=year)
-               .select_related("evaluation__registration").order_by("-evaluation__registration__year"))
-    for entry in entries:
-        rubric = rubric_get(entry.evaluation.rubric_code)
+                                               evaluation__registration__participant__commune_id__in=codes,
+                                               evaluation__registration__year__lt=year,
+                                               evaluation__registration__year__gte=year - max_back)
+               .values_list("evaluation__registration__participant__commune_id", "evaluation__registration__year", "evaluation__rubric_code", "outcome")
+               .order_by("-evaluation__registration__year"))
+    held: dict[str, tuple[str, str, int]] = {}
+    for code, recognised_year, rubric_code, outcome in entries:
+        if code in held:
+            continue
+        rubric = rubric_get(rubric_code)
         if rubric.scoring != "levels":
             continue
-        level = next((lv for lv in rubric.levels if lv.code == entry.outcome), None)
+        level = next((lv for lv in rubric.levels if lv.code == outcome), None)
         if level is None or not level.validity_months:
             continue
-        recognised_year = entry.evaluation.registration.year
         if year <= recognised_year + level.validity_months // 12:
-            return level.code, level.label, recognised_year
-    return None
+            held[code] = (level.code, level.label, recognised_year)
+    return held
 
 
 def commune_results(*, unit: Unit, year: int, only: list[str] | None = None) -> list[CommuneResult]:
+    """Each commune-level unit under ``unit`` in ``year``: its reviewed class or level, or a TT 25 level still held."""
     communes = communes_of(unit=unit, year=year)
     if only is not None:
         communes = [c for c in communes if c.code in only]
-    finals = _final_evaluations([c.code for c in communes], year)
+    codes = [c.code for c in communes]
+    finals = _final_evaluations(codes, year)
+    held_levels = _held_levels(codes, year)
     out = []
     for commune in communes:
         ev = finals.get(commune.code)
-        if ev is not None and ev.outcome:
+        held = held_levels.get(commune.code)
+        if ev is not None and ev.outcome and ev.outcome != "none":
             rubric = rubric_get(ev.rubric_code)
             out.append(CommuneResult(commune, year, ev, ev.outcome, rubric.outcome_label(ev.outcome)))
-            if ev.outcome == "none":
-                held = _held_level(commune.code, year)
-                if held:
-                    out[-1] = CommuneResult(commune, year, ev, held[0], f"{held[1]} (công nhận năm {held[2]}, còn hiệu lực)", held[2])
-            continue
-        held = _held_level(commune.code, year)
-        if held:
+        elif held:
             out.append(CommuneResult(commune, year, ev, held[0], f"{held[1]} (công nhận năm {held[2]}, còn hiệu lực)", held[2]))
+        elif ev is not None and ev.outcome:
+            out.append(CommuneResult(commune, year, ev, ev.outcome, rubric_get(ev.rubric_code).outcome_label(ev.outcome)))
         else:
             out.append(CommuneResult(commune, year, ev, "", "Chưa đánh giá" if ev is None else "Chưa xác định"))
     return out
