@@ -430,12 +430,14 @@ def _build(doc: dict[str, Any], name: str) -> Rubric:
         bands.append(Band(code=b["code"], label=b["label"], passing=b["passing"], min=_dec(b.get("min")),
                           upper=_dec(b.get("max") if upper_inclusive else b.get("below")), upper_inclusive=upper_inclusive,
                           verified=bool(b.get("verified", True)), note=b.get("note", "")))
-        if b.get("verified") is False:
-            unverified.append(f"ngưỡng «{b['label']}»")
+        if b.get("verified") is False and "ngưỡng xếp loại" not in unverified:
+            unverified.append("ngưỡng xếp loại")
     levels = tuple(sorted((Level(code=lv["code"], label=lv["label"], rank=lv["rank"], validity_months=lv.get("validity_months")) for lv in doc.get("levels") or []), key=lambda lv: lv.rank))
     for key, setting in (doc.get("settings") or {}).items():
         if isinstance(setting, dict) and setting.get("verified") is False:
-            unverified.append(f"tham số {key}")
+            label = str(setting.get("label") or key)
+            if label not in unverified:
+                unverified.append(label)
     return Rubric(
         code=doc["code"], version=doc["version"], title=doc["title"], subject=doc["subject"], scoring=doc["scoring"],
         document_number=doc["document"]["number"], document=dict(doc["document"]),

@@ -208,7 +208,8 @@ def _sheet_context(ev: Evaluation) -> dict[str, Any]:
             row = scores.get(ind.code)
             lines.append({"ind": ind, "row": row, "enterable": enterable(ind), "computed": bool(row and row.self_source == "computed"),
                           "evidence": evidence.get(ind.code, [])})
-        criteria.append({"crit": crit, "lines": lines})
+        same = len(crit.indicators) == 1 and crit.indicators[0].title == crit.title
+        criteria.append({"crit": crit, "lines": lines, "header": not same})
     return {"ev": ev, "rubric": rubric, "criteria": criteria, "own": own, "final": final, "participant": ev.registration.participant,
             "year": ev.registration.year, "general_evidence": evidence.get("", []), "Status": Status}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from decimal import Decimal
 from typing import Any
 
@@ -185,5 +186,5 @@ def test_registration_share_per_village(demo: None, nam_tuan_officer: Any) -> No
         participant_register(actor=nam_tuan_officer, kind=ModelKind.FAMILY, commune=commune, name=name, village="xóm Nà Vại", year=2018)
     rows, total = registration_shares(commune=commune, year=2018)
     assert [(r.village, r.registered, r.households) for r in rows] == [("xóm Nà Vại", 2, 3)]
-    assert total.rate is not None and float(total.rate) == pytest.approx(66.666, rel=1e-3)
-    assert Registration.objects.filter(participant__commune=commune, year=2018).count() == 2
+    assert total.rate == Fraction(200, 3)
+    assert Registration.objects.filter(participant__commune=commune, participant__kind=ModelKind.FAMILY, year=2018).count() == 2
