@@ -438,25 +438,34 @@ def recognition_create(*, actor: Any, unit: Unit, kind: str, year: int, decision
 
 def learning_results_publish(*, actor: Any, unit: Unit, year: int) -> int:
     """Write the year's results of the communes under ``unit`` (or of ``unit`` itself) to the indicator store."""
-    from xhht.learning_models.selectors import commune_results, recognised_counts, registration_counts
+    from collections import Counter
 
-    values: list[Value] = []
+    from xhht.learning_models.selectors import commune_results
+
     if unit.level == 3:
         rows = commune_results(unit=unit.parent, year=year, only=[unit.code]) if unit.parent else []
     else:
         rows = commune_results(unit=unit, year=year)
+    codes = [row.commune.code for row in rows]
+    recognised = Counter(RecognitionEntry.objects.filter(evaluation__registration__participant__commune_id__in=codes, evaluation__registration__year=year)
+                         .values_list("evaluation__registration__participant__commune_id", "evaluation__registration__participant__kind"))
+    families = Counter(Registration.objects.filter(participant__commune_id__in=codes, participant__kind=ModelKind.FAMILY, year=year)
+                       .values_list("participant__commune_id", flat=True))
+    households: dict[str, int] = {}
+    for code, count in VillageHouseholds.objects.filter(commune_id__in=codes, year=year).values_list("commune_id", "households"):
+        households[code] = households.get(code, 0) + count
+    values: list[Value] = []
+    period = str(year)
     for row in rows:
         code = row.commune.code
-        values.append(Value(element="lc_communes", unit_code=code, period=str(year), value=1))
-        values.append(Value(element="lc_commune_evaluated", unit_code=code, period=str(year), value=1 if row.evaluation is not None and row.outcome else 0))
+        values.append(Value(element="lc_communes", unit_code=code, period=period, value=1))
+        values.append(Value(element="lc_commune_evaluated", unit_code=code, period=period, value=1 if row.evaluation is not None and row.outcome else 0))
         for outcome in OUTCOME_ELEMENTS:
-            values.append(Value(element=f"lc_commune_{outcome}", unit_code=code, period=str(year), value=1 if row.outcome == outcome else 0))
-        counts = recognised_counts(commune=row.commune, year=year)
+            values.append(Value(element=f"lc_commune_{outcome}", unit_code=code, period=period, value=1 if row.outcome == outcome else 0))
         for kind, element in (("family", "lm_families_recognised"), ("clan", "lm_clans_recognised"),
                               ("village_community", "lm_villages_recognised"), ("learning_unit", "lm_units_recognised")):
-            values.append(Value(element=element, unit_code=code, period=str(year), value=counts.get(kind, 0)))
-        reg = registration_counts(commune=row.commune, year=year)
-        values.append(Value(element="lm_families_registered", unit_code=code, period=str(year), value=reg["families"]))
-        if reg["households"] is not None:
-            values.append(Value(element="lm_households", unit_code=code, period=str(year), value=reg["households"]))
+            values.append(Value(element=element, unit_code=code, period=period, value=recognised.get((code, kind), 0)))
+        values.append(Value(element="lm_families_registered", unit_code=code, period=period, value=families.get(code, 0)))
+        if code in households:
+            values.append(Value(element="lm_households", unit_code=code, period=period, value=households[code]))
     return data_values_write(actor=actor, values=values, source="computed", rule="learning_models")

@@ -35,9 +35,10 @@ class Command(BaseCommand):
                     rubrics = list(load_rubrics().values())
             except (RubricError, OSError) as exc:
                 raise CommandError(str(exc)) from exc
-            for r in rubrics:
-                flag = f" — chưa xác minh: {'; '.join(r.unverified)}" if r.unverified else ""
-                self.stdout.write(f"{r.path}: {r.code} v{r.version}, {r.subject_label}, {r.years_label}, {len(r.indicators)} chỉ tiêu{flag}")
+            for rubric in rubrics:
+                flag = f" — chưa xác minh: {'; '.join(rubric.unverified)}" if rubric.unverified else ""
+                self.stdout.write(f"{rubric.path}: {rubric.code} v{rubric.version}, {rubric.subject_label}, {rubric.years_label}, "
+                                  f"{len(rubric.indicators)} chỉ tiêu{flag}")
             return
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
