@@ -9,8 +9,8 @@ from fractions import Fraction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from xhht.learning_models.models import ModelKind, RecognitionEntry
-from xhht.learning_models.selectors import ClassificationRow
+from xhht.learning_models.models import Evaluation, ModelKind, RecognitionEntry, Registration
+from xhht.learning_models.selectors import ClassificationRow, VillageShare
 from xhht.units.models import Unit
 
 
@@ -70,4 +70,24 @@ def recognised_workbook(unit: Unit, kind: str, year: int, entries: list[Recognit
     ws.append(["Tổng số", len(entries)])
     for col, width in zip("ABCDEFGHI", (6, 30, 18, 22, 24, 10, 28, 12, 24), strict=True):
         ws.column_dimensions[col].width = width
+    return wb
+
+
+def registrations_workbook(unit: Unit, year: int, rows: list[tuple[Registration, Evaluation | None]], shares: list[VillageShare],
+                           total: VillageShare) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Đăng ký"
+    _header(ws, f"Danh sách đăng ký mô hình học tập năm {year} — {unit.full_name}",
+            ["STT", "Loại", "Tên", "Thôn, xóm", "Chủ hộ / người đứng đầu", "Ngày đăng ký", "Trạng thái đánh giá"])
+    for i, (reg, ev) in enumerate(rows, start=1):
+        p = reg.participant
+        ws.append([i, p.get_kind_display(), p.name, p.village, p.head_name, reg.registered_on, ev.get_status_display() if ev else "Chưa đánh giá"])
+        ws.cell(row=ws.max_row, column=6).number_format = "DD/MM/YYYY"
+    for col, width in zip("ABCDEFG", (6, 24, 30, 18, 24, 12, 24), strict=True):
+        ws.column_dimensions[col].width = width
+    share = wb.create_sheet("Tỷ lệ đăng ký")
+    _header(share, f"Tỷ lệ gia đình đăng ký “Gia đình học tập” năm {year} — {unit.full_name}", ["Thôn, xóm", "Gia đình đăng ký", "Số hộ", "Tỷ lệ %"])
+    for row in [*shares, total]:
+        share.append([row.village, row.registered, row.households, _rate(row.rate)])
     return wb

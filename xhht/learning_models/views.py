@@ -134,6 +134,8 @@ def commune(request: HttpRequest, code: str, year: int) -> HttpResponse:
     evaluations = {ev.registration_id: ev for ev in Evaluation.objects.filter(registration__in=regs)}
     rows = [(reg, evaluations.get(reg.pk)) for reg in regs if reg.participant.kind != ModelKind.COMMUNE]
     shares, total = registration_shares(commune=unit, year=year)
+    if request.GET.get("dinh-dang") == "xlsx":
+        return _xlsx(exports.registrations_workbook(unit, year, rows, shares, total), f"dang-ky-{unit.code}-{year}.xlsx")
     return render(request, "learning_models/commune.html", {
         "unit": unit, "year": year, "own": own, "own_registered": any(r.participant.kind == ModelKind.COMMUNE for r in regs),
         "rows": rows, "shares": shares, "share_total": total, "can_edit": can_edit_unit(request.user, unit),

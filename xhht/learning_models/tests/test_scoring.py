@@ -156,3 +156,29 @@ def test_bad_values_refused(code: str, value: str, message: str) -> None:
 def test_points_for_an_undefined_maximum_refused() -> None:
     with pytest.raises(ScoreError, match="chưa xác định"):
         score(FAMILY, {"c3_all": Decimal(5)})
+
+
+@pytest.mark.parametrize("code", [c for c, r in RUBRICS.items() if r.scoring == "levels"])
+def test_every_levels_rubric_at_its_boundaries(code: str) -> None:
+    rubric = RUBRICS[code]
+    top, bottom = rubric.levels[-1], rubric.levels[0]
+    everything = {ind.code: Decimal(1) for ind in rubric.indicators}
+    assert score(rubric, everything).outcome == top.code
+    only_top = next(ind for ind in rubric.indicators if ind.levels == (top.code,))
+    assert score(rubric, {**everything, only_top.code: Decimal(0)}).outcome == bottom.code
+    base = next(ind for ind in rubric.indicators if bottom.code in ind.levels)
+    result = score(rubric, {**everything, base.code: Decimal(0)})
+    assert result.outcome == "none" and result.passing is False
+
+
+@pytest.mark.parametrize("code", [c for c, r in RUBRICS.items() if r.scoring == "points"])
+def test_every_points_rubric_classifies_or_says_it_cannot(code: str) -> None:
+    rubric = RUBRICS[code]
+    full = {ind.code: (Decimal(1) if ind.is_yes_no else ind.max_points) for ind in rubric.indicators if enterable(ind)}
+    result = score(rubric, full)
+    if result.undefined or any(b.min is None or b.upper is None for b in rubric.bands):
+        assert result.outcome is None and result.outcome_label == "Chưa xác định"
+    else:
+        assert result.passing is True and result.outcome == rubric.bands[0].code
+        zero = {k: Decimal(0) for k in full}
+        assert score(rubric, zero).passing is False

@@ -89,3 +89,11 @@ def test_rubric_pages_show_undefined(demo: None, viewer: Any, client_for: Any) -
 def test_viewer_cannot_register(demo: None, viewer: Any, client_for: Any) -> None:
     client = client_for(viewer)
     assert client.post(f"{BASE}/don-vi/05115/2021/dang-ky/", {"kind": "family", "name": "Hộ Y"}).status_code == 403
+
+
+def test_registration_list_excel(learning_models_demo: None, district_officer: Any, client_for: Any) -> None:
+    wb = load_workbook(BytesIO(client_for(district_officer).get(f"{BASE}/don-vi/05112/2019/?dinh-dang=xlsx").content))
+    rows = [r for r in wb["Đăng ký"].iter_rows(min_row=4, values_only=True)]
+    assert len(rows) == 6 + 115 and rows[0][1] in ("Dòng họ học tập", "Gia đình học tập")
+    shares = {r[0]: r for r in wb["Tỷ lệ đăng ký"].iter_rows(min_row=4, values_only=True)}
+    assert shares["Toàn xã"][1:3] == (115, 157) and str(shares["Toàn xã"][3]) == "73.25"
