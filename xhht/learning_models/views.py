@@ -195,6 +195,12 @@ def _evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
     return ev
 
 
+def _plain_number(value: Any) -> str:
+    """8.00 → "8", 7.50 → "7.5": the form an <input type=number> expects (decimal point, no grouping)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _sheet_context(ev: Evaluation) -> dict[str, Any]:
     rubric = evaluation_rubric(ev)
     scores = {row.indicator: row for row in ev.scores.all()}
@@ -208,8 +214,10 @@ def _sheet_context(ev: Evaluation) -> dict[str, Any]:
         lines = []
         for ind in crit.indicators:
             row = scores.get(ind.code)
+            input_value = "" if row is None or row.self_value is None else _plain_number(row.self_value)
             lines.append({"ind": ind, "row": row, "enterable": enterable(ind), "computed": bool(row and row.self_source == "computed"),
-                          "evidence": evidence.get(ind.code, [])})
+                          "evidence": evidence.get(ind.code, []), "input_value": input_value,
+                          "max_value": "" if ind.max_points is None else _plain_number(ind.max_points)})
         same = len(crit.indicators) == 1 and crit.indicators[0].title == crit.title
         criteria.append({"crit": crit, "lines": lines, "header": not same})
     return {"ev": ev, "rubric": rubric, "criteria": criteria, "own": own, "final": final, "participant": ev.registration.participant,
