@@ -97,3 +97,11 @@ def test_registration_list_excel(learning_models_demo: None, district_officer: A
     assert len(rows) == 6 + 115 and rows[0][1] in ("Dòng họ học tập", "Gia đình học tập")
     shares = {r[0]: r for r in wb["Tỷ lệ đăng ký"].iter_rows(min_row=4, values_only=True)}
     assert shares["Toàn xã"][1:3] == (115, 157) and str(shares["Toàn xã"][3]) == "73.25"
+
+
+def test_index_sends_each_user_to_their_unit(demo: None, nam_tuan_officer: Any, district_officer: Any, viewer: Any, client_for: Any) -> None:
+    assert client_for(nam_tuan_officer).get(f"{BASE}/?nam=2019")["Location"] == f"{BASE}/don-vi/05115/2019/"
+    assert client_for(district_officer).get(f"{BASE}/")["Location"] == f"{BASE}/don-vi/051/xep-loai/"
+    page = client_for(viewer).get(f"{BASE}/don-vi/051/xep-loai/").content.decode()
+    assert "Quyết định công nhận năm" not in page  # a viewer reads, does not decide
+    assert client_for(viewer).get(f"{BASE}/don-vi/051/xep-loai/?tu=2019&den=2010").status_code == 404
