@@ -237,6 +237,14 @@ class DocxWriter:
         table = self.doc.add_table(rows=0, cols=cols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _borders(table)
+        # Column widths in proportion to the longest word-run of each column (text columns wider).
+        weights = []
+        for j in range(cols):
+            body = ["".join(r.text for r in row[j]) for row in rendered.rows if j < len(row)]
+            words = [w for row in rendered.header_rows if j < len(row) for w in "".join(r.text for r in row[j]).split()]
+            longest = max([len(t) for t in body] + [len(w) + 1 for w in words] + [5])
+            weights.append(min(longest, 40))
+        total = sum(weights)
         total_from = len(rendered.rows) - rendered.total_rows
         for row_runs in rendered.header_rows:
             row = table.add_row()
@@ -247,11 +255,12 @@ class DocxWriter:
         for i, row_runs in enumerate(rendered.rows):
             row = table.add_row()
             _cant_split(row)
-            for j, (cell, runs) in enumerate(zip(row.cells, row_runs)):
+            for j, (cell, runs) in enumerate(zip(row.cells, row_runs)):  # noqa: B007
                 numeric = j > 0 or not rendered.first_column_left
                 align = WD_ALIGN_PARAGRAPH.RIGHT if numeric and any(r.figure for r in runs) else (
                     WD_ALIGN_PARAGRAPH.CENTER if numeric or j == 0 and not rendered.first_column_left else WD_ALIGN_PARAGRAPH.LEFT)
                 self.cell(cell, runs, bold=i >= total_from, align=align)
+        _widths(table, [width_mm * w / total for w in weights])
         self.para("", after=0)
 
     def cell(self, cell: _Cell, runs: list[Run], *, bold: bool, align: Any) -> None:
@@ -304,7 +313,7 @@ class DocxWriter:
         center = WD_ALIGN_PARAGRAPH.CENTER
         self.para(self.r.appendix_title, "appendix_title", align=center, after=0)
         self.para(self.r.appendix_subtitle, "appendix_title", align=center, after=3)
-        self.para(f"(Kèm theo Báo cáo số {self.r.report.number} ngày {self.r.report.report_date:%d/%m/%Y} của {self.r.report.issuing_body_superior.title()} {self.r.report.issuing_body.title()})",
+        self.para(f"(Kèm theo Báo cáo số {self.r.report.number} ngày {self.r.report.report_date:%d/%m/%Y} của Ủy ban nhân dân {self.r.report.unit.full_name})",
                   "body", align=center, italic=True, after=6)
         for notice in self.r.appendix_notices:
             self.para(notice, italic=True, after=3)
