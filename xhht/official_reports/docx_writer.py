@@ -242,8 +242,8 @@ class DocxWriter:
         for j in range(cols):
             body = ["".join(r.text for r in row[j]) for row in rendered.rows if j < len(row)]
             words = [w for row in rendered.header_rows if j < len(row) for w in "".join(r.text for r in row[j]).split()]
-            longest = max([len(t) for t in body] + [len(w) + 1 for w in words] + [5])
-            weights.append(min(longest, 40))
+            longest = max([len(t) for t in body] + [len(w) + 1 for w in words] + [7])
+            weights.append(min(longest, 30))
         total = sum(weights)
         total_from = len(rendered.rows) - rendered.total_rows
         for row_runs in rendered.header_rows:
@@ -256,9 +256,13 @@ class DocxWriter:
             row = table.add_row()
             _cant_split(row)
             for j, (cell, runs) in enumerate(zip(row.cells, row_runs)):  # noqa: B007
-                numeric = j > 0 or not rendered.first_column_left
-                align = WD_ALIGN_PARAGRAPH.RIGHT if numeric and any(r.figure for r in runs) else (
-                    WD_ALIGN_PARAGRAPH.CENTER if numeric or j == 0 and not rendered.first_column_left else WD_ALIGN_PARAGRAPH.LEFT)
+                text = "".join(r.text for r in runs)
+                if any(r.figure for r in runs):
+                    align = WD_ALIGN_PARAGRAPH.RIGHT
+                elif len(text) > 12 or (j == 0 and rendered.first_column_left):
+                    align = WD_ALIGN_PARAGRAPH.LEFT
+                else:
+                    align = WD_ALIGN_PARAGRAPH.CENTER
                 self.cell(cell, runs, bold=i >= total_from, align=align)
         _widths(table, [width_mm * w / total for w in weights])
         self.para("", after=0)
@@ -300,6 +304,14 @@ class DocxWriter:
             self.para("", "signer_name", align=WD_ALIGN_PARAGRAPH.CENTER, container=right, after=0)
         self.para(report.signer_name, "signer_name", align=WD_ALIGN_PARAGRAPH.CENTER, container=right, after=0)
 
+    def number_pages(self, section: Any) -> None:
+        """A landscape section gets its own header with the page number (LibreOffice does not carry a linked one over)."""
+        section.different_first_page_header_footer = False
+        section.header.is_linked_to_previous = False
+        p = section.header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page_number_field(p, self.layout)
+
     def page_numbers(self) -> None:
         first = self.doc.sections[0]
         first.different_first_page_header_footer = True
@@ -310,6 +322,7 @@ class DocxWriter:
     def appendix(self) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self.setup_section(section, landscape=True)
+        self.number_pages(section)
         center = WD_ALIGN_PARAGRAPH.CENTER
         self.para(self.r.appendix_title, "appendix_title", align=center, after=0)
         self.para(self.r.appendix_subtitle, "appendix_title", align=center, after=3)
@@ -325,6 +338,7 @@ class DocxWriter:
             return
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self.setup_section(section, landscape=True)
+        self.number_pages(section)
         center = WD_ALIGN_PARAGRAPH.CENTER
         self.para("PHỤ LỤC NGUỒN SỐ LIỆU", "appendix_title", align=center, after=0)
         self.para("(Các giá trị trong kho số liệu đã dùng để tính các số liệu của báo cáo)", "body", align=center, italic=True)

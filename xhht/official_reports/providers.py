@@ -183,11 +183,12 @@ def lower_first(text: str) -> str:
 
 @provider("store.lines", "Số liệu từ kho (các dòng có ô số liệu)")
 def store_lines(ctx: SectionContext) -> SectionDraft:
+    # The lines are always drafted: their figures stay live, so they fill in when the data arrives;
+    # until then they show "…" and the notice says why.
     params = ctx.params
     elements = list(params.get("elements", []))
-    if elements and not ctx.resolver.has_data(elements):
-        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
-    return SectionDraft(text=join_paragraphs("\n\n".join(params.get("lines", [])), ctx.text))
+    notices = [missing_notice(ctx)] if elements and not ctx.resolver.has_data(elements) else []
+    return SectionDraft(text=join_paragraphs("\n\n".join(params.get("lines", [])), ctx.text), notices=notices)
 
 
 BAND_WORDS = {"15-25": "từ 15 đến 25", "15-35": "từ 15 đến 35", "15-60": "từ 15 đến 60", "26-35": "từ 26 đến 35", "36-60": "từ 36 đến 60"}
