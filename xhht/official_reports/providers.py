@@ -24,7 +24,7 @@ from typing import Any
 from xhht.core.formatting import format_number
 from xhht.indicators.periods import Period
 from xhht.official_reports.placeholders import escape_text
-from xhht.official_reports.resolver import Resolver, latest_year_with, period_contains, period_overlaps, safe_period
+from xhht.official_reports.resolver import Resolver, latest_period_with, latest_year_with, period_contains, period_overlaps, safe_period
 from xhht.organisations.models import Organisation, OrganisationKind
 from xhht.steering.models import DocumentKind, LegalDocument, SteeringCommittee
 from xhht.units.models import Unit
@@ -283,8 +283,7 @@ def store_by_child(ctx: SectionContext) -> SectionDraft:
     # Each column reads the latest year of the period that has data for its element (else the period itself).
     column_periods: list[str] = []
     for c in columns:
-        year = latest_year_with(ctx.resolver, c["element"], until=ctx.period.end)
-        column_periods.append(year or "")
+        column_periods.append(latest_period_with(ctx.resolver, c["element"], within=ctx.period) or "")
     if not any(column_periods) and not ctx.resolver.has_data([c["element"] for c in columns]):
         return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: chưa có số liệu của các đơn vị trực thuộc {ctx.unit.full_name} trong {ctx.period.label}."])
     header = ["TT", "Đơn vị", *[c["label"] + (f" ({p})" if p and p != ctx.period.code else "") for c, p in zip(columns, column_periods)]]

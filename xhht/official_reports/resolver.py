@@ -315,3 +315,9 @@ def safe_period(code: str) -> Period | None:
 def latest_year_with(resolver: Resolver, element: str, *, until: date) -> str | None:
     years = [p for p in resolver.periods_with_data([element]) if (q := safe_period(p)) and q.kind == "year" and q.end <= until]
     return max(years) if years else None
+
+
+def latest_period_with(resolver: Resolver, element: str, *, within: Period) -> str | None:
+    """The period inside ``within`` (or ``within`` itself) holding data of ``element`` that ends last."""
+    found = [(q.end, q.start, p) for p in resolver.periods_with_data([element]) if (q := safe_period(p)) and period_contains(within, q)]
+    return max(found)[2] if found else None
