@@ -17,8 +17,11 @@ class ReportNewForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
-        self.fields["kind"].choices = [(k.kind, k.name) for k in report_kinds().values()]
+        unit_field = self.fields["unit"]
+        kind_field = self.fields["kind"]
+        assert isinstance(unit_field, forms.ChoiceField) and isinstance(kind_field, forms.ChoiceField)
+        unit_field.choices = units
+        kind_field.choices = [(k.kind, k.name) for k in report_kinds().values()]
 
 
 class ReportHeaderForm(forms.ModelForm):

@@ -41,7 +41,7 @@ def issued_version_or_404(report: Report, version: int) -> IssuedVersion:
 def runs_html(runs: list[Run], report_pk: int) -> SafeString:
     """Runs as HTML: text escaped (user text never runs as a template or a script), each figure
     linked to the page listing the data values it came from."""
-    parts = []
+    parts: list[str] = []
     base = reverse("official_reports:trace", args=[report_pk])
     for run in runs:
         fig = run.figure
