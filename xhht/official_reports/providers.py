@@ -24,7 +24,7 @@ from typing import Any
 from xhht.core.formatting import format_number
 from xhht.indicators.periods import Period
 from xhht.official_reports.placeholders import escape_text
-from xhht.official_reports.resolver import Resolver, latest_period_with, latest_year_with, period_contains, period_overlaps, safe_period
+from xhht.official_reports.resolver import CHILDREN_WORDS, Resolver, latest_period_with, latest_year_with, period_contains, period_overlaps, safe_period
 from xhht.organisations.models import Organisation, OrganisationKind
 from xhht.steering.models import DocumentKind, LegalDocument, SteeringCommittee
 from xhht.units.models import Unit
@@ -152,8 +152,13 @@ def steering_committees(ctx: SectionContext) -> SectionDraft:
     if not committees:
         notices.append(f"Chưa có dữ liệu: sổ Ban Chỉ đạo chưa ghi Ban Chỉ đạo của {ctx.unit.full_name}.")
     if ctx.level != "commune":
-        lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”; "
-                     "số Ban Chỉ đạo cấp dưới ghi trong sổ: [[count:committees]].")
+        below = [c for c in ctx.resolver.subtree_codes if c != ctx.unit.code]
+        if SteeringCommittee.objects.filter(unit_id__in=below, active=True).exists():
+            lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”; "
+                         "số Ban Chỉ đạo cấp dưới đã thành lập: [[count:committees]].")
+        else:
+            lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”.")
+            notices.append(f"Chưa có dữ liệu: sổ Ban Chỉ đạo chưa ghi Ban Chỉ đạo của {CHILDREN_WORDS[ctx.unit.level]} thuộc {ctx.unit.full_name}.")
     return SectionDraft(text=join_paragraphs("\n\n".join(lines), ctx.text), notices=notices)
 
 

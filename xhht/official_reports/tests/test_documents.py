@@ -192,3 +192,32 @@ def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Pa
     assert orientation[0] == "portrait" and orientation[-1] == "landscape"
     last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Đàm Thế Trang" not in last  # the signature is on the portrait part, the appendix after it
+
+
+def test_trace_annex_and_the_other_kinds(official_reports_demo: None, seed_store: None, district_officer: Any, tmp_path: Path) -> None:
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import report_create, report_generate, report_update
+    from xhht.units.models import Unit
+
+    report = Report.objects.get(unit_id="051", number="298/BC-UBND")
+    report_update(actor=district_officer, report=report, trace_annex=True)
+    files = report_generate(report=report, out_dir=tmp_path / "annex", pdf=False)
+    doc = Document(str(files.docx))
+    assert "PHỤ LỤC NGUỒN SỐ LIỆU" in [p.text for p in doc.paragraphs]
+    annex = _rows(_table_with(doc, "Phần tử dữ liệu"))
+    assert ["vocational_learners", "huyện Hòa An", "2010", "", "228", "nhập từ tệp"] == annex_row(annex, "vocational_learners", "2010")
+    # Half-year and annual reports of a commune: same engine, same layout, their own headings.
+    for period, kind, heading in (("2020-H1", "half-year", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2020"),
+                                  ("2019", "annual", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2020")):
+        r = report_create(actor=district_officer, unit=Unit.objects.get(code="05115"), period=period, kind=kind)
+        out = report_generate(report=r, out_dir=tmp_path / kind, pdf=False)
+        texts = [p.text for p in Document(str(out.docx)).paragraphs]
+        assert heading in texts
+        # Nam Tuấn has nothing in the store: the appendix says so plainly.
+        label = {"2020-H1": "6 tháng đầu năm 2020", "2019": "năm 2019"}[period]
+        assert f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của xã Nam Tuấn trong {label}." in texts
+
+
+def annex_row(rows: list[list[str]], element: str, period: str) -> list[str]:
+    row = next(r for r in rows if r[1] == element and r[3] == period)
+    return row[1:7]
