@@ -22,7 +22,7 @@ from importlib.util import find_spec
 from typing import Any
 
 from xhht.core.formatting import format_number
-from xhht.indicators.periods import Period
+from xhht.indicators.periods import Period, parse_period
 from xhht.official_reports.placeholders import escape_text
 from xhht.official_reports.resolver import CHILDREN_WORDS, Resolver, latest_period_with, latest_year_with, period_contains, period_overlaps, safe_period
 from xhht.organisations.models import Organisation, OrganisationKind
@@ -365,54 +365,62 @@ ELEMENT_LABELS = {
 }
 
 
+PERIOD_KIND_TITLES = {"year": "Theo năm", "school_year": "Theo năm học", "half_year": "Theo 6 tháng", "phase": "Cả giai đoạn"}
+
+
 @dataclass
-class AppendixTable:
-    header_rows: list[list[str]]
-    rows: list[list[str]]
+class Appendix:
+    tables: list[TableSpec]
     source: str  # "indicators" or "store"
     notice: str = ""
 
 
-def appendix_table(unit: Unit, period: Period, resolver: Resolver) -> AppendixTable:
+def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
     """The appendix: ``xhht.indicators.selectors.appendix_build`` when it has landed, else every
-    element the store holds for the unit's subtree, one column per period inside the report period."""
+    element the store holds for the unit's subtree: one table per kind of period (years, school
+    years…) inside the report period, one column per period, one row per element and disaggregation."""
     build = capability("xhht.indicators.selectors", "appendix_build")
+    notice = ("Chức năng «Chỉ tiêu, phụ lục» (xhht.indicators) chưa cung cấp phụ lục chỉ tiêu: "
+              "phụ lục dưới đây liệt kê mọi số liệu có trong kho.")
     if callable(build):
         try:
             built = build(unit=unit, period=period.code)
-            return AppendixTable(header_rows=[list(map(str, r)) for r in built.header_rows],
-                                 rows=[[escape_text(str(c)) for c in r] for r in built.rows], source="indicators")
-        except Exception as exc:  # noqa: BLE001
+            table = TableSpec(header_rows=[[escape_text(str(c)) for c in r] for r in built.header_rows],
+                              rows=[[escape_text(str(c)) for c in r] for r in built.rows])
+            return Appendix(tables=[table], source="indicators")
+        except Exception as exc:  # noqa: BLE001 - a foreign selector must not break the report
             notice = f"Phụ lục chỉ tiêu (xhht.indicators) báo lỗi, dùng bảng số liệu chung: {exc}"
-        else:  # pragma: no cover
-            notice = ""
-    else:
-        notice = "Chức năng «Chỉ tiêu, phụ lục» (xhht.indicators) chưa cung cấp phụ lục chỉ tiêu: phụ lục dưới đây liệt kê mọi số liệu có trong kho."
     from xhht.indicators.models import DataValue
 
     rows_qs = (DataValue.objects.filter(unit_id__in=resolver.subtree_codes)
                .values_list("element", "disaggregation", "period").distinct())
-    periods: set[str] = set()
-    series: set[tuple[str, str]] = set()
+    periods: dict[str, set[str]] = {}
+    series: dict[str, set[tuple[str, str]]] = {}
     for element, dis, code in rows_qs:
         p = safe_period(code)
         if p is not None and period_contains(period, p):
-            periods.add(code)
-            series.add((element, dis))
+            periods.setdefault(p.kind, set()).add(code)
+            series.setdefault(p.kind, set()).add((element, dis))
     if not series:
-        return AppendixTable(header_rows=[["TT", "Chỉ tiêu"]], rows=[], source="store",
-                             notice=f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của {unit.full_name} trong {period.label}.")
-    ordered_periods = sorted(periods, key=lambda c: (safe_period(c).start, safe_period(c).end))  # type: ignore[union-attr]
-    header = ["TT", "Chỉ tiêu", *ordered_periods]
-    rows = []
-    for i, (element, dis) in enumerate(sorted(series), 1):
-        label = element_label(element) + (f" ({dis.replace(';', ', ').replace('age_band=', 'độ tuổi ')})" if dis else "")
-        opts = disaggregation_options(dis)
-        rows.append([str(i), escape_text(label), *[f"[[value:{element}{opts}|period={c}]]" for c in ordered_periods]])
-    return AppendixTable(header_rows=[header], rows=rows, source="store", notice=notice)
+        return Appendix(tables=[], source="store",
+                        notice=f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của {unit.full_name} trong {period.label}.")
+    tables = []
+    n = 0
+    for kind in ("year", "school_year", "half_year", "phase"):
+        if kind not in series:
+            continue
+        ordered = sorted(periods[kind], key=lambda c: (parse_period(c).start, parse_period(c).end))
+        rows = []
+        for element, dis in sorted(series[kind], key=lambda s: (element_label(s[0]), s[1])):
+            n += 1
+            label = element_label(element) + (f" ({dis.replace(';', ', ').replace('age_band=', 'độ tuổi ')})" if dis else "")
+            opts = disaggregation_options(dis)
+            rows.append([str(n), escape_text(label), *[f"[[value:{element}{opts}|period={c}]]" for c in ordered]])
+        tables.append(TableSpec(header_rows=[["TT", "Chỉ tiêu", *ordered]], rows=rows, title=PERIOD_KIND_TITLES[kind]))
+    return Appendix(tables=tables, source="store", notice=notice)
 
 
 @provider("indicators.appendix", "Phụ lục số liệu (xhht.indicators, hoặc kho số liệu)")
 def indicators_appendix(ctx: SectionContext) -> SectionDraft:
-    table = appendix_table(ctx.unit, ctx.period, ctx.resolver)
-    return SectionDraft(tables=[TableSpec(header_rows=table.header_rows, rows=table.rows)], notices=[table.notice] if table.notice else [])
+    appendix = appendix_tables(ctx.unit, ctx.period, ctx.resolver)
+    return SectionDraft(tables=appendix.tables, notices=[appendix.notice] if appendix.notice else [])

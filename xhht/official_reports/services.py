@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -96,6 +97,12 @@ def default_header(*, unit: Unit, kind: str) -> dict[str, Any]:
     }
 
 
+def _nfc(value: Any) -> Any:
+    """Vietnamese typed on some systems arrives decomposed (NFD); store one form so that search and
+    the documents' fonts see the same letters."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 def _check_text(text: str, what: str) -> None:
     try:
         parse(text, strict=True)
@@ -129,7 +136,7 @@ def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dic
     for key, value in (header or {}).items():
         if key not in HEADER_FIELDS:
             raise ReportError(f"Trường «{key}» không có trong phần đầu báo cáo.")
-        values[key] = value
+        values[key] = _nfc(value)
     for key in ("abstract", "intro", "closing"):
         _check_text(str(values[key]), key)
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -160,7 +167,7 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
     with transaction.atomic():
         before = snapshot(report, HEADER_FIELDS)
         for key, value in fields.items():
-            setattr(report, key, value)
+            setattr(report, key, _nfc(value))
         report.save()
         changes = diff(before, snapshot(report, HEADER_FIELDS))
         if changes:
@@ -169,6 +176,7 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 
 def report_section_update(*, actor: Any, section: ReportSection, text: str) -> ReportSection:
+    text = _nfc(text).replace("\r\n", "\n")
     _check_text(text, section.heading)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():

@@ -157,8 +157,13 @@ def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     assert wb.sheetnames == ["Phụ lục", "Bảng số liệu", "Nguồn số liệu"]
     ws = wb["Phụ lục"]
     assert ws["A1"].value == "PHỤ LỤC"
-    values = {(row[1], h): v for row in ws.iter_rows(min_row=1, values_only=True) if row and isinstance(row[0], str) and row[0].isdigit()
-              for h, v in zip(next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "TT"), row)}
+    values: dict[tuple[str, str], Any] = {}
+    header: tuple[Any, ...] = ()
+    for row in ws.iter_rows(values_only=True):
+        if row and row[0] == "TT":
+            header = row  # one table per kind of period (years, school years)
+        elif row and isinstance(row[0], str) and row[0].isdigit():
+            values.update({(row[1], h): v for h, v in zip(header, row)})
     assert values[("Số người tham gia chuyên đề TTHTCĐ", "2019-2020")] == 7965
     assert values[("Kinh phí cấp cho các TTHTCĐ (đồng)", "2020")] == 40552000
     tables = wb["Bảng số liệu"]
