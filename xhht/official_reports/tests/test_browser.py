@@ -46,7 +46,9 @@ def test_district_officer_traces_a_figure_and_generates_the_files(live_server: A
     page.go_back()
     # Generate: the spinner shows while the server works, then the new version with its files.
     page.click("text=Tạo tệp .docx, .xlsx, .pdf")
+    page.wait_for_selector("#issuing", state="visible", timeout=5_000)  # LibreOffice alone takes over a second
     page.wait_for_selector("text=Đã tạo phiên bản 1", timeout=120_000)
+    assert not page.is_visible("#issuing")
     with page.expect_download() as download:
         page.click("#versions a:text-is('.pdf')")
     assert download.value.suggested_filename.endswith(".pdf")

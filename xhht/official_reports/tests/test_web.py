@@ -110,3 +110,18 @@ def test_demo_is_idempotent(official_reports_demo: None) -> None:
     assert (Report.objects.count(), sum(r.sections.count() for r in Report.objects.all())) == before
     report = Report.objects.get(number="298/BC-UBND")
     assert report.signer_name == "Đàm Thế Trang" and report.authority_lines == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def test_creating_a_report_on_the_web(official_reports_demo: None, district_officer: Any, nam_tuan_officer: Any, client_for: Any) -> None:
+    client = client_for(nam_tuan_officer)
+    page = client.get("/bao-cao/").content.decode()
+    assert 'value="05115"' in page and 'value="051"' not in page  # a commune officer drafts only for their commune
+    assert client.post("/bao-cao/tao/", {"unit": "051", "period": "2019", "kind": "annual"}).status_code == 400
+    response = client.post("/bao-cao/tao/", {"unit": "05115", "period": "2019", "kind": "annual"})
+    assert response.status_code == 302
+    report = Report.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[-1]))
+    assert (report.unit_id, report.period, report.kind, report.issuing_body) == ("05115", "2019", "annual", "XÃ NAM TUẤN")
+    assert [s.number for s in report.sections.filter(level=1)] == ["I.", "II.", "III.", "IV.", "V."]
+    # A period that the kind does not cover is refused with the reason.
+    response = client.post("/bao-cao/tao/", {"unit": "05115", "period": "2016-2020", "kind": "annual"})
+    assert response.status_code == 400 and "không dùng cho giai đoạn 2016-2020" in response.content.decode()
