@@ -7,7 +7,6 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -273,15 +272,3 @@ def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None) -> 
         raise ReportError(str(exc)) from exc
     existing = Report.objects.filter(unit=unit, period=per.code, kind=kind).order_by("-report_date", "-id").first()
     return existing or report_create(actor=actor, unit=unit, period=per.code, kind=kind)
-
-
-def parse_report_date(text: str) -> date:
-    """dd/mm/yyyy (as people write it) or ISO yyyy-mm-dd."""
-    text = text.strip()
-    try:
-        if "/" in text:
-            d, m, y = (int(x) for x in text.split("/"))
-            return date(y, m, d)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ReportError(f"Ngày «{text}» không hợp lệ: viết dd/mm/yyyy.") from exc
