@@ -1,0 +1,426 @@
+"""Section providers: each section of a report is drafted by a provider registered here.
+
+A provider is a function ``(ctx: SectionContext) -> SectionDraft``. It returns
+
+* ``text``: the first draft of the section's narrative (stored when the report is created, then
+  edited by people; it may contain ``[[…]]`` placeholders that stay live),
+* ``tables``: tables rebuilt from the data at every rendering (cells are placeholders too, so each
+  figure is traced),
+* ``notices``: plain Vietnamese sentences shown in the draft and the document where a capability
+  or its data is missing ("Chưa có dữ liệu: …").
+
+A provider that needs another app guards it with :func:`capability` (an import that may fail) and
+with the absence of data. See docs/official_reports.md for wiring the other apps' selectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from xhht.core.formatting import format_number
+from xhht.indicators.periods import Period, parse_period
+from xhht.official_reports.placeholders import escape_text
+from xhht.official_reports.resolver import CHILDREN_WORDS, Resolver, latest_period_with, latest_year_with, period_contains, period_overlaps, safe_period
+from xhht.organisations.models import Organisation, OrganisationKind
+from xhht.steering.models import DocumentKind, LegalDocument, SteeringCommittee
+from xhht.units.models import Unit
+
+@dataclass
+class TableSpec:
+    header_rows: list[list[str]]
+    rows: list[list[str]]
+    total_rows: int = 0  # how many of the last rows are totals (bold)
+    title: str = ""
+    first_column_left: bool = True
+
+
+@dataclass
+class SectionDraft:
+    text: str = ""
+    tables: list[TableSpec] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SectionContext:
+    unit: Unit
+    period: Period
+    level: str  # province | district | commune
+    kind: str  # report kind code
+    definition: dict[str, Any]
+    resolver: Resolver
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.definition.get("params") or {})
+
+    @property
+    def text(self) -> str:
+        return str(self.definition.get("text", ""))
+
+
+Provider = Callable[[SectionContext], SectionDraft]
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    key: str
+    func: Provider
+    label: str
+
+
+PROVIDERS: dict[str, ProviderSpec] = {}
+
+
+def provider(key: str, label: str) -> Callable[[Provider], Provider]:
+    """Register a section provider under ``key`` (the name used in the catalogue files)."""
+
+    def register(func: Provider) -> Provider:
+        PROVIDERS[key] = ProviderSpec(key=key, func=func, label=label)
+        return func
+
+    return register
+
+
+def capability(module: str, attr: str | None = None) -> Any:
+    """The module (or its attribute) of another app if it exists, else None. Never raises on absence."""
+    try:
+        if find_spec(module) is None:
+            return None
+        mod = import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, attr, None) if attr else mod
+
+
+def capability_present(params: dict[str, Any]) -> bool:
+    """An app counts as landed when it has a selectors or services module."""
+    app = params.get("capability")
+    if not app:
+        return True
+    return capability(f"{app}.selectors") is not None or capability(f"{app}.services") is not None
+
+
+def missing_notice(ctx: SectionContext, what: str = "") -> str:
+    params = ctx.params
+    name = params.get("capability_name", what or ctx.definition.get("heading", ""))
+    if not capability_present(params):
+        return f"Chưa có dữ liệu: chức năng «{name}» ({params.get('capability')}) chưa được triển khai."
+    return f"Chưa có dữ liệu: chưa có số liệu «{name}» của {ctx.unit.full_name} cho {ctx.period.label}."
+
+
+def join_paragraphs(*parts: str) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def vn_long_date(d: Any) -> str:
+    return f"ngày {d.day:02d} tháng {d.month} năm {d.year}"
+
+
+def disaggregation_options(key: str) -> str:
+    return "".join(f"|{part}" for part in key.split(";") if part)
+
+
+# --- providers that work from the foundation and the store today ---------------------------------
+
+@provider("narrative", "Văn bản soạn sẵn (người soạn chỉnh sửa)")
+def narrative(ctx: SectionContext) -> SectionDraft:
+    return SectionDraft(text=ctx.text)
+
+
+@provider("steering.committees", "Ban Chỉ đạo (sổ Ban Chỉ đạo)")
+def steering_committees(ctx: SectionContext) -> SectionDraft:
+    committees = list(SteeringCommittee.objects.filter(unit=ctx.unit, active=True).select_related("established_by", "last_consolidated_by"))
+    lines = []
+    notices = []
+    for c in committees:
+        line = f"- [[unit:short_committee]] thành lập {escape_text(c.name)}"
+        if c.established_by:
+            doc = c.established_by
+            line += f" (Quyết định số {escape_text(doc.number)} {vn_long_date(doc.issued_on)})"
+        members = c.members.count()
+        if members:
+            line += f", gồm {format_number(members)} thành viên, phân công từng thành viên phụ trách lĩnh vực"
+        if c.last_consolidated_by:
+            doc = c.last_consolidated_by
+            line += f"; kiện toàn theo Quyết định số {escape_text(doc.number)} {vn_long_date(doc.issued_on)}"
+        lines.append(line + ".")
+    if not committees:
+        notices.append(f"Chưa có dữ liệu: sổ Ban Chỉ đạo chưa ghi Ban Chỉ đạo của {ctx.unit.full_name}.")
+    if ctx.level != "commune":
+        below = [c for c in ctx.resolver.subtree_codes if c != ctx.unit.code]
+        if SteeringCommittee.objects.filter(unit_id__in=below, active=True).exists():
+            lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”; "
+                         "số Ban Chỉ đạo cấp dưới đã thành lập: [[count:committees]].")
+        else:
+            lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”.")
+            notices.append(f"Chưa có dữ liệu: sổ Ban Chỉ đạo chưa ghi Ban Chỉ đạo của {CHILDREN_WORDS[ctx.unit.level]} thuộc {ctx.unit.full_name}.")
+    return SectionDraft(text=join_paragraphs("\n\n".join(lines), ctx.text), notices=notices)
+
+
+@provider("steering.documents", "Văn bản chỉ đạo, điều hành (sổ văn bản)")
+def steering_documents(ctx: SectionContext) -> SectionDraft:
+    qs = LegalDocument.objects.filter(unit=ctx.unit, issued_on__lte=ctx.period.end).exclude(kind=DocumentKind.REPORT)
+    if ctx.period.kind != "phase":
+        qs = qs.filter(issued_on__gte=ctx.period.start)
+    docs = list(qs.order_by("issued_on", "number"))
+    if not docs:
+        return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: sổ văn bản chưa có văn bản chỉ đạo, điều hành của {ctx.unit.full_name} ban hành trong {ctx.period.label}."])
+    parts = []
+    for d in docs:
+        parts.append(f"{d.get_kind_display()} số {escape_text(d.number)} {vn_long_date(d.issued_on)} về việc {escape_text(lower_first(d.title))}")
+    prose = "[[unit:committee]] đã ban hành: " + "; ".join(parts) + "."
+    table = TableSpec(
+        header_rows=[["TT", "Số, ký hiệu", "Ngày ban hành", "Trích yếu nội dung"]],
+        rows=[[str(i), escape_text(d.number), d.issued_on.strftime("%d/%m/%Y"), escape_text(d.title)] for i, d in enumerate(docs, 1)],
+        first_column_left=False,
+    )
+    return SectionDraft(text=join_paragraphs(prose, ctx.text), tables=[table])
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
+
+
+@provider("store.lines", "Số liệu từ kho (các dòng có ô số liệu)")
+def store_lines(ctx: SectionContext) -> SectionDraft:
+    # The lines are always drafted: their figures stay live, so they fill in when the data arrives;
+    # until then they show "…" and the notice says why.
+    params = ctx.params
+    elements = list(params.get("elements", []))
+    notices = [missing_notice(ctx)] if elements and not ctx.resolver.has_data(elements) else []
+    return SectionDraft(text=join_paragraphs("\n\n".join(params.get("lines", [])), ctx.text), notices=notices)
+
+
+BAND_WORDS = {"15-25": "từ 15 đến 25", "15-35": "từ 15 đến 35", "15-60": "từ 15 đến 60", "26-35": "từ 26 đến 35", "36-60": "từ 36 đến 60"}
+
+
+@provider("store.literacy", "Xóa mù chữ: số người biết chữ theo độ tuổi (kho số liệu)")
+def store_literacy(ctx: SectionContext) -> SectionDraft:
+    params = ctx.params
+    population = params["population"]
+    levels: dict[str, str] = dict(params["levels"])
+    bands: list[str] = list(params["bands"])
+    year = latest_year_with(ctx.resolver, population, until=ctx.period.end)
+    if year is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    lines = [f"- Kết quả cụ thể (thời điểm tháng 12/{year}):"]
+    for level, element in levels.items():
+        for band in bands:
+            opts = f"|age_band={band}|period={year}"
+            lines.append(f"+ Tổng số người biết chữ mức độ {level} trong độ tuổi {BAND_WORDS.get(band, band)} là "
+                         f"[[ratio:{element}/{population}{opts}]] đạt [[rate:{element}/{population}{opts}]].")
+    header = ["Độ tuổi", "Dân số trong độ tuổi"]
+    for level in levels:
+        header += [f"Biết chữ mức độ {level}", "Tỷ lệ %"]
+    rows = []
+    for band in bands:
+        opts = f"|age_band={band}|period={year}"
+        row = [band, f"[[value:{population}{opts}]]"]
+        for element in levels.values():
+            row += [f"[[value:{element}{opts}]]", f"[[rate:{element}/{population}{opts}]]"]
+        rows.append(row)
+    table = TableSpec(header_rows=[header], rows=rows, title=f"Kết quả xóa mù chữ thời điểm tháng 12/{year}")
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), tables=[table])
+
+
+def _row_periods(ctx: SectionContext, elements: list[str], row_period: str, include_earlier: bool) -> list[str]:
+    found = []
+    for code in ctx.resolver.periods_with_data(elements):
+        p = safe_period(code)
+        if p is None or p.kind != row_period:
+            continue
+        if include_earlier and p.end <= ctx.period.end:
+            found.append(code)
+        elif not include_earlier and (period_contains(ctx.period, p) or (ctx.period.kind != "phase" and period_overlaps(ctx.period, p))):
+            found.append(code)
+        elif ctx.period.kind == "phase" and row_period == "school_year" and period_overlaps(ctx.period, p) and p.start.year >= ctx.period.start.year:
+            found.append(code)
+    return sorted(set(found))
+
+
+def _cell(column: dict[str, Any], period_option: str, unit_option: str = "") -> str:
+    dis = disaggregation_options(column.get("disaggregation", ""))
+    if column.get("rate_of"):
+        return f"[[rate:{column['element']}/{column['rate_of']}{dis}{period_option}{unit_option}]]"
+    return f"[[value:{column['element']}{dis}{period_option}{unit_option}]]"
+
+
+@provider("store.table", "Bảng theo năm / năm học (kho số liệu)")
+def store_table(ctx: SectionContext) -> SectionDraft:
+    params = ctx.params
+    columns: list[dict[str, Any]] = list(params["columns"])
+    elements = sorted({c["element"] for c in columns})
+    periods = _row_periods(ctx, elements, params.get("row_period", "year"), bool(params.get("include_earlier")))
+    if not periods:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    header = [params.get("row_label", "Kỳ"), *[c["label"] for c in columns]]
+    if params.get("note_column"):
+        header.append("Ghi chú")
+    rows = []
+    for code in periods:
+        row = [code, *[_cell(c, f"|period={code}") for c in columns]]
+        if params.get("note_column"):
+            row.append("")
+        rows.append(row)
+    total = 0
+    if params.get("total_row"):
+        joined = "+".join(periods)
+        row = [str(params["total_row"]), *[_cell(c, f"|period={joined}") for c in columns]]
+        if params.get("note_column"):
+            row.append("")
+        rows.append(row)
+        total = 1
+    return SectionDraft(text=ctx.text, tables=[TableSpec(header_rows=[header], rows=rows, total_rows=total)])
+
+
+@provider("store.by_child", "Bảng theo đơn vị trực thuộc (tổng hợp từ cấp dưới)")
+def store_by_child(ctx: SectionContext) -> SectionDraft:
+    params = ctx.params
+    columns: list[dict[str, Any]] = list(params["columns"])
+    children = ctx.resolver.children_of(ctx.unit.code)
+    if not children:
+        return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: {ctx.unit.full_name} không có đơn vị trực thuộc trong {ctx.period.label}."])
+    # Each column reads the latest year of the period that has data for its element (else the period itself).
+    column_periods: list[str] = []
+    for c in columns:
+        column_periods.append(latest_period_with(ctx.resolver, c["element"], within=ctx.period) or "")
+    if not any(column_periods) and not ctx.resolver.has_data([c["element"] for c in columns]):
+        return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: chưa có số liệu của các đơn vị trực thuộc {ctx.unit.full_name} trong {ctx.period.label}."])
+    header = ["TT", "Đơn vị", *[c["label"] + (f" ({p})" if p and p != ctx.period.code else "") for c, p in zip(columns, column_periods)]]
+    rows = []
+    for i, code in enumerate(children, 1):
+        rows.append([str(i), escape_text(ctx.resolver.unit_name(code)),
+                     *[_cell(c, f"|period={p}" if p else "", f"|unit={code}") for c, p in zip(columns, column_periods)]])
+    rows.append(["", "Cộng", *[_cell(c, f"|period={p}" if p else "") for c, p in zip(columns, column_periods)]])
+    return SectionDraft(text=ctx.text, tables=[TableSpec(header_rows=[header], rows=rows, total_rows=1, first_column_left=False)])
+
+
+REPORTING_KINDS = [
+    OrganisationKind.EDUCATION_OFFICE, OrganisationKind.HOME_AFFAIRS_OFFICE, OrganisationKind.LABOUR_OFFICE,
+    OrganisationKind.AGRICULTURE_OFFICE, OrganisationKind.YOUTH_UNION, OrganisationKind.WOMENS_UNION,
+    OrganisationKind.STUDY_PROMOTION_ASSOCIATION, OrganisationKind.CULTURE_OFFICE, OrganisationKind.CULTURE_MEDIA_CENTRE,
+    OrganisationKind.LABOUR_FEDERATION, OrganisationKind.FATHERLAND_FRONT, OrganisationKind.FINANCE_OFFICE,
+    OrganisationKind.VETERANS_ASSOCIATION, OrganisationKind.FARMERS_ASSOCIATION, OrganisationKind.ELDERLY_ASSOCIATION,
+]
+
+
+@provider("organisations.results", "Kết quả của từng cơ quan, tổ chức (danh mục tổ chức; báo cáo thành phần)")
+def organisations_results(ctx: SectionContext) -> SectionDraft:
+    order = {k: i for i, k in enumerate(REPORTING_KINDS)}
+    orgs = sorted(Organisation.objects.filter(unit=ctx.unit, kind__in=REPORTING_KINDS, dissolved_on__isnull=True),
+                  key=lambda o: (order[OrganisationKind(o.kind)], o.name))
+    if not orgs:
+        return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: danh mục chưa có cơ quan, tổ chức nào của {ctx.unit.full_name}."])
+    lines = [f"- {escape_text(o.name)}: (nội dung do cơ quan, tổ chức báo cáo)" for o in orgs]
+    notices = []
+    if capability("xhht.reporting.selectors") is None:
+        notices.append("Chưa có dữ liệu: chức năng «Báo cáo định kỳ» (xhht.reporting) chưa được triển khai; "
+                       "kết quả của từng cơ quan, tổ chức sẽ lấy từ báo cáo thành phần khi có.")
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), notices=notices)
+
+
+# --- the appendix ----------------------------------------------------------------------------------
+
+def element_label(code: str) -> str:
+    """The element's Vietnamese name from the indicator catalogue when it has landed, else from ours."""
+    names = capability("xhht.indicators.selectors", "element_names")
+    if callable(names):
+        try:
+            found = names().get(code)
+            if found:
+                return str(found)
+        except Exception:  # noqa: BLE001 - a foreign selector must not break the report
+            pass
+    return ELEMENT_LABELS.get(code, code)
+
+
+ELEMENT_LABELS = {
+    "literacy_population": "Dân số trong độ tuổi",
+    "literacy_level1": "Số người biết chữ mức độ 1",
+    "literacy_level2": "Số người biết chữ mức độ 2",
+    "clc_topics": "Số chuyên đề TTHTCĐ",
+    "clc_classes": "Số lớp TTHTCĐ",
+    "clc_participants": "Số người tham gia chuyên đề TTHTCĐ",
+    "vocational_classes": "Số lớp dạy nghề",
+    "vocational_learners": "Số người học nghề",
+    "vocational_learners_ethnic_minority": "Người học nghề là người dân tộc thiểu số",
+    "vocational_learners_poor": "Người học nghề thuộc hộ nghèo",
+    "vocational_learners_policy": "Người học nghề là đối tượng chính sách",
+    "vocational_learners_disabled": "Người học nghề là người khuyết tật",
+    "lc_commune_evaluated": "Số xã được đánh giá cộng đồng học tập",
+    "lc_commune_tot": "Số xã xếp loại Tốt",
+    "lc_commune_kha": "Số xã xếp loại Khá",
+    "lc_commune_trung_binh": "Số xã xếp loại Trung bình",
+    "lc_commune_khong_dat": "Số xã xếp loại Không đạt",
+    "budget_clc_total": "Kinh phí cấp cho các TTHTCĐ (đồng)",
+    "budget_clc_recurrent": "Kinh phí hoạt động thường xuyên (đồng)",
+    "budget_clc_allowance": "Kinh phí chi phụ cấp kiêm nhiệm (đồng)",
+    "llw_participants": "Số người tham gia Tuần lễ học tập suốt đời",
+    "communication_news_items": "Số tin tuyên truyền",
+}
+
+
+PERIOD_KIND_TITLES = {"year": "Theo năm", "school_year": "Theo năm học", "half_year": "Theo 6 tháng", "phase": "Cả giai đoạn"}
+
+
+@dataclass
+class Appendix:
+    tables: list[TableSpec]
+    source: str  # "indicators" or "store"
+    notice: str = ""
+
+
+def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
+    """The appendix: ``xhht.indicators.selectors.appendix_build`` when it has landed, else every
+    element the store holds for the unit's subtree: one table per kind of period (years, school
+    years…) inside the report period, one column per period, one row per element and disaggregation."""
+    build = capability("xhht.indicators.selectors", "appendix_build")
+    notice = ("Chức năng «Chỉ tiêu, phụ lục» (xhht.indicators) chưa cung cấp phụ lục chỉ tiêu: "
+              "phụ lục dưới đây liệt kê mọi số liệu có trong kho.")
+    if callable(build):
+        try:
+            built = build(unit=unit, period=period.code)
+            table = TableSpec(header_rows=[[escape_text(str(c)) for c in r] for r in built.header_rows],
+                              rows=[[escape_text(str(c)) for c in r] for r in built.rows])
+            return Appendix(tables=[table], source="indicators")
+        except Exception as exc:  # noqa: BLE001 - a foreign selector must not break the report
+            notice = f"Phụ lục chỉ tiêu (xhht.indicators) báo lỗi, dùng bảng số liệu chung: {exc}"
+    from xhht.indicators.models import DataValue
+
+    rows_qs = (DataValue.objects.filter(unit_id__in=resolver.subtree_codes)
+               .values_list("element", "disaggregation", "period").distinct())
+    periods: dict[str, set[str]] = {}
+    series: dict[str, set[tuple[str, str]]] = {}
+    for element, dis, code in rows_qs:
+        p = safe_period(code)
+        if p is not None and period_contains(period, p):
+            periods.setdefault(p.kind, set()).add(code)
+            series.setdefault(p.kind, set()).add((element, dis))
+    if not series:
+        return Appendix(tables=[], source="store",
+                        notice=f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của {unit.full_name} trong {period.label}.")
+    tables = []
+    n = 0
+    for kind in ("year", "school_year", "half_year", "phase"):
+        if kind not in series:
+            continue
+        ordered = sorted(periods[kind], key=lambda c: (parse_period(c).start, parse_period(c).end))
+        rows = []
+        for element, dis in sorted(series[kind], key=lambda s: (element_label(s[0]), s[1])):
+            n += 1
+            label = element_label(element) + (f" ({dis.replace(';', ', ').replace('age_band=', 'độ tuổi ')})" if dis else "")
+            opts = disaggregation_options(dis)
+            rows.append([str(n), escape_text(label), *[f"[[value:{element}{opts}|period={c}]]" for c in ordered]])
+        tables.append(TableSpec(header_rows=[["TT", "Chỉ tiêu", *ordered]], rows=rows, title=PERIOD_KIND_TITLES[kind]))
+    return Appendix(tables=tables, source="store", notice=notice)
+
+
+@provider("indicators.appendix", "Phụ lục số liệu (xhht.indicators, hoặc kho số liệu)")
+def indicators_appendix(ctx: SectionContext) -> SectionDraft:
+    appendix = appendix_tables(ctx.unit, ctx.period, ctx.resolver)
+    return SectionDraft(tables=appendix.tables, notices=[appendix.notice] if appendix.notice else [])

@@ -1,0 +1,323 @@
+"""Resolving placeholders against the shared store and the foundation, for one unit and period.
+
+Counts are summed up the hierarchy (a unit with no value of its own gets the sum of its children),
+rates are recomputed from the summed numerator and denominator, never averaged; every figure keeps
+the list of data values it read (its trace).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Q
+
+from xhht.core.formatting import format_money, format_number, rate
+from xhht.indicators.models import DataValue
+from xhht.indicators.periods import Period, parse_period
+from xhht.official_reports.placeholders import Figure, Placeholder, Trace
+from xhht.organisations.models import Organisation
+from xhht.steering.models import SteeringCommittee
+from xhht.units.models import COMMUNE_LEVEL_KINDS, PREFIX, Unit, UnitKind, UnitVersion
+
+MISSING = "…"
+RULE_STORED = "Giá trị lưu trong kho số liệu của đơn vị"
+RULE_SUMMED = "Tổng của các đơn vị trực thuộc (cộng dồn theo cấp hành chính)"
+RULE_YEARS = "Tổng các năm trong kỳ báo cáo"
+RULE_PERIODS = "Tổng các kỳ"
+RULE_RATE = "Tỷ lệ = tử số × 100 / mẫu số, tính từ các số nguyên đã cộng dồn, làm tròn nửa lên khi hiển thị (hai chữ số thập phân)"
+RULE_RATIO = "Tử số / mẫu số, mỗi số cộng dồn theo cấp hành chính"
+RULE_MISSING = "Không có giá trị trong kho số liệu cho đơn vị, kỳ và phân tổ này"
+
+LEVEL_NAMES = {1: "province", 2: "district", 3: "commune", 4: "village"}
+CHILDREN_WORDS = {1: "các huyện, thành phố", 2: "các xã, thị trấn", 3: "các thôn, xóm", 4: ""}
+
+
+def level_name(unit: Unit) -> str:
+    return LEVEL_NAMES[unit.level]
+
+
+def next_period(period: Period) -> Period:
+    if period.kind == "year":
+        return parse_period(str(period.start.year + 1))
+    if period.kind == "half_year":
+        y = period.start.year
+        return parse_period(f"{y}-H2" if period.code.endswith("H1") else f"{y + 1}-H1")
+    if period.kind == "school_year":
+        return parse_period(f"{period.start.year + 1}-{period.start.year + 2}")
+    span = period.end.year - period.start.year
+    return parse_period(f"{period.end.year + 1}-{period.end.year + 1 + span}")
+
+
+def value_text(value: Decimal | int | None) -> str:
+    if value is None:
+        return MISSING
+    places = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+    return format_number(value, places)
+
+
+@dataclass
+class Folded:
+    value: Decimal | None
+    rows: list[DataValue]
+    summed: bool
+
+
+class Resolver:
+    """Placeholder → Figure for the report's unit and period. One instance per rendering (it caches)."""
+
+    def __init__(self, *, unit: Unit, period: Period) -> None:
+        self.unit = unit
+        self.period = period
+        self._children: dict[str, list[str]] = {}
+        self._codes: list[str] = [unit.code]
+        self._build_tree()
+        self._names = dict(Unit.objects.filter(code__in=self._codes).values_list("code", "name"))
+        self._kinds = dict(Unit.objects.filter(code__in=self._codes).values_list("code", "kind"))
+        self._cache: dict[tuple[str, str, str], dict[str, DataValue]] = {}
+        self.used: dict[int, dict[str, Any]] = {}
+
+    # --- the unit tree over the period -------------------------------------------------------
+    def _build_tree(self) -> None:
+        """Parent → children edges of every unit version that overlaps the period (communes merged
+        during a phase still count for the years they existed)."""
+        start, end = self.period.start, self.period.end
+        overlap = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        frontier, seen = [self.unit.code], {self.unit.code}
+        while frontier:
+            rows = UnitVersion.objects.filter(overlap, parent_id__in=frontier).values_list("parent_id", "unit_id").order_by("unit_id")
+            nxt: list[str] = []
+            for parent, child in rows:
+                if child in seen:
+                    continue
+                seen.add(child)
+                self._children.setdefault(parent, []).append(child)
+                nxt.append(child)
+            self._codes.extend(nxt)
+            frontier = nxt
+
+    @property
+    def subtree_codes(self) -> list[str]:
+        return list(self._codes)
+
+    def children_of(self, code: str) -> list[str]:
+        return list(self._children.get(code, []))
+
+    def unit_name(self, code: str) -> str:
+        kind = self._kinds.get(code)
+        name = self._names.get(code, code)
+        return f"{PREFIX[UnitKind(kind)]} {name}" if kind else name
+
+    def in_subtree(self, code: str) -> bool:
+        return code in self._names
+
+    # --- the store ----------------------------------------------------------------------------
+    def _values(self, element: str, period: str, disaggregation: str) -> dict[str, DataValue]:
+        key = (element, period, disaggregation)
+        if key not in self._cache:
+            qs = DataValue.objects.filter(element=element, period=period, disaggregation=disaggregation, unit_id__in=self._codes)
+            self._cache[key] = {dv.unit_id: dv for dv in qs.select_related("updated_by")}
+        return self._cache[key]
+
+    def fold(self, element: str, unit_code: str, period: str, disaggregation: str = "") -> Folded:
+        values = self._values(element, period, disaggregation)
+
+        def walk(code: str) -> Folded:
+            if code in values:
+                return Folded(values[code].value, [values[code]], False)
+            parts = [walk(c) for c in self._children.get(code, [])]
+            parts = [p for p in parts if p.value is not None]
+            if not parts:
+                return Folded(None, [], False)
+            return Folded(sum((p.value for p in parts if p.value is not None), Decimal(0)), [r for p in parts for r in p.rows], True)
+
+        return walk(unit_code)
+
+    def periods_with_data(self, elements: list[str]) -> list[str]:
+        return sorted(set(DataValue.objects.filter(element__in=elements, unit_id__in=self._codes).values_list("period", flat=True)))
+
+    def has_data(self, elements: list[str]) -> bool:
+        return DataValue.objects.filter(element__in=elements, unit_id__in=self._codes).exists()
+
+    def _record(self, rows: list[DataValue]) -> list[dict[str, Any]]:
+        out = []
+        for dv in rows:
+            entry = {
+                "id": dv.pk,
+                "element": dv.element,
+                "unit_code": dv.unit_id,
+                "unit_name": self.unit_name(dv.unit_id),
+                "period": dv.period,
+                "disaggregation": dv.disaggregation,
+                "value": format(dv.value.normalize(), "f"),
+                "source": dv.source,
+                "source_label": dv.get_source_display(),
+                "rule": dv.rule,
+                "updated_at": dv.updated_at.isoformat() if dv.updated_at else "",
+                "updated_by": str(dv.updated_by) if dv.updated_by_id else "",
+            }
+            self.used[dv.pk] = entry
+            out.append(entry)
+        return out
+
+    # --- resolving ----------------------------------------------------------------------------
+    def _scope(self, ph: Placeholder) -> tuple[str, list[str], str] | str:
+        """(unit code, period codes, rule) or an error message."""
+        unit_code = ph.option("unit", self.unit.code)
+        if not self.in_subtree(unit_code):
+            return f"đơn vị «{unit_code}» không thuộc phạm vi của báo cáo"
+        code = ph.option("period", self.period.code)
+        periods = [c.strip() for c in code.split("+") if c.strip()]
+        try:
+            for c in periods:
+                parse_period(c)
+        except ValueError as exc:
+            return str(exc)
+        if len(periods) > 1:
+            return unit_code, periods, RULE_PERIODS
+        return unit_code, periods, ""
+
+    def number(self, ph: Placeholder, element: str) -> tuple[Decimal | None, list[DataValue], list[str]]:
+        scope = self._scope(ph)
+        if isinstance(scope, str):
+            raise ValueError(scope)
+        unit_code, periods, rule = scope
+        dis = ph.disaggregation
+        rules: list[str] = [rule] if rule else []
+        total: Decimal | None = None
+        rows: list[DataValue] = []
+        for code in periods:
+            folded = self.fold(element, unit_code, code, dis)
+            if folded.value is None and ph.option("over") == "years":
+                per = parse_period(code)
+                if per.kind != "year":
+                    parts = [self.fold(element, unit_code, str(y), dis) for y in per.years]
+                    parts = [p for p in parts if p.value is not None]
+                    if parts:
+                        folded = Folded(sum((p.value for p in parts if p.value is not None), Decimal(0)), [r for p in parts for r in p.rows], True)
+                        rules.append(RULE_YEARS)
+            if folded.value is not None:
+                total = folded.value if total is None else total + folded.value
+                rows.extend(folded.rows)
+                if folded.summed and RULE_SUMMED not in rules:
+                    rules.append(RULE_SUMMED)
+        if total is not None and not rules:
+            rules.append(RULE_STORED)
+        return total, rows, rules
+
+    def resolve(self, ph: Placeholder) -> Figure:
+        try:
+            return self._resolve(ph)
+        except ValueError as exc:
+            return Figure(text=f"[[lỗi: {exc}]]", error=str(exc), source=ph.source)
+
+    def _resolve(self, ph: Placeholder) -> Figure:
+        if ph.kind == "unit":
+            return Figure(text=self._unit_words(ph.arg), source=ph.source)
+        if ph.kind == "period":
+            return Figure(text=self._period_words(ph.arg), source=ph.source)
+        if ph.kind == "count":
+            return self._count(ph)
+        if ph.kind in {"value", "money"}:
+            value, rows, rules = self.number(ph, ph.arg)
+            trace = Trace(rule="; ".join(rules) if value is not None else RULE_MISSING, values=self._record(rows))
+            text = (format_money(value) if ph.kind == "money" else value_text(value)) if value is not None else MISSING
+            return Figure(text=text, value=value, trace=trace, source=ph.source)
+        num_el, den_el = ph.arg.split("/")
+        num, num_rows, num_rules = self.number(ph, num_el)
+        den, den_rows, den_rules = self.number(ph, den_el)
+        rules = list(dict.fromkeys([RULE_RATE if ph.kind == "rate" else RULE_RATIO, *num_rules, *den_rules]))
+        trace = Trace(rule="; ".join(rules), values=self._record(num_rows + den_rows))
+        if num is None or den is None:
+            trace.rule = RULE_MISSING
+            return Figure(text=MISSING, value=None, trace=trace, source=ph.source)
+        if ph.kind == "ratio":
+            return Figure(text=f"{value_text(num)}/{value_text(den)}", value=Fraction(num) / Fraction(den) if den else None, trace=trace, source=ph.source)
+        places = int(ph.option("places", "2"))
+        share = rate(int(num), int(den)) if num == num.to_integral_value() and den == den.to_integral_value() else (Fraction(num) * 100 / Fraction(den) if den else None)
+        if share is None:
+            return Figure(text=MISSING, value=None, trace=trace, source=ph.source)
+        return Figure(text=f"{format_number(share, places)}%", value=share, trace=trace, source=ph.source)
+
+    def _count(self, ph: Placeholder) -> Figure:
+        unit_code = ph.option("unit", self.unit.code)
+        if not self.in_subtree(unit_code):
+            raise ValueError(f"đơn vị «{unit_code}» không thuộc phạm vi của báo cáo")
+        below = self._below(unit_code)
+        if ph.arg == "organisations":
+            qs = Organisation.objects.filter(unit_id__in=[unit_code, *below]).filter(
+                Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=self.period.start))
+            if ph.option("kind"):
+                qs = qs.filter(kind=ph.option("kind"))
+            items = [o.name for o in qs.order_by("unit_id", "name")]
+            rule = "Số cơ quan, tổ chức trong danh mục tổ chức của đơn vị và các đơn vị trực thuộc" + (f" (loại {ph.option('kind')})" if ph.option("kind") else "")
+        elif ph.arg == "communes":
+            items = [self.unit_name(c) for c in below if self._kinds.get(c) in COMMUNE_LEVEL_KINDS]
+            rule = "Số đơn vị hành chính cấp xã trực thuộc trong kỳ báo cáo (danh mục đơn vị hành chính)"
+        elif ph.arg == "children":
+            items = [self.unit_name(c) for c in self._children.get(unit_code, [])]
+            rule = "Số đơn vị trực thuộc trực tiếp trong kỳ báo cáo"
+        else:  # committees
+            committees = SteeringCommittee.objects.filter(unit_id__in=below, active=True).select_related("unit")
+            items = [c.name for c in committees]
+            rule = "Số Ban Chỉ đạo của các đơn vị trực thuộc ghi trong sổ Ban Chỉ đạo"
+        return Figure(text=format_number(len(items)), value=len(items), trace=Trace(rule=rule, items=items), source=ph.source)
+
+    def _below(self, code: str) -> list[str]:
+        out, frontier = [], [code]
+        while frontier:
+            nxt = [c for f in frontier for c in self._children.get(f, [])]
+            out.extend(nxt)
+            frontier = nxt
+        return out
+
+    def _unit_words(self, arg: str) -> str:
+        unit = self.unit
+        if arg == "name":
+            return unit.full_name
+        if arg == "title":
+            return unit.title_name
+        if arg == "committee":
+            return f"Ủy ban nhân dân {unit.full_name}"
+        if arg == "short_committee":
+            return f"UBND {PREFIX[UnitKind(unit.kind)]}"
+        return CHILDREN_WORDS[unit.level]
+
+    def _period_words(self, arg: str) -> str:
+        if arg == "code":
+            return self.period.code
+        if arg == "label":
+            return self.period.label
+        if arg == "upper":
+            return self.period.label.upper()
+        nxt = next_period(self.period)
+        return nxt.label.upper() if arg == "next_upper" else nxt.label
+
+
+def period_contains(outer: Period, inner: Period) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def period_overlaps(outer: Period, inner: Period) -> bool:
+    return inner.start <= outer.end and outer.start <= inner.end
+
+
+def safe_period(code: str) -> Period | None:
+    try:
+        return parse_period(code)
+    except ValueError:
+        return None
+
+
+def latest_year_with(resolver: Resolver, element: str, *, until: date) -> str | None:
+    years = [p for p in resolver.periods_with_data([element]) if (q := safe_period(p)) and q.kind == "year" and q.end <= until]
+    return max(years) if years else None
+
+
+def latest_period_with(resolver: Resolver, element: str, *, within: Period) -> str | None:
+    """The period inside ``within`` (or ``within`` itself) holding data of ``element`` that ends last."""
+    found = [(q.end, q.start, p) for p in resolver.periods_with_data([element]) if (q := safe_period(p)) and period_contains(within, q)]
+    return max(found)[2] if found else None

@@ -1,0 +1,56 @@
+"""Reading official reports, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from xhht.accounts.access import scope_codes, unit_for_user_or_404
+from xhht.official_reports.models import IssuedVersion, Report
+from xhht.official_reports.placeholders import Run
+
+
+def report_list(*, user: Any) -> QuerySet[Report]:
+    qs = Report.objects.select_related("unit").order_by("-report_date", "-id")
+    scope = scope_codes(user)
+    return qs if scope is None else qs.filter(unit_id__in=scope)
+
+
+def report_for_user_or_404(user: Any, pk: int) -> Report:
+    """The report, or 404 when it does not exist or its unit is outside the user's reach."""
+    report = Report.objects.select_related("unit").filter(pk=pk).first()
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    unit_for_user_or_404(user, report.unit_id)
+    return report
+
+
+def issued_version_or_404(report: Report, version: int) -> IssuedVersion:
+    issued = report.versions.filter(version=version).select_related("issued_by").first()
+    if issued is None:
+        raise Http404("Không có phiên bản này.")
+    return issued
+
+
+def runs_html(runs: list[Run], report_pk: int) -> SafeString:
+    """Runs as HTML: text escaped (user text never runs as a template or a script), each figure
+    linked to the page listing the data values it came from."""
+    parts: list[str] = []
+    base = reverse("official_reports:trace", args=[report_pk])
+    for run in runs:
+        fig = run.figure
+        if fig is None:
+            parts.append(escape(run.text))
+        elif fig.error:
+            parts.append(f'<mark class="fig-error" title="{escape(fig.error)}">{escape(run.text)}</mark>')
+        else:
+            href = f"{base}?{urlencode({'f': fig.source})}"
+            cls = "fig missing" if fig.value is None else "fig"
+            parts.append(f'<a class="{cls}" href="{escape(href)}">{escape(run.text)}</a>')
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped

@@ -1,0 +1,274 @@
+"""Writing official reports: create with first drafts, edit, and issue (generate and keep the files)."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from xhht.audit.services import audit_record, diff, snapshot
+from xhht.indicators.periods import parse_period
+from xhht.official_reports.catalogue import CatalogueError, report_kind
+from xhht.official_reports.docx_writer import write_docx
+from xhht.official_reports.models import IssuedVersion, Report, ReportSection
+from xhht.official_reports.pdf import docx_to_pdf
+from xhht.official_reports.placeholders import PlaceholderError, parse
+from xhht.official_reports.providers import PROVIDERS, SectionContext
+from xhht.official_reports.render import RenderedReport, report_render
+from xhht.official_reports.resolver import Resolver, level_name
+from xhht.official_reports.xlsx_writer import write_xlsx
+from xhht.units.models import PREFIX, Unit, UnitKind
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+HEADER_FIELDS = ["issuing_body_superior", "issuing_body", "number", "place", "report_date", "title", "abstract", "intro",
+                 "closing", "recipients", "signer_authority", "signer_name", "trace_annex"]
+Progress = Callable[[str], None]
+
+
+class ReportError(ValueError):
+    """A request that cannot be carried out; the message is Vietnamese, for the user."""
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    key: str
+    number: str
+    level: int
+    heading: str
+    provider: str
+    definition: dict[str, Any]
+
+
+def outline(kind: str, level: str) -> list[OutlineItem]:
+    """The catalogue's sections for a unit of ``level``, numbered I., 1., 1.1. in order."""
+    items: list[OutlineItem] = []
+
+    def walk(sections: list[dict[str, Any]], depth: int, prefix: str) -> None:
+        n = 0
+        for s in sections:
+            if s.get("levels") and level not in s["levels"]:
+                continue
+            n += 1
+            if depth == 1:
+                number = f"{ROMAN[n - 1]}."
+                child_prefix = ""
+            elif depth == 2:
+                number = f"{n}."
+                child_prefix = f"{n}."
+            else:
+                number = f"{prefix}{n}."
+                child_prefix = f"{prefix}{n}."
+            items.append(OutlineItem(key=s["key"], number=number, level=depth, heading=s["heading"],
+                                     provider=s.get("provider", ""), definition=s))
+            walk(s.get("sections", []), depth + 1, child_prefix)
+
+    walk(report_kind(kind).sections, 1, "")
+    return items
+
+
+def default_header(*, unit: Unit, kind: str) -> dict[str, Any]:
+    data = report_kind(kind).data
+    level = level_name(unit)
+    recipients = (data.get("recipients") or {}).get(level, [])
+    return {
+        "issuing_body_superior": "ỦY BAN NHÂN DÂN",
+        "issuing_body": f"{PREFIX[UnitKind(unit.kind)]} {unit.name}".upper(),
+        "number": "     /BC-UBND",
+        "place": unit.name,
+        "report_date": timezone.localdate(),
+        "title": data["title"],
+        "abstract": data["abstract"],
+        "intro": data["intro"],
+        "closing": data["closing"],
+        "recipients": "\n".join(recipients),
+        "signer_authority": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+        "signer_name": "",
+        "trace_annex": False,
+    }
+
+
+def _nfc(value: Any) -> Any:
+    """Vietnamese typed on some systems arrives decomposed (NFD); store one form so that search and
+    the documents' fonts see the same letters."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def _check_text(text: str, what: str) -> None:
+    try:
+        parse(text, strict=True)
+    except PlaceholderError as exc:
+        raise ReportError(f"{what}: {exc}") from exc
+
+
+def section_draft(*, report: Report, key: str) -> str:
+    """The first draft of one section's narrative, from the catalogue text and the provider's data."""
+    items = {i.key: i for i in outline(report.kind, level_name(report.unit))}
+    item = items[key]
+    if not item.provider:
+        return str(item.definition.get("text", ""))
+    resolver = Resolver(unit=report.unit, period=parse_period(report.period))
+    ctx = SectionContext(unit=report.unit, period=resolver.period, level=level_name(report.unit), kind=report.kind,
+                         definition=item.definition, resolver=resolver)
+    return PROVIDERS[item.provider].func(ctx).text
+
+
+def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dict[str, Any] | None = None) -> Report:
+    """A new report with the Decree 30 header (defaults from the unit, overridden by ``header``) and a
+    first draft of every section generated from the data."""
+    try:
+        per = parse_period(period)
+        definition = report_kind(kind)
+    except (ValueError, CatalogueError) as exc:
+        raise ReportError(str(exc)) from exc
+    if per.kind not in definition.data["period_types"]:
+        raise ReportError(f"Loại báo cáo «{definition.name}» dùng cho kỳ {', '.join(definition.data['period_types'])}, không dùng cho {per.label}.")
+    values = default_header(unit=unit, kind=kind)
+    for key, value in (header or {}).items():
+        if key not in HEADER_FIELDS:
+            raise ReportError(f"Trường «{key}» không có trong phần đầu báo cáo.")
+        values[key] = _nfc(value)
+    for key in ("abstract", "intro", "closing"):
+        _check_text(str(values[key]), key)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        report = Report.objects.create(unit=unit, period=per.code, kind=kind, catalogue_version=definition.data["version"],
+                                       created_by=user, **values)
+        resolver = Resolver(unit=unit, period=per)
+        for order, item in enumerate(outline(kind, level_name(unit))):
+            text = str(item.definition.get("text", ""))
+            if item.provider:
+                ctx = SectionContext(unit=unit, period=per, level=level_name(unit), kind=kind, definition=item.definition, resolver=resolver)
+                text = PROVIDERS[item.provider].func(ctx).text
+            ReportSection.objects.create(report=report, key=item.key, order=order, level=item.level, number=item.number,
+                                         heading=item.heading, provider=item.provider, text=text, updated_by=user)
+        audit_record(actor=actor, action="report_create", instance=report, unit_code=unit.code,
+                     changes={"kind": [None, kind], "period": [None, per.code], "number": [None, report.number]})
+    return report
+
+
+def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
+    """Change the header fields (number, date, recipients, signer…)."""
+    unknown = set(fields) - set(HEADER_FIELDS)
+    if unknown:
+        raise ReportError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    for key in ("abstract", "intro", "closing"):
+        if key in fields:
+            _check_text(str(fields[key]), key)
+    with transaction.atomic():
+        before = snapshot(report, HEADER_FIELDS)
+        for key, value in fields.items():
+            setattr(report, key, _nfc(value))
+        report.save()
+        changes = diff(before, snapshot(report, HEADER_FIELDS))
+        if changes:
+            audit_record(actor=actor, action="report_update", instance=report, unit_code=report.unit_id, changes=changes)
+    return report
+
+
+def report_section_update(*, actor: Any, section: ReportSection, text: str) -> ReportSection:
+    text = _nfc(text).replace("\r\n", "\n")
+    _check_text(text, section.heading)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        old = section.text
+        section.text, section.edited, section.updated_by = text, True, user
+        section.save()
+        if old != text:
+            audit_record(actor=actor, action="report_section_update", instance=section.report, unit_code=section.report.unit_id,
+                         changes={f"section:{section.key}": [old, text]})
+    return section
+
+
+def report_section_redraft(*, actor: Any, section: ReportSection) -> ReportSection:
+    """Replace a section's text by a fresh draft from the current data (e.g. after another app's data arrived)."""
+    text = section_draft(report=section.report, key=section.key)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        old = section.text
+        section.text, section.edited, section.updated_by = text, False, user
+        section.save()
+        audit_record(actor=actor, action="report_section_redraft", instance=section.report, unit_code=section.report.unit_id,
+                     changes={f"section:{section.key}": [old, text]})
+    return section
+
+
+@dataclass
+class GeneratedFiles:
+    docx: Path
+    xlsx: Path
+    pdf: Path | None
+    rendered: RenderedReport
+
+
+def file_stem(report: Report) -> str:
+    safe_number = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in report.number.strip()).strip("-") or "bao-cao"
+    return f"bao-cao-{report.unit_id}-{report.period}-{safe_number}"
+
+
+def report_generate(*, report: Report, out_dir: Path, pdf: bool = True, progress: Progress | None = None) -> GeneratedFiles:
+    """Write the .docx, .xlsx and (LibreOffice) .pdf of ``report`` into ``out_dir``. Reads only."""
+    step = progress or (lambda _: None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    step("Tính số liệu")
+    rendered = report_render(report)
+    stem = file_stem(report)
+    step("Tạo tệp .docx")
+    docx = write_docx(rendered, out_dir / f"{stem}.docx")
+    step("Tạo phụ lục .xlsx")
+    xlsx = write_xlsx(rendered, out_dir / f"{stem}-phu-luc.xlsx")
+    pdf_path = None
+    if pdf:
+        step("Chuyển sang .pdf (LibreOffice)")
+        pdf_path = docx_to_pdf(docx, out_dir)
+    step("Xong")
+    return GeneratedFiles(docx=docx, xlsx=xlsx, pdf=pdf_path, rendered=rendered)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Progress | None = None, note: str = "") -> IssuedVersion:
+    """Generate the files and keep them as a new version, with who, when, file hashes and the data used."""
+    with tempfile.TemporaryDirectory(prefix="xhht-report-") as tmp:
+        files = report_generate(report=report, out_dir=Path(tmp), pdf=pdf, progress=progress)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        with transaction.atomic():
+            Report.objects.select_for_update().filter(pk=report.pk).first()
+            version = (report.versions.aggregate(n=Max("version"))["n"] or 0) + 1
+            issued = IssuedVersion(report=report, version=version, issued_by=user, note=note,
+                                   docx_sha256=_sha256(files.docx), xlsx_sha256=_sha256(files.xlsx),
+                                   pdf_sha256=_sha256(files.pdf) if files.pdf else "",
+                                   data_snapshot=sorted(files.rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])),
+                                   text_snapshot={"header": snapshot(report, HEADER_FIELDS), "sections": files.rendered.texts()})
+            issued.docx.save(files.docx.name, ContentFile(files.docx.read_bytes()), save=False)
+            issued.xlsx.save(files.xlsx.name, ContentFile(files.xlsx.read_bytes()), save=False)
+            if files.pdf:
+                issued.pdf.save(files.pdf.name, ContentFile(files.pdf.read_bytes()), save=False)
+            issued.save()
+            audit_record(actor=actor, action="report_issue", instance=report, unit_code=report.unit_id,
+                         changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256]},
+                         note=f"{len(issued.data_snapshot)} giá trị số liệu")
+    return issued
+
+
+def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None) -> Report:
+    """The latest report of the unit, period and kind, or a new draft when there is none."""
+    from xhht.official_reports.catalogue import default_kind_for_period
+
+    try:
+        per = parse_period(period)
+        kind = kind or default_kind_for_period(per.kind)
+    except (ValueError, CatalogueError) as exc:
+        raise ReportError(str(exc)) from exc
+    existing = Report.objects.filter(unit=unit, period=per.code, kind=kind).order_by("-report_date", "-id").first()
+    return existing or report_create(actor=actor, unit=unit, period=per.code, kind=kind)

@@ -1,0 +1,55 @@
+"""End to end in headless Chromium: the district officer opens the Hòa An report, follows a figure to
+its data, and generates the files with the progress indicator; the version appears with its downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, accept_downloads=True)
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.mark.browser
+def test_district_officer_traces_a_figure_and_generates_the_files(live_server: Any, page: Any) -> None:
+    from xhht.demo.foundation import load as load_foundation
+    from xhht.official_reports.demo import load as load_report
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.tests.seed_values import write_seed_values
+
+    load_foundation()  # transactional tests start from whatever the previous one left
+    write_seed_values()
+    load_report()
+    report = Report.objects.get(unit_id="051", number="298/BC-UBND")
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "pgd.hoaan")
+    page.fill("#id_password", "xhht-demo-2020")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/bao-cao/{report.pk}/")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.content()
+    # A figure of the vocational table links to the data values behind it.
+    page.click("a.fig:text-is('3.358')")
+    page.wait_for_url("**/nguon/**")
+    assert "Tổng các kỳ" in page.content() and "vocational_learners" in page.content()
+    page.go_back()
+    # Generate: the spinner shows while the server works, then the new version with its files.
+    page.click("text=Tạo tệp .docx, .xlsx, .pdf")
+    page.wait_for_selector("#issuing", state="visible", timeout=5_000)  # LibreOffice alone takes over a second
+    page.wait_for_selector("text=Đã tạo phiên bản 1", timeout=120_000)
+    assert not page.is_visible("#issuing")
+    with page.expect_download() as download:
+        page.click("#versions a:text-is('.pdf')")
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert report.versions.count() == 1

@@ -1,0 +1,228 @@
+"""`xhht report --unit 051 --period 2016-2020 --kind phase-summary --out DIR`: the three files, opened and read."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def _all_text(doc: Any) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def _table_with(doc: Any, header_text: str) -> Any:
+    for table in doc.tables:
+        if header_text in " | ".join(c.text for c in table.rows[0].cells):
+            return table
+    raise AssertionError(f"no table with header {header_text!r}")
+
+
+def _rows(table: Any) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+@pytest.fixture
+def generated(official_reports_demo: None, seed_store: None, tmp_path: Path) -> dict[str, Path]:
+    out = tmp_path / "out"
+    call_command("report", unit="051", period="2016-2020", kind="phase-summary", out=str(out), verbosity=0)
+    files = {p.suffix: p for p in out.iterdir()}
+    assert set(files) == {".docx", ".xlsx", ".pdf"}
+    return files
+
+
+def test_docx_header_page_setup_and_fonts(generated: dict[str, Path]) -> None:
+    doc = Document(str(generated[".docx"]))
+    first = doc.sections[0]
+    assert abs(first.page_width - Mm(210)) < Mm(0.5) and abs(first.page_height - Mm(297)) < Mm(0.5)
+    mm = {side: round(getattr(first, f"{side}_margin").mm, 1) for side in ("top", "bottom", "left", "right")}  # twips round to 0.01 mm
+    assert 20 <= mm["top"] <= 25 and 20 <= mm["bottom"] <= 25 and 30 <= mm["left"] <= 35 and 15 <= mm["right"] <= 20
+    # Page numbers: centred in the header, none on the first page.
+    assert first.different_first_page_header_footer
+    header_xml = first.header._element.xml
+    assert "PAGE" in header_xml and first.header.paragraphs[0].alignment == 1
+    assert not first.first_page_header.paragraphs[0].text
+    # The two-column header table, borderless.
+    header = doc.tables[0]
+    left, right = header.rows[0].cells
+    assert [p.text for p in left.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "HUYỆN HÒA AN", "Số: 298/BC-UBND"]
+    assert [p.text for p in right.paragraphs if p.text] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                                            "Hòa An, ngày 09 tháng 9 năm 2020"]
+    borders = header._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders is not None and all(b.get(qn("w:val")) == "nil" for b in borders)
+    national = right.paragraphs[0].runs[0]
+    assert national.bold and 12 <= national.font.size.pt <= 13 and national.font.name == "Times New Roman"
+    motto = right.paragraphs[1].runs[0]
+    assert motto.bold and 13 <= motto.font.size.pt <= 14
+    place_date = [p for p in right.paragraphs if p.text.startswith("Hòa An")][0].runs[0]
+    assert place_date.italic and not place_date.bold
+    # Title in bold capitals, the abstract below it.
+    texts = [p.text for p in doc.paragraphs]
+    title = doc.paragraphs[texts.index("BÁO CÁO")]
+    assert title.runs[0].bold and title.alignment == 1
+    abstract = doc.paragraphs[texts.index("BÁO CÁO") + 1]
+    assert abstract.text.startswith("Triển khai tổng kết thực hiện Quyết định số 89/QĐ-TTg ngày 09/01/2013") and abstract.runs[0].bold
+    # Body in Times New Roman 13–14 pt.
+    body = [p for p in doc.paragraphs if p.text.startswith("Thực hiện Kế hoạch số 1668/KH-SGD&ĐT")][0]
+    assert all(r.font.name == "Times New Roman" and Pt(13) <= r.font.size <= Pt(14) for r in body.runs)
+    # The appendix is a landscape section.
+    last = doc.sections[-1]
+    assert last.page_width > last.page_height and last.orientation == 1
+
+
+def test_docx_headings_recipients_and_signature(generated: dict[str, Path]) -> None:
+    doc = Document(str(generated[".docx"]))
+    texts = [p.text for p in doc.paragraphs]
+    for heading in ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH TRIỂN KHAI THỰC HIỆN ĐỀ ÁN",
+                    "3. Hệ thống văn bản chỉ đạo, điều hành đã ban hành",
+                    "4. Công tác thông tin, tuyên truyền",
+                    "II. NGUỒN LỰC ĐỂ TRIỂN KHAI THỰC HIỆN ĐỀ ÁN",
+                    "III. KẾT QUẢ THỰC HIỆN CÁC HOẠT ĐỘNG CỦA ĐỀ ÁN",
+                    "1. Công tác phổ cập giáo dục, xóa mù chữ",
+                    "2. Hoạt động của các Trung tâm học tập cộng đồng",
+                    "3. Công tác kiểm tra, đánh giá cộng đồng học tập cấp xã",
+                    "4. Công tác tổ chức Tuần lễ hưởng ứng học tập suốt đời",
+                    "5. Đào tạo nghề cho lao động nông thôn",
+                    "8. Ưu điểm", "9. Tồn tại, hạn chế", "10. Nguyên nhân", "11. Bài học kinh nghiệm",
+                    "IV. ĐỊNH HƯỚNG, MỤC TIÊU, GIẢI PHÁP TRIỂN KHAI NHIỆM VỤ XÂY DỰNG XÃ HỘI HỌC TẬP GIAI ĐOẠN 2021-2025",
+                    "V. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC"]:
+        assert heading in texts, heading
+    heading = doc.paragraphs[texts.index("V. KIẾN NGHỊ, ĐỀ XUẤT")]
+    assert all(r.bold for r in heading.runs)
+    # Nơi nhận: 12 pt bold italic label, 11 pt list; signature block with its authority lines.
+    block = [t for t in doc.tables if t.rows[0].cells[0].paragraphs and t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"][0]
+    left, right = block.rows[0].cells
+    label = left.paragraphs[0].runs[0]
+    assert label.bold and label.italic and label.font.size == Pt(12)
+    items = [p for p in left.paragraphs[1:] if p.text]
+    assert items[0].text == "- Sở GD&ĐT Cao Bằng (ĐTBD);" and items[-1].text == "- Lưu: VT, GD&ĐT."
+    assert len(items) == 8 and all(p.runs[0].font.size == Pt(11) for p in items)
+    sign = [p.text for p in right.paragraphs if p.text]
+    assert sign == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đàm Thế Trang"]
+
+
+def test_docx_figures_from_foundation_and_store(generated: dict[str, Path]) -> None:
+    doc = Document(str(generated[".docx"]))
+    text = _all_text(doc)
+    # Foundation: steering committee, documents register, organisations, units.
+    assert "Quyết định số 738/QĐ-UBND ngày 10 tháng 4 năm 2014" in text and "gồm 12 thành viên" in text
+    assert "Kế hoạch số 33/KH-UBND ngày 09 tháng 5 năm 2014" in text
+    documents = _rows(_table_with(doc, "Số, ký hiệu"))
+    assert documents[1][1] == "738/QĐ-UBND" and documents[-1][1] == "120/KH-UBND" and len(documents) == 10
+    assert "Tổng số TTHTCĐ: 21; tỷ lệ TTHTCĐ/đơn vị cấp xã: 21/21." in text
+    # Budget (store, summed over the years of the phase).
+    assert "(từ ngân sách nhà nước, kinh phí do xã hội hóa, kinh phí do học viên tự nguyện đóng góp,...): 40.552.000 đ." in text
+    assert "+ Kinh phí hoạt động thường xuyên: 25.000.000 đ" in text and "+ Kinh phí chi phụ cấp kiêm nhiệm: 15.552.000 đ" in text
+    # Literacy (store): counts and rates recomputed from the counts, with a header row repeated on each page.
+    literacy = _table_with(doc, "Dân số trong độ tuổi")
+    assert _rows(literacy)[1:] == [["15-25", "7.916", "7.844", "99,09%", "7.817", "98,75%"],
+                                   ["15-35", "20.126", "19.925", "99,00%", "19.776", "98,26%"],
+                                   ["15-60", "39.564", "39.127", "98,90%", "38.091", "96,28%"]]
+    assert literacy.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert literacy._tbl.tblPr.find(qn("w:tblBorders"))[0].get(qn("w:val")) == "single"
+    # CLC activity per school year.
+    clc = _rows(_table_with(doc, "Số chuyên đề"))
+    assert clc[1:] == [["2016-2017", "187", "167", "8.247", ""], ["2017-2018", "190", "170", "10.940", ""],
+                       ["2018-2019", "179", "152", "10.420", ""], ["2019-2020", "108", "97", "7.965", ""]]
+    # Commune learning-community classification (rates of the communes evaluated).
+    lc = _rows(_table_with(doc, "Trung bình"))
+    assert lc[1][:9] == ["2018", "0", "0,00%", "14", "66,67%", "4", "19,05%", "3", "14,29%"]
+    assert lc[2][:9] == ["2019", "4", "19,05%", "11", "52,38%", "4", "19,05%", "2", "9,52%"]
+    # Vocational training 2010–2019 with its "Cộng" row (125 classes, 3.358 learners, 3.204, 546, 65, 0).
+    voc = _rows(_table_with(doc, "Số người học"))
+    assert voc[1][:7] == ["2010", "8", "228", "215", "26", "13", "0"]
+    assert voc[-1][:7] == ["Cộng", "125", "3.358", "3.204", "546", "65", "0"]
+    # Commendations / communication / lifelong learning week: not yet landed, said plainly.
+    assert "Chưa có dữ liệu: chức năng «Tuần lễ hưởng ứng học tập suốt đời» (xhht.activities) chưa được triển khai." in text
+    # District report: a table by commune, whose total row comes from the same data.
+    by_unit = _rows(_table_with(doc, "Đơn vị"))
+    assert len(by_unit) == 1 + 21 + 1 and by_unit[-1][1] == "Cộng" and by_unit[-1][2] == "19.925"
+
+
+def test_xlsx_appendix(generated: dict[str, Path]) -> None:
+    wb = load_workbook(generated[".xlsx"])
+    assert wb.sheetnames == ["Phụ lục", "Bảng số liệu", "Nguồn số liệu"]
+    ws = wb["Phụ lục"]
+    assert ws["A1"].value == "PHỤ LỤC"
+    values: dict[tuple[str, str], Any] = {}
+    header: tuple[Any, ...] = ()
+    for row in ws.iter_rows(values_only=True):
+        if row and row[0] == "TT":
+            header = row  # one table per kind of period (years, school years)
+        elif row and isinstance(row[0], str) and row[0].isdigit():
+            values.update({(row[1], h): v for h, v in zip(header, row)})
+    assert values[("Số người tham gia chuyên đề TTHTCĐ", "2019-2020")] == 7965
+    assert values[("Kinh phí cấp cho các TTHTCĐ (đồng)", "2020")] == 40552000
+    tables = wb["Bảng số liệu"]
+    flat = [c for row in tables.iter_rows(values_only=True) for c in row if c is not None]
+    assert 3358 in flat and 3204 in flat
+    sources = list(wb["Nguồn số liệu"].iter_rows(values_only=True))
+    assert sources[0][0] == "Phần tử dữ liệu" and len(sources) > 50
+    assert any(r[0] == "vocational_learners" and r[3] == "2010" and r[5] == 228 for r in sources[1:])
+
+
+EXPECTED_PAGES = 10  # 8 portrait pages of report + 2 landscape appendix pages, with the seed figures in the store
+
+
+def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Path) -> None:
+    pdf = generated[".pdf"]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == EXPECTED_PAGES
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    for n in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert len(text.split()) > 20, f"page {n} has no text"
+        if n > 1:
+            assert text.strip().startswith(str(n)), f"page {n} has no page number at the top"
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Số: 298/BC-UBND" in first and "Hòa An, ngày 09 tháng 9 năm 2020" in first
+    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True, check=True).stdout
+    orientation = ["landscape" if float(line.split()[3]) > float(line.split()[5]) else "portrait" for line in sizes.splitlines() if line.startswith("Page") and " size:" in line]
+    assert orientation[0] == "portrait" and orientation[-1] == "landscape"
+    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Đàm Thế Trang" not in last  # the signature is on the portrait part, the appendix after it
+
+
+def test_trace_annex_and_the_other_kinds(official_reports_demo: None, seed_store: None, district_officer: Any, tmp_path: Path) -> None:
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import report_create, report_generate, report_update
+    from xhht.units.models import Unit
+
+    report = Report.objects.get(unit_id="051", number="298/BC-UBND")
+    report_update(actor=district_officer, report=report, trace_annex=True)
+    files = report_generate(report=report, out_dir=tmp_path / "annex", pdf=False)
+    doc = Document(str(files.docx))
+    assert "PHỤ LỤC NGUỒN SỐ LIỆU" in [p.text for p in doc.paragraphs]
+    annex = _rows(_table_with(doc, "Phần tử dữ liệu"))
+    assert ["vocational_learners", "huyện Hòa An", "2010", "", "228", "nhập từ tệp"] == annex_row(annex, "vocational_learners", "2010")
+    # Half-year and annual reports of a commune: same engine, same layout, their own headings.
+    for period, kind, heading in (("2020-H1", "half-year", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2020"),
+                                  ("2019", "annual", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2020")):
+        r = report_create(actor=district_officer, unit=Unit.objects.get(code="05115"), period=period, kind=kind)
+        out = report_generate(report=r, out_dir=tmp_path / kind, pdf=False)
+        texts = [p.text for p in Document(str(out.docx)).paragraphs]
+        assert heading in texts
+        # Nam Tuấn has nothing in the store: the appendix says so plainly.
+        label = {"2020-H1": "6 tháng đầu năm 2020", "2019": "năm 2019"}[period]
+        assert f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của xã Nam Tuấn trong {label}." in texts
+
+
+def annex_row(rows: list[list[str]], element: str, period: str) -> list[str]:
+    row = next(r for r in rows if r[1] == element and r[3] == period)
+    return row[1:7]

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xhht.accounts.access import can_edit_unit, require_edit_unit, scope_codes, unit_for_user_or_404
+from xhht.official_reports.forms import ReportHeaderForm, ReportNewForm, SectionForm
+from xhht.official_reports.models import ReportSection
+from xhht.official_reports.pdf import PdfUnavailable
+from xhht.official_reports.placeholders import PlaceholderError, parse_one
+from xhht.official_reports.render import Renderer
+from xhht.official_reports.selectors import issued_version_or_404, report_for_user_or_404, report_list, runs_html
+from xhht.official_reports.services import (ReportError, report_create, report_issue, report_section_redraft,
+                                            report_section_update, report_update)
+from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
+
+REPORTING_KINDS = [UnitKind.PROVINCE, UnitKind.CITY, UnitKind.DISTRICT, UnitKind.TOWN_DISTRICT, UnitKind.URBAN_DISTRICT,
+                   UnitKind.PROVINCIAL_CITY, *COMMUNE_LEVEL_KINDS]
+
+
+def _unit_choices(user: object) -> list[tuple[str, str]]:
+    qs = Unit.objects.filter(kind__in=REPORTING_KINDS).order_by("code")
+    scope = scope_codes(user)
+    if scope is not None:
+        qs = qs.filter(code__in=scope)
+    return [(u.code, f"{u.code} – {u.full_name}") for u in qs if can_edit_unit(user, u)]
+
+
+@login_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    form = ReportNewForm(units=_unit_choices(request.user))
+    return render(request, "official_reports/index.html", {"reports": report_list(user=request.user)[:200], "form": form})
+
+
+@login_required
+@require_POST
+def report_new(request: HttpRequest) -> HttpResponse:
+    form = ReportNewForm(request.POST, units=_unit_choices(request.user))
+    if form.is_valid():
+        unit = unit_for_user_or_404(request.user, form.cleaned_data["unit"])
+        require_edit_unit(request.user, unit)
+        try:
+            report = report_create(actor=request.user, unit=unit, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"])
+        except ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã tạo dự thảo báo cáo từ số liệu; hãy đọc và chỉnh sửa từng mục.")
+            return redirect("official_reports:detail", pk=report.pk)
+    return render(request, "official_reports/index.html", {"reports": report_list(user=request.user)[:200], "form": form}, status=400)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    rendered = Renderer(report).render()
+
+    def html(runs: list) -> object:
+        return runs_html(runs, report.pk)
+
+    sections = [{
+        "s": s,
+        "heading": html(s.heading),
+        "paragraphs": [html(p) for p in s.paragraphs],
+        "tables": [{"title": html(t.title), "header": [[html(c) for c in row] for row in t.header_rows],
+                    "rows": [[html(c) for c in row] for row in t.rows], "total_from": len(t.rows) - t.total_rows} for t in s.tables],
+    } for s in rendered.sections]
+    appendix = [{"header": [[html(c) for c in row] for row in t.header_rows], "rows": [[html(c) for c in row] for row in t.rows]}
+                for t in rendered.appendix_tables]
+    return render(request, "official_reports/detail.html", {
+        "report": report, "rendered": rendered, "sections": sections, "appendix": appendix,
+        "abstract": html(rendered.abstract), "intro": [html(p) for p in rendered.intro], "closing": html(rendered.closing),
+        "appendix_subtitle": html(rendered.appendix_subtitle),
+        "can_edit": can_edit_unit(request.user, report.unit), "versions": report.versions.select_related("issued_by"),
+        "missing": sum(1 for f in rendered.figures if f.value is None and not f.error and f.trace is not None),
+        "errors": sum(1 for f in rendered.figures if f.error),
+    })
+
+
+@login_required
+def report_header(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    form = ReportHeaderForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        report.refresh_from_db()
+        try:
+            report_update(actor=request.user, report=report, **fields)
+        except ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã lưu phần đầu, nơi nhận và chữ ký.")
+            return redirect("official_reports:detail", pk=report.pk)
+    return render(request, "official_reports/header_form.html", {"report": report, "form": form})
+
+
+def _section_or_404(report_pk: int, section_id: int) -> ReportSection:
+    section = ReportSection.objects.filter(pk=section_id, report_id=report_pk).select_related("report").first()
+    if section is None:
+        raise Http404("Không có mục này.")
+    return section
+
+
+@login_required
+def report_section(request: HttpRequest, pk: int, section_id: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    section = _section_or_404(report.pk, section_id)
+    form = SectionForm(request.POST or None, initial={"text": section.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_section_update(actor=request.user, section=section, text=form.cleaned_data["text"])
+        except ReportError as exc:
+            form.add_error("text", str(exc))
+        else:
+            messages.success(request, f"Đã lưu mục {section.number} {section.heading}.")
+            return redirect(reverse("official_reports:detail", args=[report.pk]) + f"#muc-{section.pk}")
+    return render(request, "official_reports/section_form.html", {"report": report, "section": section, "form": form})
+
+
+@login_required
+@require_POST
+def report_section_redraft_view(request: HttpRequest, pk: int, section_id: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    section = _section_or_404(report.pk, section_id)
+    report_section_redraft(actor=request.user, section=section)
+    messages.success(request, f"Đã soạn lại mục {section.number} từ số liệu hiện có.")
+    return redirect("official_reports:detail", pk=report.pk)
+
+
+@login_required
+def report_trace(request: HttpRequest, pk: int) -> HttpResponse:
+    """The data values and rule behind one figure of the report."""
+    report = report_for_user_or_404(request.user, pk)
+    source = request.GET.get("f", "")[:400]
+    try:
+        placeholder = parse_one(source)
+    except PlaceholderError as exc:
+        raise Http404(str(exc)) from exc
+    renderer = Renderer(report)
+    figure = renderer.resolver.resolve(placeholder)
+    return render(request, "official_reports/trace.html", {"report": report, "figure": figure, "placeholder": placeholder})
+
+
+@login_required
+@require_POST
+def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Generate the files synchronously (a few seconds; the page shows a spinner meanwhile) and keep them."""
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    try:
+        issued = report_issue(actor=request.user, report=report)
+    except (PdfUnavailable, ReportError) as exc:
+        messages.error(request, f"Không tạo được tệp: {exc}")
+        if request.headers.get("HX-Request"):
+            return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.all(), "error": str(exc)})
+        return redirect("official_reports:detail", pk=report.pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.select_related("issued_by"), "new": issued})
+    messages.success(request, f"Đã tạo phiên bản {issued.version}.")
+    return redirect("official_reports:detail", pk=report.pk)
+
+
+@login_required
+def report_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    issued = issued_version_or_404(report, version)
+    return render(request, "official_reports/version.html", {"report": report, "issued": issued})
+
+
+CONTENT = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, version: int, fmt: str) -> FileResponse:
+    report = report_for_user_or_404(request.user, pk)
+    issued = issued_version_or_404(report, version)
+    if fmt not in CONTENT:
+        raise Http404("Không có định dạng này.")
+    field = getattr(issued, fmt)
+    if not field:
+        raise Http404("Phiên bản này không có tệp định dạng đó.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=CONTENT[fmt])

@@ -1,0 +1,113 @@
+"""The .xlsx appendix: the indicator app's workbook when it has landed, else built from the rendering."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xhht.official_reports.placeholders import Run
+from xhht.official_reports.providers import capability
+from xhht.official_reports.render import RenderedReport, RenderedTable
+
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "Times New Roman"
+
+
+def _cell_value(runs: list[Run]) -> tuple[object, str | None]:
+    """A lone figure becomes a number (exact Decimal; rates as a share with a % format); the rest text."""
+    figures = [r for r in runs if r.figure is not None]
+    if len(runs) == 1 and len(figures) == 1 and figures[0].figure is not None:
+        fig = figures[0].figure
+        if isinstance(fig.value, Fraction):
+            if fig.source.startswith("rate:"):
+                return (Decimal(fig.value.numerator) / Decimal(fig.value.denominator) / 100).quantize(Decimal("0.000001")), "0.00%"
+            return "".join(r.text for r in runs), None
+        if isinstance(fig.value, (int, Decimal)):
+            value = Decimal(fig.value)
+            if value == value.to_integral_value():
+                return int(value), "#,##0"
+            return value, "#,##0.00"
+    return "".join(r.text for r in runs), None
+
+
+def _table(ws: Worksheet, table: RenderedTable, start_row: int) -> int:
+    row = start_row
+    if table.title:
+        ws.cell(row=row, column=1, value="".join(r.text for r in table.title)).font = Font(name=FONT, bold=True)
+        row += 1
+    for header in table.header_rows:
+        for col, runs in enumerate(header, 1):
+            c = ws.cell(row=row, column=col, value="".join(r.text for r in runs))
+            c.font = Font(name=FONT, bold=True)
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            c.border = BOX
+        row += 1
+    total_from = len(table.rows) - table.total_rows
+    for i, body in enumerate(table.rows):
+        for col, runs in enumerate(body, 1):
+            value, number_format = _cell_value(runs)
+            c = ws.cell(row=row, column=col, value=value)
+            c.font = Font(name=FONT, bold=i >= total_from)
+            c.border = BOX
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            if number_format:
+                c.number_format = number_format
+        row += 1
+    return row + 1
+
+
+def _widths(ws: Worksheet) -> None:
+    for col in range(1, ws.max_column + 1):
+        longest = max((len(str(c.value)) for c in ws[get_column_letter(col)] if c.value is not None), default=8)
+        ws.column_dimensions[get_column_letter(col)].width = min(max(8, longest + 2), 60)
+
+
+def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
+    foreign = capability("xhht.indicators.selectors", "appendix_xlsx")
+    if callable(foreign):
+        data = foreign(unit=rendered.report.unit, period=rendered.report.period)
+        path.write_bytes(data if isinstance(data, bytes) else Path(str(data)).read_bytes())
+        return path
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Phụ lục"
+    report = rendered.report
+    ws.cell(row=1, column=1, value=rendered.appendix_title).font = Font(name=FONT, bold=True, size=14)
+    ws.cell(row=2, column=1, value="".join(r.text for r in rendered.appendix_subtitle)).font = Font(name=FONT, bold=True)
+    ws.cell(row=3, column=1, value=f"Kèm theo Báo cáo số {report.number} ngày {report.report_date:%d/%m/%Y} – {report.unit.full_name}, {rendered.period.label}")
+    row = 5
+    for notice in rendered.appendix_notices:
+        ws.cell(row=row, column=1, value=notice).font = Font(name=FONT, italic=True)
+        row += 1
+    for table in rendered.appendix_tables:
+        row = _table(ws, table, row)
+    ws.freeze_panes = "C6" if ws.max_row > 6 else None
+    _widths(ws)
+
+    tables = wb.create_sheet("Bảng số liệu")
+    row = 1
+    for section in rendered.sections:
+        for table in section.tables:
+            tables.cell(row=row, column=1, value=f"{section.number} {''.join(r.text for r in section.heading)}").font = Font(name=FONT, bold=True)
+            row = _table(tables, table, row + 1)
+    _widths(tables)
+
+    sources = wb.create_sheet("Nguồn số liệu")
+    header = ["Phần tử dữ liệu", "Mã đơn vị", "Đơn vị", "Kỳ", "Phân tổ", "Giá trị", "Nguồn", "Quy tắc, tệp nguồn", "Người cập nhật", "Thời điểm"]
+    sources.append(header)
+    for c in sources[1]:
+        c.font = Font(name=FONT, bold=True)
+    for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])):
+        sources.append([v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
+                        v["source_label"], v["rule"], v["updated_by"], v["updated_at"]])
+    _widths(sources)
+    wb.properties.title = f"Phụ lục báo cáo {report.number}"
+    wb.save(str(path))
+    return path
