@@ -29,6 +29,10 @@ def test_district_officer_finds_the_21_communes_of_hoa_an(live_server: Any, page
     page.fill("#id_username", "pgd.hoaan")
     page.fill("#id_password", "xhht-demo-2020")
     page.click("button[type=submit]")
+    # The district officer starts on the reporting dashboard; the unit tree is one tap away.
+    page.wait_for_url(f"{live_server.url}/bao-cao-dinh-ky/")
+    page.click("header nav a[href='/don-vi/']")
+    page.click("main a:has-text('Huyện Hòa An')")
     page.wait_for_url(f"{live_server.url}/don-vi/051/")
     assert page.locator("h1").inner_text().startswith("Huyện Hòa An")
     rows = page.locator("#children tbody tr")
