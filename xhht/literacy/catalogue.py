@@ -65,7 +65,8 @@ def load_checked(path: Path, schema_path: Path) -> dict[str, Any]:
             where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
             lines.append(f"{path.name}, dòng {line} ({where}): {error.message}")
         raise CatalogueError("\n".join(lines))
-    _check_meaning(path, node, data)
+    if node is not None:
+        _check_meaning(path, node, data)
     return data
 
 

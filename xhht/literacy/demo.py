@@ -128,9 +128,9 @@ def generate() -> Iterator[tuple[int, dict[str, str | None]]]:
     shares: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
     for band, (pop, l1, l2) in BANDS.items():
         pops = apportion(pop, weights)
-        not_l1 = apportion(pop - l1, pops)
-        l1_only = apportion(l1 - l2, pops)
-        shares[band] = list(zip(pops, not_l1, l1_only, strict=True))
+        lacking = apportion(pop - l1, pops)
+        partial = apportion(l1 - l2, pops)
+        shares[band] = list(zip(pops, lacking, partial, strict=True))
     number = 1
     for i, unit in enumerate(units):
         maker = _Maker(rng, unit.code, unit.kind == "township")
@@ -148,8 +148,8 @@ def generate() -> Iterator[tuple[int, dict[str, str | None]]]:
             else:
                 maker.person(age, age - 6, enrolled=age - 5)
         for (first, last), split in shares.items():
-            pop, not_l1, l1_only = split[i]
-            ages = _ages(rng, first, last, pop)
+            band_pop, not_l1, l1_only = split[i]
+            ages = _ages(rng, first, last, band_pop)
             rng.shuffle(ages)
             # The few who are not at level 2 among the young are 19+ (15–18 are all in or past lower secondary).
             if first == 15:

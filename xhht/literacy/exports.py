@@ -45,9 +45,9 @@ def results_workbook(result: UnitResult, year: int, path: Path) -> Path:
     sheet.append(["Độ tuổi", "Nhóm", "Số người", "Biết chữ mức 1", "Tỷ lệ mức 1", "Biết chữ mức 2", "Tỷ lệ mức 2"])
     for band, counts in result.bands.items():
         rows = [("Tổng", counts.total)] + [(PART_LABELS[k], v) for k, v in counts.parts.items()]
-        for label, c in rows:
-            sheet.append([band, label, c["population"], c["level1"], format_rate(c["level1"], c["population"]),
-                          c["level2"], format_rate(c["level2"], c["population"])])
+        for label, part in rows:
+            sheet.append([band, label, part["population"], part["level1"], format_rate(part["level1"], part["population"]),
+                          part["level2"], format_rate(part["level2"], part["population"])])
     sheet.append([])
     sheet.append(["Chuẩn", "Mức độ đạt"])
     for key, label in STANDARD_LABELS.items():

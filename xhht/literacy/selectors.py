@@ -85,8 +85,12 @@ def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_se
         qs = qs.filter(commune_id__in=list(communes))
     if r.exclude_unable_to_learn:
         qs = qs.filter(unable_to_learn=False)
-    rows = qs.values("commune_id").annotate(**_expressions(r)).order_by()
-    return {row.pop("commune_id"): row for row in rows}
+    out: dict[str, dict[str, int]] = {}
+    for row in qs.values("commune_id").annotate(**_expressions(r)).order_by():
+        values: dict[str, Any] = dict(row)
+        code = values.pop("commune_id")
+        out[str(code)] = values
+    return out
 
 
 def _empty(r: Rules) -> dict[str, int]:
@@ -107,8 +111,8 @@ def _shape(r: Rules, sums: dict[str, int]) -> tuple[dict[str, BandCounts], dict[
     figures = {}
     for key, value in sums.items():
         if key.startswith("f__"):
-            _, column, a, b = key.split("__")
-            figures[(column, int(a), int(b))] = value
+            _, column, first, last = key.split("__")
+            figures[(column, int(first), int(last))] = value
     return bands, figures
 
 
@@ -136,6 +140,8 @@ def _tree(unit: Unit, on: date) -> _Node:
             if level > 3:
                 continue
             node = _Node(v.unit, level, v.special_difficulty, [])
+            if v.parent_id is None:
+                continue
             frontier[v.parent_id].children.append(node)
             if level < 3:
                 nxt[v.unit_id] = node
@@ -176,15 +182,15 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None) -> Uni
         for commune in _communes_of(node):
             _add(total, sums.get(commune.unit.code) or {})
         bands, figures = _shape(r, total)
-        standards: dict[str, int] = {}
+        levels: dict[str, int] = {}
         shares: dict[str, dict[int, tuple[int, int]]] = {}
         of = "communes" if node.level == 2 else "districts"
         for name in RECOGNITIONS:
-            standards[name], shares[name] = share_level(
+            levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
                 attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required)
         result = UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total.get("persons", 0), bands, figures,
-                            standards, attested.get(node.unit.code, {}), [], shares, children)
+                            levels, attested.get(node.unit.code, {}), [], shares, children)
         return result
 
     return build(root, 0)

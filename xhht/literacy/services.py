@@ -225,7 +225,8 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
     r = rule_set or rules()
     person, aggregate = SurveyPerson._meta.db_table, CommuneAggregate._meta.db_table
     cap = CommuneAggregate.AGE_CAP
-    where, params_where = "year = %s", [year]
+    where = "year = %s"
+    params_where: list[Any] = [year]
     if communes is not None:
         if not communes:
             return
