@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,8 @@ FIELDS = (
 SEX = {"m": "M", "nam": "M", "f": "F", "nu": "F"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
 MAX_ID = 40
+# Names, ethnic groups and sexes repeat a great deal in a survey: fold each distinct text once.
+_fold = lru_cache(maxsize=1 << 16)(fold)
 
 
 @dataclass
@@ -82,7 +85,7 @@ def parse_row(number: int, record: dict[str, str | None], ctx: RowContext) -> tu
         bad("person_id", f"mã người dài quá {MAX_ID} ký tự.")
     if len(household) > MAX_ID:
         bad("household_id", f"mã hộ dài quá {MAX_ID} ký tự.")
-    sex = SEX.get(fold(str(record["sex"])))
+    sex = SEX.get(_fold(str(record["sex"])))
     if sex is None:
         bad("sex", f"giới tính «{record['sex']}» không hợp lệ (M/F, Nam/Nữ).")
     birth_year: int | None = None
@@ -144,8 +147,8 @@ def parse_row(number: int, record: dict[str, str | None], ctx: RowContext) -> tu
     ethnicity = (record.get("ethnicity") or "")[:40]
     village = (record.get("village") or "")[:120]
     values = (
-        commune, person_id, household, village, full_name, fold(full_name)[:120], sex, birth_year, birth_date,
-        ethnicity, fold(ethnicity) not in ("", "kinh"), disability or 0, grade or 0, enrolled, phase or 0,
+        commune, person_id, household, village, full_name, _fold(full_name)[:120], sex, birth_year, birth_date,
+        ethnicity, _fold(ethnicity) not in ("", "kinh"), disability or 0, grade or 0, enrolled, phase or 0,
         primary_year, secondary_year,
     )
     return values, []
