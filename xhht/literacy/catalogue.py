@@ -134,6 +134,17 @@ class Rules:
     def rule_name(self) -> str:
         return f"literacy:{self.id}"
 
+    def age_segments(self) -> list[int]:
+        """First ages of the age segments the aggregate is kept in: every band and criterion range is a union of them.
+
+        Ages 0.. are cut at each range's first age and after its last; the last segment is open-ended.
+        """
+        cuts = {0}
+        ranges = [(a, b) for _, a, b in self.bands] + [(a, b) for _, a, b in self.criterion_ranges()]
+        for a, b in ranges:
+            cuts.update((a, b + 1))
+        return sorted(cuts)
+
     def criterion_ranges(self) -> set[tuple[str, int, int]]:
         """Every (column, first age, last age) a criterion may need, special-difficulty ranges included."""
         found: set[tuple[str, int, int]] = set()

@@ -97,14 +97,17 @@ class SurveyPerson(models.Model):
 
 
 class CommuneAggregate(models.Model):
-    """Counts of a commune's survey persons for a year, per single age (capped), sex, Kinh/minority, able to learn.
+    """Counts of a commune's survey persons for a year, per age segment, sex, Kinh/minority, unable to learn.
 
-    Rebuilt from the persons of that commune and year on every import or edit, in the same transaction.
+    The age segments are those the rules need (``Rules.age_segments``: 0–5, 6, 7–10, 11, 12–13, 14, 15–18,
+    19–25, 26–35, 36–60, 61+ for ND 20/2014), so every band or criterion range is a sum of whole rows and a
+    commune has at most ~90 rows a year. Rebuilt from the persons of that commune and year on every import
+    or edit, in the same transaction (and by ``xhht literacy_rebuild`` after a change of the rules file).
     """
 
     commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    age = models.PositiveSmallIntegerField()  # ages above AGE_CAP are stored as AGE_CAP
+    age_from = models.PositiveSmallIntegerField()  # first age of the segment
     sex = models.CharField(max_length=1)
     minority = models.BooleanField()
     unable_to_learn = models.BooleanField()
@@ -117,10 +120,8 @@ class CommuneAggregate(models.Model):
     lower_secondary_diploma = models.IntegerField(default=0)
     studying_upper = models.IntegerField(default=0)
 
-    AGE_CAP = 61
-
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "commune", "age", "sex", "minority", "unable_to_learn"], name="literacy_aggregate_unique")]
+        constraints = [models.UniqueConstraint(fields=["year", "commune", "age_from", "sex", "minority", "unable_to_learn"], name="literacy_aggregate_unique")]
 
 
 class Attestation(models.Model):

@@ -68,12 +68,12 @@ def _band_key(band: str, measure: str, part: str) -> str:
 def _expressions(r: Rules) -> dict[str, Any]:
     exprs: dict[str, Any] = {"persons": Coalesce(Sum("population"), Value(0), output_field=IntegerField())}
     for column, a, b in sorted(r.criterion_ranges()):
-        exprs[_figure_key(column, a, b)] = Coalesce(Sum(column, filter=Q(age__gte=a, age__lte=b)), Value(0), output_field=IntegerField())
+        exprs[_figure_key(column, a, b)] = Coalesce(Sum(column, filter=Q(age_from__gte=a, age_from__lte=b)), Value(0), output_field=IntegerField())
     for band, a, b in r.bands:
         for measure in MEASURES:
-            exprs[_figure_key(measure, a, b)] = Coalesce(Sum(measure, filter=Q(age__gte=a, age__lte=b)), Value(0), output_field=IntegerField())
+            exprs[_figure_key(measure, a, b)] = Coalesce(Sum(measure, filter=Q(age_from__gte=a, age_from__lte=b)), Value(0), output_field=IntegerField())
             for part, q in PARTS.items():
-                exprs[_band_key(band, measure, part)] = Coalesce(Sum(measure, filter=Q(age__gte=a, age__lte=b) & q), Value(0), output_field=IntegerField())
+                exprs[_band_key(band, measure, part)] = Coalesce(Sum(measure, filter=Q(age_from__gte=a, age_from__lte=b) & q), Value(0), output_field=IntegerField())
     return exprs
 
 

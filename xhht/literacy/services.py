@@ -224,7 +224,6 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
     """Recount the aggregate of ``communes`` (all communes if None) for ``year`` from their persons, by SQL."""
     r = rule_set or rules()
     person, aggregate = SurveyPerson._meta.db_table, CommuneAggregate._meta.db_table
-    cap = CommuneAggregate.AGE_CAP
     where = "year = %s"
     params_where: list[Any] = [year]
     if communes is not None:
@@ -232,10 +231,12 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
             return
         where += f" AND commune_id IN ({', '.join(['%s'] * len(communes))})"
         params_where += communes
-    age = f"CASE WHEN %s - birth_year > {cap} THEN {cap} ELSE %s - birth_year END"
+    segments = r.age_segments()
+    age = ("CASE " + " ".join(f"WHEN {int(year)} - birth_year < {nxt} THEN {start}" for start, nxt in zip(segments, segments[1:]))
+           + f" ELSE {segments[-1]} END")
     level = "CASE WHEN literacy_phase >= %s OR highest_grade >= %s THEN 1 ELSE 0 END"
     sql = f"""
-        INSERT INTO {aggregate} (commune_id, year, age, sex, minority, unable_to_learn, population, level1, level2,
+        INSERT INTO {aggregate} (commune_id, year, age_from, sex, minority, unable_to_learn, population, level1, level2,
             entered_grade1, completed_primary, in_primary, lower_secondary_diploma, studying_upper)
         SELECT commune_id, year, {age}, sex, minority, disability = 2, COUNT(*),
             SUM({level}), SUM({level}),
@@ -247,7 +248,7 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
         FROM {person} WHERE {where}
         GROUP BY commune_id, year, {age}, sex, minority, disability = 2
     """
-    params = [year, year, r.level1[0], r.level1[1], r.level2[0], r.level2[1], *params_where, year, year]
+    params = [r.level1[0], r.level1[1], r.level2[0], r.level2[1], *params_where]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {aggregate} WHERE {where}", params_where)
         cursor.execute(sql, params)

@@ -43,3 +43,11 @@ def test_levels_out_of_order_are_refused(tmp_path: Path) -> None:
     target.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError, match="mức độ phải lần lượt"):
         load_checked(target, RULES_SCHEMA)
+
+
+def test_age_segments_align_with_every_range() -> None:
+    r = rules()
+    segments = r.age_segments()
+    assert segments == [0, 6, 7, 11, 12, 14, 15, 19, 26, 36, 61]
+    for _, a, b in [*r.bands, *r.criterion_ranges()]:
+        assert a in segments and b + 1 in segments

@@ -145,3 +145,13 @@ def test_cli_table_and_xlsx(survey: None, fmt: str, tmp_path: Any) -> None:
         assert ("15-25", "Tổng", 7916, 7844, "99,09%", 7817, "98,75%") in rows
         assert ("36-60", "Tổng", 19438, 19202, "98,79%", 18315, "94,22%") in rows
         assert len(list(book["Đơn vị trực thuộc"].iter_rows())) == 1 + 21 * 5
+
+
+def test_rebuild_command_gives_the_same_aggregate(survey: None) -> None:
+    before = sorted(CommuneAggregate.objects.filter(year=2019).values_list("commune_id", "age_from", "sex", "minority", "unable_to_learn",
+                                                                           "population", "level1", "level2", "completed_primary"))
+    out = StringIO()
+    call_command("literacy_rebuild", year=2019, stdout=out)
+    after = sorted(CommuneAggregate.objects.filter(year=2019).values_list("commune_id", "age_from", "sex", "minority", "unable_to_learn",
+                                                                          "population", "level1", "level2", "completed_primary"))
+    assert before == after and len(after) < 21 * 100

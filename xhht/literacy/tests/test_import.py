@@ -27,7 +27,7 @@ GOOD = [
 def _state(code: str = "05115") -> tuple[Any, ...]:
     persons = SurveyPerson.objects.filter(commune_id=code, year=2019)
     return (persons.count(), Household.objects.filter(commune_id=code, year=2019).count(),
-            sorted(CommuneAggregate.objects.filter(commune_id=code, year=2019).values_list("age", "sex", "minority", "population", "level2")),
+            sorted(CommuneAggregate.objects.filter(commune_id=code, year=2019).values_list("age_from", "sex", "minority", "population", "level2")),
             list(persons.order_by("person_id").values_list("person_id", "full_name", "highest_grade")[:50]))
 
 
