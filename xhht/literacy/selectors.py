@@ -57,63 +57,95 @@ class UnitResult:
         return data
 
 
-def _figure_key(column: str, a: int, b: int) -> str:
-    return f"f__{column}__{a}__{b}"
+@dataclass(frozen=True)
+class _Layout:
+    """The sums one query computes per commune, in order, and where each result finds its numbers."""
+
+    exprs: dict[str, Any]
+    figures: list[tuple[tuple[str, int, int], int]]
+    totals: dict[str, dict[str, int]]
+    parts: dict[str, dict[str, dict[str, int]]]
+
+    @property
+    def size(self) -> int:
+        return len(self.exprs)
 
 
-def _band_key(band: str, measure: str, part: str) -> str:
-    return f"b__{band.replace('-', '_')}__{measure}__{part}"
+def _sum(column: str, condition: Q) -> Any:
+    return Coalesce(Sum(column, filter=condition), Value(0), output_field=IntegerField())
 
 
-def _expressions(r: Rules) -> dict[str, Any]:
+_LAYOUTS: dict[tuple[str, bool], _Layout] = {}
+
+
+def _layout(r: Rules, parts: bool) -> _Layout:
+    key = (r.id, parts)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
     exprs: dict[str, Any] = {"persons": Coalesce(Sum("population"), Value(0), output_field=IntegerField())}
-    for column, a, b in sorted(r.criterion_ranges()):
-        exprs[_figure_key(column, a, b)] = Coalesce(Sum(column, filter=Q(age_from__gte=a, age_from__lte=b)), Value(0), output_field=IntegerField())
-    for band, a, b in r.bands:
-        for measure in MEASURES:
-            exprs[_figure_key(measure, a, b)] = Coalesce(Sum(measure, filter=Q(age_from__gte=a, age_from__lte=b)), Value(0), output_field=IntegerField())
+    ranges: dict[tuple[str, int, int], str] = {}
+    for column, a, b in sorted(r.criterion_ranges() | {(m, a, b) for _, a, b in r.bands for m in MEASURES}):
+        name = f"f{len(exprs)}"
+        exprs[name] = _sum(column, Q(age_from__gte=a, age_from__lte=b))
+        ranges[(column, a, b)] = name
+    part_names: dict[str, dict[str, dict[str, str]]] = {}
+    if parts:
+        for band, a, b in r.bands:
             for part, q in PARTS.items():
-                exprs[_band_key(band, measure, part)] = Coalesce(Sum(measure, filter=Q(age_from__gte=a, age_from__lte=b) & q), Value(0), output_field=IntegerField())
-    return exprs
+                for measure in MEASURES:
+                    name = f"p{len(exprs)}"
+                    exprs[name] = _sum(measure, Q(age_from__gte=a, age_from__lte=b) & q)
+                    part_names.setdefault(band, {}).setdefault(part, {})[measure] = name
+    index = {name: i for i, name in enumerate(exprs)}
+    layout = _Layout(
+        exprs=exprs,
+        figures=[(k, index[name]) for k, name in ranges.items()],
+        totals={band: {m: index[ranges[(m, a, b)]] for m in MEASURES} for band, a, b in r.bands},
+        parts={band: {p: {m: index[n] for m, n in ms.items()} for p, ms in ps.items()} for band, ps in part_names.items()},
+    )
+    _LAYOUTS[key] = layout
+    return layout
 
 
-def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_set: Rules | None = None) -> dict[str, dict[str, int]]:
-    """Per commune: the named sums the rules and the bands need (one GROUP BY over the aggregate)."""
-    r = rule_set or rules()
+def _queryset(r: Rules, year: int, communes: Iterable[str] | None) -> QuerySet[CommuneAggregate]:
     qs = CommuneAggregate.objects.filter(year=year)
     if communes is not None:
         qs = qs.filter(commune_id__in=list(communes))
     if r.exclude_unable_to_learn:
         qs = qs.filter(unable_to_learn=False)
-    out: dict[str, dict[str, int]] = {}
-    for row in qs.values("commune_id").annotate(**_expressions(r)).order_by():
-        values: dict[str, Any] = dict(row)
-        code = values.pop("commune_id")
-        out[str(code)] = values
-    return out
+    return qs
 
 
-def _empty(r: Rules) -> dict[str, int]:
-    return {k: 0 for k in _expressions(r)}
+def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_set: Rules | None = None,
+                    parts: bool = True) -> dict[str, list[int]]:
+    """Per commune: the sums the rules and the bands need, as a vector in the layout's order (one GROUP BY)."""
+    r = rule_set or rules()
+    layout = _layout(r, parts)
+    rows = _queryset(r, year, communes).values("commune_id").annotate(**layout.exprs).values_list("commune_id", *layout.exprs).order_by()
+    return {str(row[0]): list(row[1:]) for row in rows}
 
 
-def _add(into: dict[str, int], other: dict[str, int]) -> None:
-    for k, v in other.items():
-        into[k] = into.get(k, 0) + v
+def total_figures(*, year: int, communes: Iterable[str], rule_set: Rules | None = None) -> list[int]:
+    """The same sums over all ``communes`` at once (with the sex and ethnic parts): one row."""
+    r = rule_set or rules()
+    layout = _layout(r, True)
+    row = _queryset(r, year, communes).aggregate(**layout.exprs)
+    return [int(row[name] or 0) for name in layout.exprs]
 
 
-def _shape(r: Rules, sums: dict[str, int]) -> tuple[dict[str, BandCounts], dict[tuple[str, int, int], int]]:
+def _add(into: list[int], other: list[int] | None) -> None:
+    if other:
+        for i, v in enumerate(other):
+            into[i] += v
+
+
+def _shape(layout: _Layout, sums: list[int]) -> tuple[dict[str, BandCounts], dict[tuple[str, int, int], int]]:
     bands = {}
-    for band, a, b in r.bands:
-        total = {m: sums[_figure_key(m, a, b)] for m in MEASURES}
-        parts = {p: {m: sums[_band_key(band, m, p)] for m in MEASURES} for p in PARTS}
+    for band, idx in layout.totals.items():
+        total = {m: sums[i] for m, i in idx.items()}
+        parts = {p: {m: sums[i] for m, i in ms.items()} for p, ms in layout.parts.get(band, {}).items()}
         bands[band] = BandCounts(total=total, parts=parts)
-    figures = {}
-    for key, value in sums.items():
-        if key.startswith("f__"):
-            _, column, first, last = key.split("__")
-            figures[(column, int(first), int(last))] = value
-    return bands, figures
+    return bands, {key: sums[i] for key, i in layout.figures}
 
 
 @dataclass
@@ -158,30 +190,42 @@ def _communes_of(node: _Node) -> list[_Node]:
     return [c for child in node.children for c in _communes_of(child)]
 
 
-def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None) -> UnitResult:
-    """Bands, PCGD figures and recognition levels of ``unit`` for survey ``year``, with its direct children."""
+def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_parts: bool = False) -> UnitResult:
+    """Bands, PCGD figures and recognition levels of ``unit`` for survey ``year``, with its direct children.
+
+    The children's bands carry the sex/ethnic parts only with ``child_parts`` (publishing needs them, pages do not).
+    """
     r = rule_set or rules()
     root = _tree(unit, date(year, 12, 31))
     communes = _communes_of(root)
-    sums = commune_figures(year=year, communes=[c.unit.code for c in communes], rule_set=r)
-    codes = [unit.code] + [n.unit.code for n in _all_nodes(root)]
+    codes = [c.unit.code for c in communes]
+    layout = _layout(r, child_parts)
+    full = _layout(r, True)
+    sums = commune_figures(year=year, communes=codes, rule_set=r, parts=child_parts)
     attested: dict[str, dict[str, int]] = {}
-    for a in Attestation.objects.filter(year=year, unit_id__in=codes):
+    for a in Attestation.objects.filter(year=year, unit_id__in=[unit.code] + [n.unit.code for n in _all_nodes(root)]):
         attested.setdefault(a.unit_id, {})[a.recognition] = a.level
 
-    def build(node: _Node, depth: int) -> UnitResult:
+    def build(node: _Node, top: bool) -> UnitResult:
         if node.level >= 3:
-            own = sums.get(node.unit.code) or _empty(r)
-            bands, figures = _shape(r, own)
+            own = sums.get(node.unit.code)
+            shaped = layout
+            if top and not child_parts:
+                own, shaped = (total_figures(year=year, communes=[node.unit.code], rule_set=r) if own else None), full
+            vector = own or [0] * shaped.size
+            bands, figures = _shape(shaped, vector)
             standards, checks = commune_levels(r, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
-                                               has_records=own.get("persons", 0) > 0)
-            return UnitResult(node.unit.code, node.unit.full_name, 3, node.special, own.get("persons", 0), bands, figures,
+                                               has_records=vector[0] > 0)
+            return UnitResult(node.unit.code, node.unit.full_name, 3, node.special, vector[0], bands, figures,
                               standards, attested.get(node.unit.code, {}), checks)
-        children = [build(child, depth + 1) for child in node.children]
-        total = _empty(r)
-        for commune in _communes_of(node):
-            _add(total, sums.get(commune.unit.code) or {})
-        bands, figures = _shape(r, total)
+        children = [build(child, False) for child in node.children]
+        if top and not child_parts:
+            shaped, total = full, total_figures(year=year, communes=codes, rule_set=r)
+        else:
+            shaped, total = layout, [0] * layout.size
+            for commune in _communes_of(node):
+                _add(total, sums.get(commune.unit.code))
+        bands, figures = _shape(shaped, total)
         levels: dict[str, int] = {}
         shares: dict[str, dict[int, tuple[int, int]]] = {}
         of = "communes" if node.level == 2 else "districts"
@@ -189,11 +233,10 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None) -> Uni
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
                 attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required)
-        result = UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total.get("persons", 0), bands, figures,
-                            levels, attested.get(node.unit.code, {}), [], shares, children)
-        return result
+        return UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total[0], bands, figures,
+                          levels, attested.get(node.unit.code, {}), [], shares, children)
 
-    return build(root, 0)
+    return build(root, True)
 
 
 def _all_nodes(node: _Node) -> list[_Node]:

@@ -336,7 +336,7 @@ def literacy_values_publish(*, actor: Any, year: int, communes: list[str] | None
     written: set[str] = set()
     # From the top: each result also carries its children, so one computation covers a level below it.
     for target in sorted(targets.values(), key=lambda u: u.level):
-        result = unit_results(unit=target, year=year)
+        result = unit_results(unit=target, year=year, child_parts=True)
         for item in [result, *result.children]:
             if item.code in written or (communes is not None and item.is_commune and item.code not in communes and unit is None):
                 continue
