@@ -337,8 +337,11 @@ def literacy_values_publish(*, actor: Any, year: int, communes: list[str] | None
     # From the top: each result also carries its children, so one computation covers a level below it.
     for target in sorted(targets.values(), key=lambda u: u.level):
         result = unit_results(unit=target, year=year, child_parts=True)
+        # The target itself; below it, only the communes just imported and the other targets (the ancestors),
+        # or every child when a whole unit is published.
+        wanted = set(targets) | set(communes or [])
         for item in [result, *result.children]:
-            if item.code in written or (communes is not None and item.is_commune and item.code not in communes and unit is None):
+            if item.code in written or (item is not result and target != unit and item.code not in wanted):
                 continue
             written.add(item.code)
             values.extend(result_values(item, year))
