@@ -48,6 +48,7 @@ def bands_chart(result: UnitResult, *, floor: int = 80) -> SafeString:
                  f'<text x="{left + 14}" y="{height - 5}" font-size="11">Biết chữ mức độ 1</text>'
                  f'<rect x="{left + 140}" y="{height - 14}" width="10" height="10" fill="#17663a"/>'
                  f'<text x="{left + 154}" y="{height - 5}" font-size="11">Biết chữ mức độ 2</text>'
-                 f'<text x="{line + 4:.1f}" y="{height - 5}" font-size="11" fill="#9b1c1c">90%</text>')
+                 f'<line x1="{left + 290}" y1="{height - 9}" x2="{left + 310}" y2="{height - 9}" stroke="#9b1c1c" stroke-dasharray="4 3"/>'
+                 f'<text x="{left + 314}" y="{height - 5}" font-size="11">Ngưỡng 90%</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
