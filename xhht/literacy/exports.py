@@ -6,7 +6,7 @@ from pathlib import Path
 
 from xhht.core.formatting import format_rate
 from xhht.literacy.models import Recognition
-from xhht.literacy.selectors import PART_LABELS, UnitResult
+from xhht.literacy.selectors import PART_LABELS, UnitResult, pcgd_rows
 
 STANDARD_LABELS = {r.value: r.label for r in Recognition}
 
@@ -48,6 +48,10 @@ def results_workbook(result: UnitResult, year: int, path: Path) -> Path:
         for label, part in rows:
             sheet.append([band, label, part["population"], part["level1"], format_rate(part["level1"], part["population"]),
                           part["level2"], format_rate(part["level2"], part["population"])])
+    sheet.append([])
+    sheet.append(["Chỉ số phổ cập giáo dục", "", "Số người", "Trong số", "Tỷ lệ"])
+    for label, n, d in pcgd_rows(result):
+        sheet.append([label, "", n, d, format_rate(n, d)])
     sheet.append([])
     sheet.append(["Chuẩn", "Mức độ đạt"])
     for key, label in STANDARD_LABELS.items():

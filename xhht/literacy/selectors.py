@@ -261,3 +261,19 @@ def survey_years(*, unit_codes: Iterable[str] | None = None) -> list[int]:
 
 def commune_person_count(*, commune: Unit, year: int) -> int:
     return SurveyPerson.objects.filter(commune=commune, year=year).aggregate(n=Count("id"))["n"]
+
+
+PCGD_FIGURES = [
+    ("Trẻ 6 tuổi vào lớp 1", "entered_grade1", (6, 6)),
+    ("Trẻ 11 tuổi hoàn thành chương trình tiểu học", "completed_primary", (11, 11)),
+    ("Trẻ 11 tuổi còn lại đang học tiểu học", "in_primary", (11, 11)),
+    ("Trẻ 14 tuổi hoàn thành chương trình tiểu học", "completed_primary", (14, 14)),
+    ("Thanh, thiếu niên 15–18 tuổi tốt nghiệp THCS", "lower_secondary_diploma", (15, 18)),
+    ("Thanh, thiếu niên 15–18 tuổi đang học THPT", "studying_upper", (15, 18)),
+]
+
+
+def pcgd_rows(result: UnitResult) -> list[tuple[str, int, int]]:
+    """The universal-education figures the thresholds use, as (label, count, of how many) for display."""
+    return [(label, result.figures.get((column, a, b), 0), result.figures.get(("population", a, b), 0))
+            for label, column, (a, b) in PCGD_FIGURES]

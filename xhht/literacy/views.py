@@ -18,7 +18,7 @@ from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
 from xhht.literacy.models import Recognition, SurveyPerson
-from xhht.literacy.selectors import PART_LABELS, person_search, survey_years, unit_results
+from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
@@ -53,7 +53,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         checks.setdefault(check.recognition, []).append(check)
     return render(request, "literacy/results.html", {
         "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
-        "recognitions": Recognition.choices, "checks": checks, "years": survey_years() or [year],
+        "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": unit_ancestors(unit=unit), "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
     })

@@ -155,3 +155,14 @@ def test_running_job_polls(survey: None, client_for: Any, nam_tuan_officer: Any,
     jobs._write(job, {"state": "running", "user": nam_tuan_officer.pk, "year": 2019, "file": "x.csv", "rows": 12345, "phase": "checking", "problems": []})
     html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job}/trang-thai").content.decode()
     assert "hx-get" in html and "12.345" in html and "<progress" in html
+
+
+def test_pcgd_figures_shown_for_the_district(survey: None, client_for: Any, district_officer: Any) -> None:
+    from xhht.literacy.selectors import pcgd_rows, unit_results
+    from xhht.units.models import Unit
+
+    rows = pcgd_rows(unit_results(unit=Unit.objects.get(code="051"), year=2019))
+    six = rows[0]
+    assert six[1] == six[2] > 0  # every 6-year-old entered grade 1
+    html = client_for(district_officer).get("/xoa-mu-chu/051/2019/").content.decode()
+    assert "Trẻ 6 tuổi vào lớp 1" in html and "100,00%" in html
