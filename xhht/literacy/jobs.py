@@ -68,13 +68,20 @@ def _run(job: str, user: Any, year: int, path: Path, name: str, state: dict[str,
 
 def import_start(*, user: Any, year: int, upload: UploadedFile) -> str:
     """Save the upload and start importing it; returns the job id to poll."""
+    from xhht.literacy.services import max_persons_file_bytes
+
     job = str(uuid.uuid4())
+    name = Path(upload.name or "tệp").name
+    limit = max_persons_file_bytes()
+    if upload.size is not None and upload.size > limit:
+        _write(job, {"state": "rejected", "user": user.pk, "year": year, "file": name, "rows": 0, "phase": "checking",
+                     "problems": [f"{name}: tệp quá lớn ({upload.size // (1024 * 1024)} MB; tối đa {limit // (1024 * 1024)} MB)."]})
+        return job
     suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
     path = _dir() / f"{job}{suffix}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    name = Path(upload.name or "tệp").name
     state: dict[str, Any] = {"state": "running", "user": user.pk, "year": year, "file": name, "rows": 0, "phase": "checking", "problems": []}
     _write(job, state)
     if getattr(settings, "XHHT_LITERACY_IMPORT_INLINE", False):

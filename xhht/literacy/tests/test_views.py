@@ -166,3 +166,13 @@ def test_pcgd_figures_shown_for_the_district(survey: None, client_for: Any, dist
     assert six[1] == six[2] > 0  # every 6-year-old entered grade 1
     html = client_for(district_officer).get("/xoa-mu-chu/051/2019/").content.decode()
     assert "Trẻ 6 tuổi vào lớp 1" in html and "100,00%" in html
+
+
+def test_upload_too_big_is_refused_before_saving(survey: None, client_for: Any, nam_tuan_officer: Any, inline_import: None,
+                                                 settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.XHHT_MAX_PERSONS_FILE_BYTES = 100
+    client = client_for(nam_tuan_officer)
+    response = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("big.csv", b"x" * 1000, "text/csv")})
+    assert "tệp quá lớn" in client.get(response["Location"]).content.decode()
