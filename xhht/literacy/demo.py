@@ -174,7 +174,7 @@ def generate() -> Iterator[tuple[int, dict[str, str | None]]]:
                 if age > 18:
                     maker.level2(age)
         # People outside the bands, and a few disabled people unable to learn (out of the denominators).
-        for age in _ages(rng, 61, 75, shares[(36, 60)][i][0] // 5):
+        for age in _ages(rng, 61, 85, shares[(36, 60)][i][0] * 2 // 5):
             maker.person(age, rng.choice([0, 2, 3, 4, 5, 7, 9]), phase=rng.choice([0, 0, 1, 2]))
         for _ in range(rng.randint(1, 4)):
             maker.person(rng.randint(15, 60), 0, disability=2)
