@@ -155,3 +155,16 @@ def test_rebuild_command_gives_the_same_aggregate(survey: None) -> None:
     after = sorted(CommuneAggregate.objects.filter(year=2019).values_list("commune_id", "age_from", "sex", "minority", "unable_to_learn",
                                                                           "population", "level1", "level2", "completed_primary"))
     assert before == after and len(after) < 21 * 100
+
+
+def test_denominator_setting_counts_the_disabled_when_false(survey: None) -> None:
+    import copy
+
+    from xhht.literacy.catalogue import parse
+
+    raw = copy.deepcopy(rules().raw)
+    raw["settings"]["exclude_unable_to_learn"] = False
+    counted = unit_results(unit=Unit.objects.get(code="051"), year=2019, rule_set=parse(raw))
+    disabled = SurveyPerson.objects.filter(year=2019, disability=2, birth_year__gte=2019 - 60, birth_year__lte=2019 - 15).count()
+    assert counted.bands["15-60"].total["population"] == 39564 + disabled
+    assert counted.bands["15-60"].total["level1"] == 39127  # they are not literate
