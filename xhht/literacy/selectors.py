@@ -14,7 +14,7 @@ from xhht.core.text import fold
 from xhht.literacy.catalogue import RECOGNITIONS, Rules, rules
 from xhht.literacy.engine import Check, commune_levels, share_level
 from xhht.literacy.models import Attestation, CommuneAggregate, SurveyPerson
-from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitVersion
+from xhht.units.models import Unit, UnitVersion
 
 MEASURES = ("population", "level1", "level2")
 PARTS = {"M": Q(sex="M"), "F": Q(sex="F"), "kinh": Q(minority=False), "minority": Q(minority=True)}
@@ -175,11 +175,8 @@ def _tree(unit: Unit, on: date) -> _Node:
             if v.parent_id is None:
                 continue
             frontier[v.parent_id].children.append(node)
-            if level < 3:
+            if level < 3:  # communes are leaves; go on below districts and provinces only
                 nxt[v.unit_id] = node
-            elif v.kind not in COMMUNE_LEVEL_KINDS:
-                continue
-        # Communes are leaves; only go on below districts and provinces.
         frontier = nxt
     return root
 
