@@ -1,0 +1,49 @@
+"""``xhht import persons FILE --year YYYY``: household-survey persons (format 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from xhht.core.commands import rejected_as_command_error
+from xhht.core.tabular import Rejected
+from xhht.literacy.services import persons_import
+
+PHASES = {"checking": "Đang kiểm tra", "writing": "Đang ghi", "done": "Xong"}
+
+
+class Command(BaseCommand):
+    help = "Nhập phiếu điều tra hộ gia đình PCGD-XMC (mỗi dòng một người) cho một năm điều tra."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--year", type=int, required=True, help="năm điều tra, ví dụ 2019")
+        parser.add_argument("--user", help="tên đăng nhập của người nhập: chỉ được nhập các xã trong đơn vị của người đó")
+        parser.add_argument("--no-publish", action="store_true", help="không ghi số liệu tổng hợp vào kho chỉ tiêu")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = None
+        if options["user"]:
+            from xhht.accounts.models import User
+
+            actor = User.objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng «{options['user']}».")
+        bar = tqdm(unit=" dòng", desc="Đang kiểm tra", disable=options["verbosity"] == 0)
+
+        def progress(rows: int, phase: str) -> None:
+            bar.set_description(PHASES.get(phase, phase))
+            bar.update(rows - bar.n)
+
+        try:
+            result = persons_import(actor=actor, year=options["year"], path=options["file"], progress=progress,
+                                    publish=not options["no_publish"])
+        except Rejected as exc:
+            raise rejected_as_command_error(exc) from None
+        finally:
+            bar.close()
+        replaced = sum(1 for n in result.replaced.values() if n)
+        self.stdout.write(f"Đã nhập {result.persons} người của {len(result.communes)} xã năm {options['year']}"
+                          f" (thay thế dữ liệu cũ của {replaced} xã).")

@@ -1,0 +1,276 @@
+"""Reading results: every count above a person comes from :class:`CommuneAggregate`, by SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from xhht.core.text import fold
+from xhht.literacy.catalogue import RECOGNITIONS, Rules, rules
+from xhht.literacy.engine import Check, commune_levels, share_level
+from xhht.literacy.models import Attestation, CommuneAggregate, SurveyPerson
+from xhht.units.models import Unit, UnitVersion
+
+MEASURES = ("population", "level1", "level2")
+PARTS = {"M": Q(sex="M"), "F": Q(sex="F"), "kinh": Q(minority=False), "minority": Q(minority=True)}
+PART_LABELS = {"M": "Nam", "F": "Nữ", "kinh": "Kinh", "minority": "Dân tộc thiểu số"}
+
+
+@dataclass
+class BandCounts:
+    total: dict[str, int]
+    parts: dict[str, dict[str, int]]
+
+
+@dataclass
+class UnitResult:
+    code: str
+    name: str
+    unit_level: int
+    special_difficulty: bool
+    persons: int
+    bands: dict[str, BandCounts]
+    figures: dict[tuple[str, int, int], int]
+    standards: dict[str, int]
+    attested: dict[str, int]
+    checks: list[Check] = field(default_factory=list)
+    shares: dict[str, dict[int, tuple[int, int]]] = field(default_factory=dict)
+    children: list[UnitResult] = field(default_factory=list)
+
+    @property
+    def is_commune(self) -> bool:
+        return self.unit_level == 3
+
+    def as_format3(self, *, year: int | None = None, with_children: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {"unit": self.code}
+        if year is not None:
+            data["year"] = year
+        data["bands"] = {band: dict(counts.total) for band, counts in self.bands.items()}
+        data["standards"] = dict(self.standards)
+        if with_children:
+            data["children"] = [c.as_format3(with_children=False) for c in self.children]
+        return data
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The sums one query computes per commune, in order, and where each result finds its numbers."""
+
+    exprs: dict[str, Any]
+    figures: list[tuple[tuple[str, int, int], int]]
+    totals: dict[str, dict[str, int]]
+    parts: dict[str, dict[str, dict[str, int]]]
+
+    @property
+    def size(self) -> int:
+        return len(self.exprs)
+
+
+def _sum(column: str, condition: Q) -> Any:
+    return Coalesce(Sum(column, filter=condition), Value(0), output_field=IntegerField())
+
+
+_LAYOUTS: dict[tuple[str, bool], _Layout] = {}
+
+
+def _layout(r: Rules, parts: bool) -> _Layout:
+    key = (r.id, parts)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
+    exprs: dict[str, Any] = {"persons": Coalesce(Sum("population"), Value(0), output_field=IntegerField())}
+    ranges: dict[tuple[str, int, int], str] = {}
+    for column, a, b in sorted(r.criterion_ranges() | {(m, a, b) for _, a, b in r.bands for m in MEASURES}):
+        name = f"f{len(exprs)}"
+        exprs[name] = _sum(column, Q(age_from__gte=a, age_from__lte=b))
+        ranges[(column, a, b)] = name
+    part_names: dict[str, dict[str, dict[str, str]]] = {}
+    if parts:
+        for band, a, b in r.bands:
+            for part, q in PARTS.items():
+                for measure in MEASURES:
+                    name = f"p{len(exprs)}"
+                    exprs[name] = _sum(measure, Q(age_from__gte=a, age_from__lte=b) & q)
+                    part_names.setdefault(band, {}).setdefault(part, {})[measure] = name
+    index = {name: i for i, name in enumerate(exprs)}
+    layout = _Layout(
+        exprs=exprs,
+        figures=[(k, index[name]) for k, name in ranges.items()],
+        totals={band: {m: index[ranges[(m, a, b)]] for m in MEASURES} for band, a, b in r.bands},
+        parts={band: {p: {m: index[n] for m, n in ms.items()} for p, ms in ps.items()} for band, ps in part_names.items()},
+    )
+    _LAYOUTS[key] = layout
+    return layout
+
+
+def _queryset(r: Rules, year: int, communes: Iterable[str] | None) -> QuerySet[CommuneAggregate]:
+    qs = CommuneAggregate.objects.filter(year=year)
+    if communes is not None:
+        qs = qs.filter(commune_id__in=list(communes))
+    if r.exclude_unable_to_learn:
+        qs = qs.filter(unable_to_learn=False)
+    return qs
+
+
+def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_set: Rules | None = None,
+                    parts: bool = True) -> dict[str, list[int]]:
+    """Per commune: the sums the rules and the bands need, as a vector in the layout's order (one GROUP BY)."""
+    r = rule_set or rules()
+    layout = _layout(r, parts)
+    rows = _queryset(r, year, communes).values("commune_id").annotate(**layout.exprs).values_list("commune_id", *layout.exprs).order_by()
+    return {str(row[0]): list(row[1:]) for row in rows}
+
+
+def total_figures(*, year: int, communes: Iterable[str], rule_set: Rules | None = None) -> list[int]:
+    """The same sums over all ``communes`` at once (with the sex and ethnic parts): one row."""
+    r = rule_set or rules()
+    layout = _layout(r, True)
+    row = _queryset(r, year, communes).aggregate(**layout.exprs)
+    return [int(row[name] or 0) for name in layout.exprs]
+
+
+def _add(into: list[int], other: list[int] | None) -> None:
+    if other:
+        for i, v in enumerate(other):
+            into[i] += v
+
+
+def _shape(layout: _Layout, sums: list[int]) -> tuple[dict[str, BandCounts], dict[tuple[str, int, int], int]]:
+    bands = {}
+    for band, idx in layout.totals.items():
+        total = {m: sums[i] for m, i in idx.items()}
+        parts = {p: {m: sums[i] for m, i in ms.items()} for p, ms in layout.parts.get(band, {}).items()}
+        bands[band] = BandCounts(total=total, parts=parts)
+    return bands, {key: sums[i] for key, i in layout.figures}
+
+
+@dataclass
+class _Node:
+    unit: Unit
+    level: int
+    special: bool
+    children: list[_Node]
+
+
+def _tree(unit: Unit, on: date) -> _Node:
+    """``unit`` and its descendants down to communes, as of ``on`` (level by level, one query each)."""
+    version = unit.versions.filter(UnitVersion.valid_on(on)).order_by("-valid_from").first()
+    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [])
+    frontier = {unit.code: root}
+    while frontier:
+        versions = (UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=list(frontier))
+                    .select_related("unit").order_by("unit__code"))
+        nxt: dict[str, _Node] = {}
+        for v in versions:
+            if v.unit_id in nxt:
+                continue
+            level = Unit(kind=v.kind).level
+            if level > 3:
+                continue
+            node = _Node(v.unit, level, v.special_difficulty, [])
+            if v.parent_id is None:
+                continue
+            frontier[v.parent_id].children.append(node)
+            if level < 3:  # communes are leaves; go on below districts and provinces only
+                nxt[v.unit_id] = node
+        frontier = nxt
+    return root
+
+
+def _communes_of(node: _Node) -> list[_Node]:
+    if node.level >= 3:
+        return [node]
+    return [c for child in node.children for c in _communes_of(child)]
+
+
+def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_parts: bool = False) -> UnitResult:
+    """Bands, PCGD figures and recognition levels of ``unit`` for survey ``year``, with its direct children.
+
+    The children's bands carry the sex/ethnic parts only with ``child_parts`` (publishing needs them, pages do not).
+    """
+    r = rule_set or rules()
+    root = _tree(unit, date(year, 12, 31))
+    communes = _communes_of(root)
+    codes = [c.unit.code for c in communes]
+    layout = _layout(r, child_parts)
+    full = _layout(r, True)
+    sums = commune_figures(year=year, communes=codes, rule_set=r, parts=child_parts)
+    attested: dict[str, dict[str, int]] = {}
+    for a in Attestation.objects.filter(year=year, unit_id__in=[unit.code] + [n.unit.code for n in _all_nodes(root)]):
+        attested.setdefault(a.unit_id, {})[a.recognition] = a.level
+
+    def build(node: _Node, top: bool) -> UnitResult:
+        if node.level >= 3:
+            own = sums.get(node.unit.code)
+            shaped = layout
+            if top and not child_parts:
+                own, shaped = (total_figures(year=year, communes=[node.unit.code], rule_set=r) if own else None), full
+            vector = own or [0] * shaped.size
+            bands, figures = _shape(shaped, vector)
+            standards, checks = commune_levels(r, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
+                                               has_records=vector[0] > 0)
+            return UnitResult(node.unit.code, node.unit.full_name, 3, node.special, vector[0], bands, figures,
+                              standards, attested.get(node.unit.code, {}), checks)
+        children = [build(child, False) for child in node.children]
+        if top and not child_parts:
+            shaped, total = full, total_figures(year=year, communes=codes, rule_set=r)
+        else:
+            shaped, total = layout, [0] * layout.size
+            for commune in _communes_of(node):
+                _add(total, sums.get(commune.unit.code))
+        bands, figures = _shape(shaped, total)
+        levels: dict[str, int] = {}
+        shares: dict[str, dict[int, tuple[int, int]]] = {}
+        of = "communes" if node.level == 2 else "districts"
+        for name in RECOGNITIONS:
+            levels[name], shares[name] = share_level(
+                r.recognitions[name], [c.standards[name] for c in children], of=of,
+                attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required)
+        return UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total[0], bands, figures,
+                          levels, attested.get(node.unit.code, {}), [], shares, children)
+
+    return build(root, True)
+
+
+def _all_nodes(node: _Node) -> list[_Node]:
+    return [n for child in node.children for n in [child, *_all_nodes(child)]]
+
+
+def person_search(*, commune: Unit, year: int, query: str = "") -> QuerySet[SurveyPerson]:
+    """A commune's persons for a year, by name without diacritics ("nguyen van" finds "Nguyễn Văn") or by id."""
+    qs = SurveyPerson.objects.filter(commune=commune, year=year)
+    folded = fold(query or "")
+    if folded:
+        qs = qs.filter(Q(name_folded__contains=folded) | Q(person_id=query.strip()) | Q(household_code=query.strip()))
+    return qs.order_by("household_code", "person_id")
+
+
+def survey_years(*, unit_codes: Iterable[str] | None = None) -> list[int]:
+    qs = CommuneAggregate.objects.all()
+    if unit_codes is not None:
+        qs = qs.filter(commune_id__in=list(unit_codes))
+    return sorted(qs.values_list("year", flat=True).distinct(), reverse=True)
+
+
+def commune_person_count(*, commune: Unit, year: int) -> int:
+    return SurveyPerson.objects.filter(commune=commune, year=year).aggregate(n=Count("id"))["n"]
+
+
+PCGD_FIGURES = [
+    ("Trẻ 6 tuổi vào lớp 1", "entered_grade1", (6, 6)),
+    ("Trẻ 11 tuổi hoàn thành chương trình tiểu học", "completed_primary", (11, 11)),
+    ("Trẻ 11 tuổi còn lại đang học tiểu học", "in_primary", (11, 11)),
+    ("Trẻ 14 tuổi hoàn thành chương trình tiểu học", "completed_primary", (14, 14)),
+    ("Thanh, thiếu niên 15–18 tuổi tốt nghiệp THCS", "lower_secondary_diploma", (15, 18)),
+    ("Thanh, thiếu niên 15–18 tuổi đang học THPT", "studying_upper", (15, 18)),
+]
+
+
+def pcgd_rows(result: UnitResult) -> list[tuple[str, int, int]]:
+    """The universal-education figures the thresholds use, as (label, count, of how many) for display."""
+    return [(label, result.figures.get((column, a, b), 0), result.figures.get(("population", a, b), 0))
+            for label, column, (a, b) in PCGD_FIGURES]

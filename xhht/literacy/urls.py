@@ -1,0 +1,15 @@
+from django.urls import path
+
+from xhht.literacy import views
+
+app_name = "literacy"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nhap/", views.upload, name="upload"),
+    path("nhap/<str:job>/", views.upload_job, name="upload_job"),
+    path("nhap/<str:job>/trang-thai", views.upload_status, name="upload_status"),
+    path("<str:code>/<int:year>/", views.results, name="results"),
+    path("<str:code>/<int:year>/nguoi/", views.persons, name="persons"),
+    path("<str:code>/<int:year>/nguoi/<int:pk>/", views.person_edit, name="person_edit"),
+    path("<str:code>/<int:year>/xac-nhan/", views.attest, name="attest"),
+]

@@ -1,0 +1,145 @@
+"""Pages of the household survey: results, persons (commune officer), upload with progress, attestations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
+from xhht.accounts.models import Role
+from xhht.core.tabular import Rejected
+from xhht.literacy import jobs
+from xhht.literacy.charts import bands_chart
+from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
+from xhht.literacy.models import Recognition, SurveyPerson
+from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
+from xhht.literacy.services import attestation_set, person_update
+from xhht.units.models import Unit
+from xhht.units.selectors import unit_ancestors
+
+ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    unit = request.user.unit  # type: ignore[union-attr]
+    if unit is None:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("code").first()
+        if unit is None:
+            raise Http404("Chưa có đơn vị.")
+    years = survey_years()
+    return redirect("literacy:results", code=unit.code, year=years[0] if years else timezone.localdate().year - 1)
+
+
+def _commune_or_404(request: HttpRequest, code: str) -> Unit:
+    unit = unit_for_user_or_404(request.user, code)
+    if not unit.is_commune_level:
+        raise Http404("Chỉ xã, phường, thị trấn có phiếu điều tra.")
+    return unit
+
+
+@login_required
+def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit = unit_for_user_or_404(request.user, code)
+    result = unit_results(unit=unit, year=year)
+    checks: dict[str, list] = {}
+    for check in result.checks:
+        checks.setdefault(check.recognition, []).append(check)
+    return render(request, "literacy/results.html", {
+        "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
+        "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
+        "ancestors": unit_ancestors(unit=unit), "can_edit": can_edit_unit(request.user, unit),
+        "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
+    })
+
+
+@login_required
+def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit = _commune_or_404(request, code)
+    query = request.GET.get("q", "")[:120]
+    page = Paginator(person_search(commune=unit, year=year, query=query), 50).get_page(request.GET.get("page"))
+    template = "literacy/_person_rows.html" if request.headers.get("HX-Request") else "literacy/persons.html"
+    return render(request, template, {"unit": unit, "year": year, "page": page, "q": query, "can_edit": can_edit_unit(request.user, unit)})
+
+
+@login_required
+def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    unit = _commune_or_404(request, code)
+    person = SurveyPerson.objects.filter(pk=pk, commune=unit, year=year).first()
+    if person is None:
+        raise Http404("Không tìm thấy người này.")
+    require_edit_unit(request.user, unit)
+    initial = {
+        "full_name": person.full_name, "sex": person.sex,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else str(person.birth_year),
+        "ethnicity": person.ethnicity, "village": person.village, "household_code": person.household_code,
+        "disability": str(person.disability), "highest_grade": str(person.highest_grade),
+        "enrolled_grade": "" if person.enrolled_grade is None else str(person.enrolled_grade),
+        "literacy_phase": str(person.literacy_phase),
+        "primary_completion_year": person.primary_completion_year or "",
+        "lower_secondary_completion_year": person.lower_secondary_completion_year or "",
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(actor=request.user, person=person, data={k: str(v) if v is not None else None for k, v in form.cleaned_data.items()})
+        except Rejected as exc:
+            for problem in exc.problems:
+                form.add_error(None, str(problem))
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("literacy:persons", code=unit.code, year=year)
+    return render(request, "literacy/person_edit.html", {"unit": unit, "year": year, "person": person, "form": form})
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "role", None) == Role.VIEWER:
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        job = jobs.import_start(user=request.user, year=form.cleaned_data["year"], upload=form.cleaned_data["file"])
+        return redirect("literacy:upload_job", job=job)
+    return render(request, "literacy/upload.html", {"form": form})
+
+
+def _job_or_404(request: HttpRequest, job: str) -> dict:
+    state = jobs.job_state(job)
+    if state is None or state.get("user") != request.user.pk:
+        raise Http404("Không tìm thấy lượt nhập.")
+    return state
+
+
+@login_required
+def upload_job(request: HttpRequest, job: str) -> HttpResponse:
+    state = _job_or_404(request, job)
+    return render(request, "literacy/upload_job.html", {"job": job, "state": state})
+
+
+@login_required
+def upload_status(request: HttpRequest, job: str) -> HttpResponse:
+    state = _job_or_404(request, job)
+    return render(request, "literacy/_upload_status.html", {"job": job, "state": state})
+
+
+@login_required
+def attest(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit = unit_for_user_or_404(request.user, code)
+    require_edit_unit(request.user, unit)
+    if getattr(request.user, "role", None) not in ATTESTING_ROLES:
+        raise PermissionDenied("Chỉ Phòng/Sở GD&ĐT xác nhận điều kiện bảo đảm.")
+    result = unit_results(unit=unit, year=year)
+    form = AttestationForm(request.POST or None, initial={**result.attested})
+    if request.method == "POST" and form.is_valid():
+        for recognition in Recognition.values:
+            attestation_set(actor=request.user, unit=unit, year=year, recognition=recognition,
+                            level=form.cleaned_data[recognition], note=form.cleaned_data["note"])
+        messages.success(request, "Đã ghi xác nhận điều kiện bảo đảm.")
+        return redirect(reverse("literacy:results", kwargs={"code": unit.code, "year": year}))
+    return render(request, "literacy/attest.html", {"unit": unit, "year": year, "form": form})
