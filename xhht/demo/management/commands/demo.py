@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from xhht.demo.foundation import DEMO_ACCOUNTS, DEMO_PASSWORD
-from xhht.demo.loader import demo_load, demo_loaders
+from xhht.demo.loader import demo_loaders
 
 
 class Command(BaseCommand):
@@ -18,12 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        parts = [n for n, _ in demo_loaders() if not options["only"] or n in options["only"]]
+        parts = [(n, load) for n, load in demo_loaders() if not options["only"] or n in options["only"]]
         with tqdm(total=len(parts), desc="Nạp dữ liệu mẫu", unit="phần", disable=options["verbosity"] == 0) as bar:
-            def step(name: str) -> None:
+            for name, load in parts:
                 bar.set_postfix_str(name)
+                load(actor=None)
                 bar.update(1)
-            demo_load(only=options["only"] or None, progress=step)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu: tỉnh Cao Bằng › huyện Hòa An (21 xã, thị trấn)."))
         self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
