@@ -46,7 +46,8 @@ typecheck:
 	XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/mypy xhht
 
 bench: setup-dev
-	$(BIN)/python -m benchmarks
+	@echo "Each benchmark is a script in benchmarks/ (see docs/performance.md for its options and figures), e.g.:"
+	@echo "  XHHT_DATA_DIR=/tmp/xhht-bench $(BIN)/python benchmarks/indicators_appendix.py"
 
 clean:
 	rm -rf $(VENV) .test-data
