@@ -15,6 +15,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from xhht.core.yamlfile import line_of
+
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
 
@@ -120,22 +122,6 @@ RULES_SCHEMA: dict[str, Any] = {
 }
 
 
-def _line_of(node: yaml.Node, path: list[Any]) -> int:
-    """The 1-based line of the YAML node at ``path`` (or of its nearest existing ancestor)."""
-    current = node
-    for key in path:
-        if isinstance(current, yaml.MappingNode):
-            found = next((v for k, v in current.value if k.value == key), None)
-        elif isinstance(current, yaml.SequenceNode) and isinstance(key, int) and key < len(current.value):
-            found = current.value[key]
-        else:
-            found = None
-        if found is None:
-            break
-        current = found
-    return current.start_mark.line + 1
-
-
 def load_yaml_checked(path: Path, schema: dict[str, Any]) -> tuple[Any, yaml.Node]:
     """Parse and validate ``path``; raise :class:`CatalogueError` naming file and line."""
     text = path.read_text(encoding="utf-8")
@@ -152,7 +138,7 @@ def load_yaml_checked(path: Path, schema: dict[str, Any]) -> tuple[Any, yaml.Nod
     if errors:
         first = errors[0]
         where = list(first.absolute_path)
-        raise CatalogueError(f"{path.name}, dòng {_line_of(node, where)}: {first.message} (tại {'/'.join(str(p) for p in where) or 'gốc'})")
+        raise CatalogueError(f"{path.name}, dòng {line_of(node, where)}: {first.message} (tại {'/'.join(str(p) for p in where) or 'gốc'})")
     return data, node
 
 
@@ -219,7 +205,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR, *, register_fields: dict[str
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, item in enumerate(rules_data["rules"]):
-        line = _line_of(rules_node, ["rules", index])
+        line = line_of(rules_node, ["rules", index])
         rule = Rule(item["code"], item["register"], item["element"], item["measure"], item.get("field"), tuple(item.get("disaggregate_by", [])))
         if rule.code in seen:
             raise CatalogueError(f"rules.yaml, dòng {line}: mã quy tắc «{rule.code}» bị lặp.")

@@ -16,6 +16,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from xhht.core.yamlfile import line_of
+
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 RULES_FILE = CATALOGUE_DIR / "nd20-2014.yaml"
 RULES_SCHEMA = CATALOGUE_DIR / "nd20.schema.json"
@@ -28,22 +30,6 @@ COLUMNS = ("population", "level1", "level2", "entered_grade1", "completed_primar
 
 class CatalogueError(Exception):
     """A catalogue file is malformed; the message names the file and the line."""
-
-
-def _line_of(node: yaml.Node, path: list[Any]) -> int:
-    """The 1-based line of the YAML node at ``path`` (as deep as it exists)."""
-    current = node
-    for key in path:
-        if isinstance(current, yaml.MappingNode):
-            found = next((v for k, v in current.value if k.value == str(key)), None)
-            if found is None:
-                break
-            current = found
-        elif isinstance(current, yaml.SequenceNode) and isinstance(key, int) and key < len(current.value):
-            current = current.value[key]
-        else:
-            break
-    return current.start_mark.line + 1
 
 
 def load_checked(path: Path, schema_path: Path) -> dict[str, Any]:
@@ -61,7 +47,7 @@ def load_checked(path: Path, schema_path: Path) -> dict[str, Any]:
     if errors:
         lines = []
         for error in errors[:20]:
-            line = _line_of(node, list(error.absolute_path)) if node is not None else 0
+            line = line_of(node, list(error.absolute_path)) if node is not None else 0
             where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
             lines.append(f"{path.name}, dòng {line} ({where}): {error.message}")
         raise CatalogueError("\n".join(lines))
@@ -75,14 +61,14 @@ def _check_meaning(path: Path, node: yaml.Node, data: dict[str, Any]) -> None:
     problems = []
     for i, band in enumerate(data["bands"]):
         if band["from"] > band["to"] or band["code"] != f"{band['from']}-{band['to']}":
-            problems.append(f"{path.name}, dòng {_line_of(node, ['bands', i])}: độ tuổi {band['code']} không khớp từ/đến.")
+            problems.append(f"{path.name}, dòng {line_of(node, ['bands', i])}: độ tuổi {band['code']} không khớp từ/đến.")
     for name, recognition in data["recognitions"].items():
         for i, level in enumerate(recognition["levels"]):
             if level["level"] != i + 1:
-                problems.append(f"{path.name}, dòng {_line_of(node, ['recognitions', name, 'levels', i])}: mức độ phải lần lượt 1, 2, 3.")
+                problems.append(f"{path.name}, dòng {line_of(node, ['recognitions', name, 'levels', i])}: mức độ phải lần lượt 1, 2, 3.")
             for req in level["commune"].get("requires", []):
                 if req["recognition"] not in data["recognitions"] or req["recognition"] == name:
-                    problems.append(f"{path.name}, dòng {_line_of(node, ['recognitions', name, 'levels', i])}: "
+                    problems.append(f"{path.name}, dòng {line_of(node, ['recognitions', name, 'levels', i])}: "
                                     f"tham chiếu không hợp lệ «{req['recognition']}».")
     if problems:
         raise CatalogueError("\n".join(problems))

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from xhht.core.yamlfile import node_at
 from xhht.indicators.services import disaggregation_key
 
 ROOT = Path(__file__).parent / "catalogue"
@@ -40,22 +41,6 @@ class CatalogueError(Exception):
 # ---------------------------------------------------------------- YAML with line numbers
 
 
-def _node_at(node: yaml.Node, path: list[Any]) -> yaml.Node:
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == step:
-                    node = value
-                    break
-            else:
-                return node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-        else:
-            return node
-    return node
-
-
 @dataclass
 class SourceFile:
     path: Path
@@ -66,7 +51,7 @@ class SourceFile:
         """ "xhht/reporting/catalogue/forms/commune.yaml:12" for the node at ``path``."""
         line = 1
         if self.root is not None:
-            line = _node_at(self.root, list(path)).start_mark.line + 1
+            line = node_at(self.root, list(path)).start_mark.line + 1
         try:
             shown = self.path.relative_to(Path.cwd())
         except ValueError:
