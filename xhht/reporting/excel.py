@@ -96,7 +96,7 @@ def _fill_sheet(ws: Worksheet, form: Form, reporter: Reporter, period_code: str)
         ("Kỳ báo cáo", f"{period.label} ({period.code})"),
         ("Hạn nộp", due_date(period, form.due_days).strftime("%d/%m/%Y")),
         ("Phiên bản số liệu", f"{version} — {sub.get_status_display() if sub else 'chưa có'}"),
-        ("Hướng dẫn", "Chỉ nhập vào các ô màu vàng ở cột E. Số nguyên, không âm; có thể viết 1234, 1.234 hoặc 1,234. "
+        ("Hướng dẫn", "Chỉ nhập vào các ô màu vàng ở cột E. Số nguyên, không âm; viết 1234 hoặc 1.234.567 (không viết 1.234 hay 1,234 vì dễ nhầm với số thập phân). "
                       "Không nhập công thức. Không sửa, không xóa các trang tính."),
     ]
     for i, (label, value) in enumerate(rows, start=2):

@@ -1,11 +1,11 @@
 """Reading numbers people type, in a form field or an Excel cell, without guessing.
 
-Decision (docs/reporting.md): thousands separators are accepted in both the Vietnamese (1.234.567)
-and the English (1,234,567) style, and a decimal part with a comma (VN: 12,5) or a point (EN: 12.5).
-A single separator followed by exactly three digits ("1.234", "1,234") reads as a thousands separator
-in a count or an amount of money, because no other reading gives a whole number; in a field that takes
-decimals it is ambiguous (one thousand two hundred and thirty-four, or one point two three four?) and is
-refused with a message saying how to write it. Anything else that is not a number is refused.
+Decision (docs/reporting.md): several thousands groups are read exactly in both the Vietnamese
+(1.234.567) and the English (1,234,567) style, and a decimal part with a comma (VN: 12,5) or a point
+(EN: 12.5). A single separator followed by exactly three digits ("1.234", "1,234") is refused, with a
+message of its own for each style: one reader takes it for one thousand two hundred and thirty-four,
+another for a decimal, and a report must not depend on which of them typed it. Anything else that is
+not a number is refused.
 """
 
 from __future__ import annotations
@@ -84,12 +84,12 @@ def _parse_text(text: str, *, whole: bool, shown: str) -> Decimal:
                 raise NumberError(f"«{shown}» có dấu phân cách hàng nghìn không đúng chỗ; hãy viết ví dụ 1.234.567 hoặc 1234567.")
             number = text.replace(sep, "")
         elif _grouped(text, sep):
-            if not whole:
-                raise NumberError(
-                    f"«{shown}» không rõ nghĩa: là {text.replace(sep, '')} (dấu «{sep}» phân cách hàng nghìn) hay một số thập phân? "
-                    f"Nếu là số nghìn, hãy viết {text.replace(sep, '')} (không có dấu phân cách)."
-                )
-            number = text.replace(sep, "")
+            plain, decimal = text.replace(sep, ""), text.replace(sep, ".")
+            style = "dấu chấm phân cách hàng nghìn kiểu Việt Nam" if sep == "." else "dấu phẩy phân cách hàng nghìn kiểu tiếng Anh"
+            raise NumberError(
+                f"«{shown}» không rõ nghĩa ({style}): có thể đọc là {plain} hay là số thập phân {decimal.replace('.', ',')}. "
+                f"Hãy viết {plain} (không có dấu phân cách)."
+            )
         else:
             number = text.replace(sep, ".")
     else:

@@ -68,7 +68,7 @@ def test_template_is_prefilled_and_protected(tmp_path: Path, reporting_demo: Non
 
 def test_round_trip_stores_values(tmp_path: Path, nam_tuan_officer: Any) -> None:
     path = _template(tmp_path)
-    values = commune_values(15, 2020) | {"rpt_households": "1.234", "rpt_clc_funding_state": "1,190,000"}
+    values = commune_values(15, 2020) | {"rpt_households": "1234", "rpt_clc_funding_state": "1,190,000"}
     _fill(path, values, texts={"difficulties": "=HYPERLINK(\"x\")"[1:]})
     results = import_workbook(path=path, actor=nam_tuan_officer, expected=_expected())
     assert len(results) == 1
@@ -97,6 +97,18 @@ def test_every_cell_problem_is_listed_and_nothing_written(tmp_path: Path, nam_tu
     text = "\n".join(problems)
     assert "«mười» không phải là số" in text and "số âm" in text and "công thức" in text and "số nguyên" in text
     assert all("trang tính «05115 Nam Tuấn»" in p and "cột E" in p and "dòng" in p for p in problems)
+    assert not Submission.objects.filter(reporter_key="u:05115", period=PERIOD).exists()
+
+
+def test_single_thousands_separator_in_either_style_is_refused_with_its_own_message(tmp_path: Path, nam_tuan_officer: Any) -> None:
+    path = _template(tmp_path)
+    _fill(path, commune_values(15, 2020) | {"rpt_households": "1.234", "rpt_villages": "1,234"})
+    with pytest.raises(Rejected) as info:
+        import_workbook(path=path, actor=nam_tuan_officer, expected=_expected())
+    problems = _problems(info)
+    assert len(problems) == 2, problems
+    assert any("«1.234»" in p and "kiểu Việt Nam" in p and "Hãy viết 1234" in p for p in problems)
+    assert any("«1,234»" in p and "kiểu tiếng Anh" in p and "Hãy viết 1234" in p for p in problems)
     assert not Submission.objects.filter(reporter_key="u:05115", period=PERIOD).exists()
 
 

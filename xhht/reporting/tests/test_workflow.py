@@ -66,10 +66,17 @@ def test_bad_entries_are_refused_all_together_and_nothing_is_written(nam_tuan_of
 
 
 def test_thousands_separators_in_both_styles_are_read_exactly(nam_tuan_officer: Any) -> None:
-    values = commune_values(15, 2020) | {"rpt_households": "1.234", "rpt_learning_families_registered": "1,000", "rpt_clc_funding_state": "1.190.000"}
+    values = commune_values(15, 2020) | {"rpt_households": "1.234.567", "rpt_learning_families_registered": "1,000,000", "rpt_clc_funding_state": "1.190.000"}
     _save(nam_tuan_officer, values)
     got = form_values(form=_form(), unit_code="05115", period="2020-H1")
-    assert got["rpt_households"] == 1234 and got["rpt_learning_families_registered"] == 1000 and got["rpt_clc_funding_state"] == 1190000
+    assert got["rpt_households"] == 1234567 and got["rpt_learning_families_registered"] == 1000000 and got["rpt_clc_funding_state"] == 1190000
+
+
+def test_a_single_thousands_separator_is_refused_on_the_web_too(nam_tuan_officer: Any) -> None:
+    with pytest.raises(InvalidValues) as info:
+        _save(nam_tuan_officer, commune_values(15, 2020) | {"rpt_households": "1.234", "rpt_villages": "1,234"})
+    assert "kiểu Việt Nam" in info.value.errors["rpt_households"] and "kiểu tiếng Anh" in info.value.errors["rpt_villages"]
+    assert not DataValue.objects.filter(unit_id="05115", period="2020-H1").exists()
 
 
 def test_commune_officer_cannot_edit_another_commune(hong_viet_officer: Any) -> None:

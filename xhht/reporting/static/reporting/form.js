@@ -29,8 +29,8 @@
         if (!grouped(t, sep)) return { error: "Dấu phân cách hàng nghìn không đúng chỗ." };
         n = parseInt(parts.join(""), 10);
       } else if (grouped(t, sep)) {
-        if (!whole) return { error: "Không rõ nghĩa: hãy viết không có dấu phân cách hàng nghìn." };
-        n = parseInt(parts.join(""), 10);
+        return { error: (sep === "." ? "Dấu chấm kiểu Việt Nam" : "Dấu phẩy kiểu tiếng Anh") +
+          " dễ nhầm với số thập phân: hãy viết " + parts.join("") + " (không có dấu phân cách)." };
       } else {
         n = parseFloat(parts.join("."));
       }
