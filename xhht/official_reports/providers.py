@@ -379,7 +379,7 @@ def element_label(code: str) -> str:
     return ELEMENT_LABELS.get(code, code)
 
 
-ELEMENT_LABELS = {
+ELEMENT_LABELS = {  # fallback only: element_names() of xhht.indicators reads every app's elements.yaml
     "literacy_population": "Dân số trong độ tuổi",
     "literacy_level1": "Số người biết chữ mức độ 1",
     "literacy_level2": "Số người biết chữ mức độ 2",
@@ -388,20 +388,11 @@ ELEMENT_LABELS = {
     "clc_participants": "Số người tham gia chuyên đề TTHTCĐ",
     "vocational_classes": "Số lớp dạy nghề",
     "vocational_learners": "Số người học nghề",
-    "vocational_learners_ethnic_minority": "Người học nghề là người dân tộc thiểu số",
-    "vocational_learners_poor": "Người học nghề thuộc hộ nghèo",
-    "vocational_learners_policy": "Người học nghề là đối tượng chính sách",
-    "vocational_learners_disabled": "Người học nghề là người khuyết tật",
+    "lc_communes": "Số đơn vị cấp xã",
     "lc_commune_evaluated": "Số xã được đánh giá cộng đồng học tập",
-    "lc_commune_tot": "Số xã xếp loại Tốt",
-    "lc_commune_kha": "Số xã xếp loại Khá",
-    "lc_commune_trung_binh": "Số xã xếp loại Trung bình",
-    "lc_commune_khong_dat": "Số xã xếp loại Không đạt",
-    "budget_clc_total": "Kinh phí cấp cho các TTHTCĐ (đồng)",
-    "budget_clc_recurrent": "Kinh phí hoạt động thường xuyên (đồng)",
-    "budget_clc_allowance": "Kinh phí chi phụ cấp kiêm nhiệm (đồng)",
-    "llw_participants": "Số người tham gia Tuần lễ học tập suốt đời",
-    "communication_news_items": "Số tin tuyên truyền",
+    "budget_amount": "Kinh phí thực hiện Đề án (đồng)",
+    "lifelong_week_participants": "Số người tham gia Tuần lễ học tập suốt đời",
+    "communication_outputs": "Số tin, bài, phóng sự tuyên truyền",
 }
 
 
@@ -574,6 +565,8 @@ def learning_models_classification(ctx: SectionContext) -> SectionDraft:
     select = capability("xhht.learning_models.selectors", "commune_classification_table")
     if select is None:
         return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    if ctx.level == "commune":
+        return _commune_own_classification(ctx)
     rows = [r for r in select(unit=ctx.unit, years=list(ctx.period.years)) if r.evaluated]
     if not rows:
         return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
@@ -607,6 +600,25 @@ def learning_models_classification(ctx: SectionContext) -> SectionDraft:
             body.append(row)
         tables.append(TableSpec(header_rows=[header], rows=body, title=f"Theo {escape_text(group[0].rubric.document_number)}"))
     return SectionDraft(text=ctx.text, tables=tables)
+
+
+def _commune_own_classification(ctx: SectionContext) -> SectionDraft:
+    """A commune's report: its own class or level each year (xhht.learning_models.selectors.commune_results),
+    with the 1 the store holds for that class (lc_commune_<class>) as the traced figure."""
+    results = capability("xhht.learning_models.selectors", "commune_results")
+    parent = ctx.unit.parent
+    if results is None or parent is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    lines = []
+    for year in ctx.period.years:
+        for r in results(unit=parent, year=year, only=[ctx.unit.code]):
+            if not r.outcome or r.evaluation is None:
+                continue
+            lines.append(f"- Năm {year}: [[unit:name]] được đánh giá, xếp loại “{escape_text(r.outcome_label)}” "
+                         f"([[value:lc_commune_{r.outcome}|period={year}]] xã).")
+    if not lines:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)))
 
 
 def literacy_standard_lines(ctx: SectionContext) -> list[str]:

@@ -109,6 +109,27 @@ def test_figures_are_summed_up_the_tree_and_rates_recomputed(demo: None) -> None
 
 
 @pytest.mark.django_db
+def test_levels_are_counted_per_commune_never_summed(demo: None) -> None:
+    # literacy_standard_level (aggregation: none) for 2014, a year no demo writes: two communes.
+    data_values_write(actor=None, source="imported", rule="kiểm thử", values=[
+        Value(element="literacy_standard_level", unit_code="05115", period="2014", value=2),
+        Value(element="literacy_standard_level", unit_code="05113", period="2014", value=1),
+    ])
+    resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2012-2016"))
+    runs = render_runs("[[count:communes_meeting|element=literacy_standard_level|min=2|period=2014]]/[[count:communes]]; "
+                       "[[value:literacy_standard_level|period=2014]]", resolver)
+    assert "".join(r.text for r in runs) == "1/21; …"  # a level is never the sum of the communes' levels (3)
+    meeting = runs[0].figure
+    assert meeting is not None and meeting.trace is not None
+    assert meeting.trace.items == ["xã Nam Tuấn"] and [v["unit_code"] for v in meeting.trace.values] == ["05115"]
+    with pytest.raises(PlaceholderError):
+        parse_one("count:communes_meeting|element=Bad-Code|min=2")
+    # On a value, "kind" is a disaggregation key (communication_outputs|kind=news_item), not a count option.
+    assert parse_one("value:communication_outputs|kind=news_item").disaggregation == "kind=news_item"
+    assert parse_one("count:organisations|kind=community_learning_centre").disaggregation == ""
+
+
+@pytest.mark.django_db
 def test_user_text_cannot_run_template_code_or_script(demo: None) -> None:
     resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2019"))
     evil = "{% load static %}{{ request.user.password }}<script>alert(1)</script> [[unit:name]] [[value:x|a=<b>]]"
