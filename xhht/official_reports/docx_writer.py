@@ -292,6 +292,7 @@ class DocxWriter:
         table = self.doc.add_table(rows=1, cols=2)
         _no_borders(table)
         _widths(table, [85, 80])
+        _cant_split(table.rows[0])  # "Nơi nhận" and the signature stay together, never a name alone on a page
         left, right = table.rows[0].cells
         for cell in (left, right):
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)

@@ -11,6 +11,7 @@ interpreted in it is a placeholder of this small closed grammar, everything else
     [[count:organisations|kind=K]]        organisations in the unit's subtree (from the foundation)
     [[count:communes]]                    commune-level units below the report's unit
     [[count:committees]]                  steering committees of the units below the report's unit
+    [[count:communes_meeting|element=E|min=N|period=P]]  commune-level units below whose own value of E is ≥ N
     [[unit:name|title|committee|short_committee|children]]   words about the report's unit
     [[period:label|code|upper|next|next_upper]]             words about the report's period
 
@@ -39,12 +40,13 @@ KINDS: dict[str, set[str] | None] = {
     "money": None,
     "rate": None,
     "ratio": None,
-    "count": {"organisations", "communes", "children", "committees"},
+    "count": {"organisations", "communes", "children", "committees", "communes_meeting"},
     "unit": {"name", "title", "committee", "short_committee", "children"},
     "period": {"label", "code", "upper", "next", "next_upper"},
 }
 FIGURE_KINDS = {"value", "money", "rate", "ratio", "count"}
-RESERVED_OPTIONS = {"period", "unit", "over", "places", "kind"}
+RESERVED_OPTIONS = {"period", "unit", "over", "places"}
+COUNT_OPTIONS = {"kind", "element", "min"}  # options of [[count:…]]; on a value they are disaggregation keys (kind=news_item)
 
 
 class PlaceholderError(ValueError):
@@ -67,7 +69,8 @@ class Placeholder:
     @property
     def disaggregation(self) -> str:
         """Canonical disaggregation key (sorted ``k=v`` joined by ``;``) from the non-reserved options."""
-        parts = sorted((k, v) for k, v in self.options if k not in RESERVED_OPTIONS)
+        reserved = RESERVED_OPTIONS | COUNT_OPTIONS if self.kind == "count" else RESERVED_OPTIONS
+        parts = sorted((k, v) for k, v in self.options if k not in reserved)
         return ";".join(f"{k}={v}" for k, v in parts)
 
     @property
@@ -119,6 +122,10 @@ def parse_one(source: str) -> Placeholder:
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: tùy chọn «{opt}» phải có dạng khoa=gia_tri.")
         if key == "over" and value != "years":
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: chỉ dùng over=years.")
+        if key == "min" and not value.isdigit():
+            raise PlaceholderError(f"Ô số liệu «[[{body}]]»: min phải là số.")
+        if key == "element" and not _NAME.match(value):
+            raise PlaceholderError(f"Ô số liệu «[[{body}]]»: «{value}» không phải mã phần tử dữ liệu.")
         if key == "places" and not value.isdigit():
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: places phải là số.")
         options.append((key, value))

@@ -43,6 +43,7 @@ class SectionDraft:
     text: str = ""
     tables: list[TableSpec] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    source: str = ""  # where the tables came from, when it matters (the appendix: "indicators" or "store")
 
 
 @dataclass
@@ -225,6 +226,9 @@ def store_literacy(ctx: SectionContext) -> SectionDraft:
             row += [f"[[value:{element}{opts}]]", f"[[rate:{element}/{population}{opts}]]"]
         rows.append(row)
     table = TableSpec(header_rows=[header], rows=rows, title=f"Kết quả xóa mù chữ thời điểm tháng 12/{year}")
+    standards = literacy_standard_lines(ctx)
+    if standards:
+        lines += ["- Kết quả công nhận đạt chuẩn:", *standards]
     return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), tables=[table])
 
 
@@ -316,12 +320,48 @@ def organisations_results(ctx: SectionContext) -> SectionDraft:
                   key=lambda o: (order[OrganisationKind(o.kind)], o.name))
     if not orgs:
         return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: danh mục chưa có cơ quan, tổ chức nào của {ctx.unit.full_name}."])
-    lines = [f"- {escape_text(o.name)}: (nội dung do cơ quan, tổ chức báo cáo)" for o in orgs]
-    notices = []
     if capability("xhht.reporting.selectors") is None:
-        notices.append("Chưa có dữ liệu: chức năng «Báo cáo định kỳ» (xhht.reporting) chưa được triển khai; "
-                       "kết quả của từng cơ quan, tổ chức sẽ lấy từ báo cáo thành phần khi có.")
-    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), notices=notices)
+        lines = [f"- {escape_text(o.name)}: (nội dung do cơ quan, tổ chức báo cáo)" for o in orgs]
+        notices = ["Chưa có dữ liệu: chức năng «Báo cáo định kỳ» (xhht.reporting) chưa được triển khai; "
+                   "kết quả của từng cơ quan, tổ chức sẽ lấy từ báo cáo thành phần khi có."]
+        return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), notices=notices)
+    lines = [organisation_result_line(ctx, o) for o in orgs]
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)))
+
+
+def organisation_result_line(ctx: SectionContext, organisation: Organisation) -> str:
+    """One organisation's results: the figures of its latest submitted or approved periodic report
+    (xhht.reporting) whose period lies in the report's period, each a live placeholder."""
+    from xhht.reporting.catalogue import get_catalogue
+    from xhht.reporting.models import Status, Submission
+
+    name = escape_text(organisation.name)
+    subs = [s for s in Submission.objects.filter(organisation=organisation, status__in=[Status.SUBMITTED, Status.APPROVED])
+            if (p := safe_period(s.period)) is not None and period_contains(ctx.period, p)]
+    if not subs:
+        return f"- {name}: chưa có báo cáo định kỳ đã nộp trong {ctx.period.label}."
+    sub = max(subs, key=lambda s: (parse_period(s.period).end, parse_period(s.period).start))
+    form = get_catalogue().forms.get(sub.form_code)
+    if form is None:
+        return f"- {name}: báo cáo định kỳ «{escape_text(sub.form_code)}» không còn trong danh mục biểu mẫu."
+    period_label = parse_period(sub.period).label
+    parts = []
+    for cell in form.input_cells:
+        if not data_value_exists(cell.element, organisation.unit_id, sub.period, cell.disaggregation):
+            continue
+        dis = "".join(f"|{k}={v}" for k, v in sorted(cell.disaggregation.items()))
+        label = escape_text(cell.label + (f" ({cell.sub_label})" if cell.sub_label else ""))
+        parts.append(f"{label}: [[value:{cell.element}{dis}|period={sub.period}|unit={organisation.unit_id}]]")
+    status = sub.get_status_display().lower()
+    head = f"- {name} (báo cáo {period_label}, {status})"
+    return head + (": " + "; ".join(parts) + "." if parts else ": báo cáo chưa có số liệu.")
+
+
+def data_value_exists(element: str, unit_code: str, period: str, disaggregation: dict[str, str]) -> bool:
+    from xhht.indicators.models import DataValue
+
+    key = ";".join(f"{k}={v}" for k, v in sorted(disaggregation.items()))
+    return DataValue.objects.filter(element=element, unit_id=unit_code, period=period, disaggregation=key).exists()
 
 
 # --- the appendix ----------------------------------------------------------------------------------
@@ -339,7 +379,7 @@ def element_label(code: str) -> str:
     return ELEMENT_LABELS.get(code, code)
 
 
-ELEMENT_LABELS = {
+ELEMENT_LABELS = {  # fallback only: element_names() of xhht.indicators reads every app's elements.yaml
     "literacy_population": "Dân số trong độ tuổi",
     "literacy_level1": "Số người biết chữ mức độ 1",
     "literacy_level2": "Số người biết chữ mức độ 2",
@@ -348,20 +388,11 @@ ELEMENT_LABELS = {
     "clc_participants": "Số người tham gia chuyên đề TTHTCĐ",
     "vocational_classes": "Số lớp dạy nghề",
     "vocational_learners": "Số người học nghề",
-    "vocational_learners_ethnic_minority": "Người học nghề là người dân tộc thiểu số",
-    "vocational_learners_poor": "Người học nghề thuộc hộ nghèo",
-    "vocational_learners_policy": "Người học nghề là đối tượng chính sách",
-    "vocational_learners_disabled": "Người học nghề là người khuyết tật",
+    "lc_communes": "Số đơn vị cấp xã",
     "lc_commune_evaluated": "Số xã được đánh giá cộng đồng học tập",
-    "lc_commune_tot": "Số xã xếp loại Tốt",
-    "lc_commune_kha": "Số xã xếp loại Khá",
-    "lc_commune_trung_binh": "Số xã xếp loại Trung bình",
-    "lc_commune_khong_dat": "Số xã xếp loại Không đạt",
-    "budget_clc_total": "Kinh phí cấp cho các TTHTCĐ (đồng)",
-    "budget_clc_recurrent": "Kinh phí hoạt động thường xuyên (đồng)",
-    "budget_clc_allowance": "Kinh phí chi phụ cấp kiêm nhiệm (đồng)",
-    "llw_participants": "Số người tham gia Tuần lễ học tập suốt đời",
-    "communication_news_items": "Số tin tuyên truyền",
+    "budget_amount": "Kinh phí thực hiện Đề án (đồng)",
+    "lifelong_week_participants": "Số người tham gia Tuần lễ học tập suốt đời",
+    "communication_outputs": "Số tin, bài, phóng sự tuyên truyền",
 }
 
 
@@ -423,4 +454,189 @@ def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
 @provider("indicators.appendix", "Phụ lục số liệu (xhht.indicators, hoặc kho số liệu)")
 def indicators_appendix(ctx: SectionContext) -> SectionDraft:
     appendix = appendix_tables(ctx.unit, ctx.period, ctx.resolver)
-    return SectionDraft(tables=appendix.tables, notices=[appendix.notice] if appendix.notice else [])
+    return SectionDraft(tables=appendix.tables, notices=[appendix.notice] if appendix.notice else [], source=appendix.source)
+
+
+# --- providers wired to the other apps' selectors ---------------------------------------------------
+# The selectors decide which rows a table has (school years, years, classes of a rubric); every cell
+# stays a placeholder on the store element that the same app writes from the same records, so that
+# each figure keeps its trace to the data values and rule that produced it.
+
+def _years_until(ctx: SectionContext, first_year: int | None) -> list[int]:
+    start = first_year if first_year is not None else ctx.period.start.year
+    return list(range(start, ctx.period.end.year + 1))
+
+
+def _school_years(ctx: SectionContext) -> list[str]:
+    """School years reported in the period: for a phase those that start in it (2016-2017 … 2019-2020),
+    otherwise those that overlap it."""
+    out = []
+    for y in range(ctx.period.start.year - 1, ctx.period.end.year + 1):
+        p = parse_period(f"{y}-{y + 1}")
+        if ctx.period.kind == "phase":
+            if ctx.period.start.year <= y and p.start <= ctx.period.end:
+                out.append(p.code)
+        elif period_overlaps(ctx.period, p):
+            out.append(p.code)
+    return out
+
+
+def _period_rows(ctx: SectionContext, periods: list[str], *, total_label: str = "") -> SectionDraft:
+    params = ctx.params
+    columns: list[dict[str, Any]] = list(params["columns"])
+    header = [params.get("row_label", "Kỳ"), *[c["label"] for c in columns]]
+    if params.get("note_column"):
+        header.append("Ghi chú")
+    rows = []
+    for code in periods:
+        row = [code, *[_cell(c, f"|period={code}") for c in columns]]
+        if params.get("note_column"):
+            row.append("")
+        rows.append(row)
+    if total_label and periods:
+        row = [total_label, *[_cell(c, f"|period={'+'.join(periods)}") for c in columns]]
+        if params.get("note_column"):
+            row.append("")
+        rows.append(row)
+    return SectionDraft(text=ctx.text, tables=[TableSpec(header_rows=[header], rows=rows, total_rows=1 if total_label and periods else 0)])
+
+
+@provider("activities.clc_table", "Hoạt động của TTHTCĐ theo năm học (xhht.activities: clc_yearly_table)")
+def activities_clc_table(ctx: SectionContext) -> SectionDraft:
+    select = capability("xhht.activities.selectors", "clc_yearly_table")
+    if select is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    table = select(unit=ctx.unit, school_years=_school_years(ctx))
+    periods = [r.school_year for r in table.rows if r.topics or r.classes or r.participants]
+    if not periods:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    return _period_rows(ctx, periods, total_label=str(ctx.params.get("total_row", "")))
+
+
+@provider("activities.vocational_table", "Dạy nghề cho lao động nông thôn theo năm (xhht.activities: vocational_yearly_table)")
+def activities_vocational_table(ctx: SectionContext) -> SectionDraft:
+    select = capability("xhht.activities.selectors", "vocational_yearly_table")
+    if select is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    first = ctx.params.get("first_year")
+    table = select(unit=ctx.unit, years=_years_until(ctx, int(first) if first else None))
+    periods = [str(r.year) for r in table.rows if r.classes or r.learners]
+    if not periods:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    return _period_rows(ctx, periods, total_label=str(ctx.params.get("total_row", "")))
+
+
+@provider("activities.communication", "Tin, bài tuyên truyền (xhht.activities: communication_summary)")
+def activities_communication(ctx: SectionContext) -> SectionDraft:
+    select = capability("xhht.activities.selectors", "communication_summary")
+    if select is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    summary = select(unit=ctx.unit)
+    periods = sorted({r.period for r in summary.rows if (p := safe_period(r.period)) is not None and period_overlaps(ctx.period, p)})
+    if not periods:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    joined = "+".join(periods)
+    kinds: dict[str, str] = dict(ctx.params.get("kinds", {}))
+    present = {k for r in summary.rows if r.period in periods for k in kinds if summary.by_kind.get(k)}
+    parts = [f"[[value:communication_outputs|kind={k}|period={joined}]] {word}" for k, word in kinds.items() if k in present]
+    lines = [f"- Số tin, bài, phóng sự tuyên truyền về xây dựng xã hội học tập ({', '.join(periods)}): "
+             f"[[value:communication_outputs|period={joined}]], gồm " + ", ".join(parts) + "."]
+    return SectionDraft(text=join_paragraphs("\n\n".join(lines), ctx.text))
+
+
+@provider("activities.commendations", "Khen thưởng (xhht.activities: commendation_summary)")
+def activities_commendations(ctx: SectionContext) -> SectionDraft:
+    select = capability("xhht.activities.selectors", "commendation_summary")
+    if select is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    summary = select(unit=ctx.unit, years=list(ctx.period.years))
+    if not summary.total:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    words: dict[str, str] = dict(ctx.params.get("recipients", {}))
+    present = {kind for (_level, kind), n in summary.counts.items() if n}
+    parts = [f"[[value:commendations|recipient_kind={k}|over=years]] {w}" for k, w in words.items() if k in present]
+    line = (f"- Khen thưởng về thành tích xây dựng xã hội học tập trong {ctx.period.label}: [[value:commendations|over=years]] "
+            f"lượt ({', '.join(parts)}).")
+    return SectionDraft(text=join_paragraphs(line, ctx.text))
+
+
+@provider("learning_models.classification", "Xếp loại cộng đồng học tập cấp xã (xhht.learning_models: commune_classification_table)")
+def learning_models_classification(ctx: SectionContext) -> SectionDraft:
+    select = capability("xhht.learning_models.selectors", "commune_classification_table")
+    if select is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    if ctx.level == "commune":
+        return _commune_own_classification(ctx)
+    rows = [r for r in select(unit=ctx.unit, years=list(ctx.period.years)) if r.evaluated]
+    if not rows:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    denominator = str(ctx.params.get("denominator", "lc_communes"))
+    tables: list[TableSpec] = []
+    # One table per rubric's set of classes (TT 44: Tốt/Khá/Trung bình/Không đạt; TT 25: mức 1/mức 2).
+    groups: list[tuple[tuple[str, ...], list[Any]]] = []
+    for r in rows:
+        keys = tuple(r.labels)
+        if groups and groups[-1][0] == keys:
+            groups[-1][1].append(r)
+        else:
+            groups.append((keys, [r]))
+    for keys, group in groups:
+        labels = group[0].labels
+        header = ["Năm"]
+        for k in keys:
+            header += [labels[k], "Tỷ lệ %"]
+        header.append("Ghi chú")
+        body = []
+        for r in group:
+            row = [str(r.year)]
+            for k in keys:
+                element = f"lc_commune_{k}"
+                if k == "none":  # no store element: the selector's count, said to be one
+                    row += [format_number(r.counts[k]), ""]
+                else:
+                    row += [f"[[value:{element}|period={r.year}]]", f"[[rate:{element}/{denominator}|period={r.year}]]"]
+            note = escape_text(r.note) if r.note else ""
+            row.append(f"{note}{'; ' if note else ''}[[value:lc_commune_evaluated|period={r.year}]]/[[value:{denominator}|period={r.year}]] xã được đánh giá")
+            body.append(row)
+        tables.append(TableSpec(header_rows=[header], rows=body, title=f"Theo {escape_text(group[0].rubric.document_number)}"))
+    return SectionDraft(text=ctx.text, tables=tables)
+
+
+def _commune_own_classification(ctx: SectionContext) -> SectionDraft:
+    """A commune's report: its own class or level each year (xhht.learning_models.selectors.commune_results),
+    with the 1 the store holds for that class (lc_commune_<class>) as the traced figure."""
+    results = capability("xhht.learning_models.selectors", "commune_results")
+    parent = ctx.unit.parent
+    if results is None or parent is None:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    lines = []
+    for year in ctx.period.years:
+        for r in results(unit=parent, year=year, only=[ctx.unit.code]):
+            if not r.outcome or r.evaluation is None:
+                continue
+            lines.append(f"- Năm {year}: [[unit:name]] được đánh giá, xếp loại “{escape_text(r.outcome_label)}” "
+                         f"([[value:lc_commune_{r.outcome}|period={year}]] xã).")
+    if not lines:
+        return SectionDraft(text=ctx.text, notices=[missing_notice(ctx)])
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)))
+
+
+def literacy_standard_lines(ctx: SectionContext) -> list[str]:
+    """The "21/21 xã, thị trấn đạt chuẩn …" lines: communes whose level (computed by xhht.literacy from
+    the survey) reaches each level, and the unit's own level; params ``standards``."""
+    params = ctx.params
+    standards = list(params.get("standards", []))
+    if not standards or capability("xhht.literacy.selectors") is None:
+        return []
+    year = latest_year_with(ctx.resolver, str(standards[0]["element"]), until=ctx.period.end)
+    if year is None:
+        return []
+    lines = []
+    for item in standards:
+        element, level, words = item["element"], int(item["level"]), item["words"]
+        if ctx.level != "commune":
+            children = "xã, thị trấn" if ctx.level == "district" else "đơn vị cấp xã"
+            lines.append(f"+ [[count:communes_meeting|element={element}|min={level}|period={year}]]/[[count:communes]] "
+                         f"{children} đạt chuẩn {words} mức độ {level} (năm {year}).")
+        lines.append(f"+ [[unit:title]] đạt chuẩn {words} mức độ [[value:{element}|period={year}]] (năm {year}).")
+    return lines

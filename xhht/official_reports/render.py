@@ -52,6 +52,7 @@ class RenderedReport:
     appendix_subtitle: list[Run]
     appendix_tables: list[RenderedTable]
     appendix_notices: list[str]
+    appendix_source: str = ""  # "indicators" (xhht.indicators.selectors.appendix_build) or "store"
     values_used: dict[int, dict[str, Any]] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
 
@@ -139,6 +140,7 @@ class Renderer:
             appendix_subtitle=self.runs(appendix.get("subtitle", "")),
             appendix_tables=[self.table(t) for t in spec.tables],
             appendix_notices=spec.notices,
+            appendix_source=spec.source,
             values_used=self.resolver.used,
             figures=self.figures,
         )
@@ -146,8 +148,11 @@ class Renderer:
     def section(self, section: ReportSection, definition: dict[str, Any]) -> RenderedSection:
         tables: list[RenderedTable] = []
         notices: list[str] = []
-        if section.provider and section.provider in PROVIDERS:
-            draft = PROVIDERS[section.provider].func(self.context(definition))
+        # The catalogue's current provider wins over the one stored when the report was drafted, so
+        # that a report keeps working when a catalogue file changes its section's provider or params.
+        name = definition.get("provider") or section.provider
+        if name and name in PROVIDERS:
+            draft = PROVIDERS[name].func(self.context(definition))
             tables = [self.table(t) for t in draft.tables]
             notices = draft.notices
         return RenderedSection(

@@ -125,9 +125,13 @@ class Resolver:
     def fold(self, element: str, unit_code: str, period: str, disaggregation: str = "") -> Folded:
         values = self._values(element, period, disaggregation)
 
+        summed = element_aggregation(element) != "none"  # levels and reported rates are never added up
+
         def walk(code: str) -> Folded:
             if code in values:
                 return Folded(values[code].value, [values[code]], False)
+            if not summed:
+                return Folded(None, [], False)
             parts = [walk(c) for c in self._children.get(code, [])]
             parts = [p for p in parts if p.value is not None]
             if not parts:
@@ -260,6 +264,23 @@ class Resolver:
         elif ph.arg == "children":
             items = [self.unit_name(c) for c in self._children.get(unit_code, [])]
             rule = "Số đơn vị trực thuộc trực tiếp trong kỳ báo cáo"
+        elif ph.arg == "communes_meeting":
+            element, least = ph.option("element"), Decimal(ph.option("min", "1"))
+            if not element:
+                raise ValueError("count:communes_meeting cần element=…")
+            period = ph.option("period", self.period.code)
+            try:
+                parse_period(period)
+            except ValueError as exc:
+                raise ValueError(str(exc)) from exc
+            communes = [c for c in below if self._kinds.get(c) in COMMUNE_LEVEL_KINDS]
+            values = self._values(element, period, "")
+            meeting = [c for c in communes if c in values and values[c].value >= least]
+            self._record([values[c] for c in meeting])
+            items = [self.unit_name(c) for c in meeting]
+            rule = f"Số đơn vị cấp xã trực thuộc có {element} ≥ {least} trong kỳ {period} (giá trị lưu của từng xã)"
+            return Figure(text=format_number(len(items)), value=len(items),
+                          trace=Trace(rule=rule, items=items, values=[self.used[values[c].pk] for c in meeting]), source=ph.source)
         else:  # committees
             committees = SteeringCommittee.objects.filter(unit_id__in=below, active=True).select_related("unit")
             items = [c.name for c in committees]
@@ -295,6 +316,17 @@ class Resolver:
             return self.period.label.upper()
         nxt = next_period(self.period)
         return nxt.label.upper() if arg == "next_upper" else nxt.label
+
+
+def element_aggregation(code: str) -> str:
+    """"sum" or "none" from the element catalogue (every app's elements.yaml); "sum" when unknown."""
+    try:
+        from xhht.indicators.catalogue import catalogue
+
+        element = catalogue().elements.get(code)
+    except Exception:  # noqa: BLE001 - the report must render even if the catalogue cannot be read here
+        return "sum"
+    return element.aggregation if element is not None else "sum"
 
 
 def period_contains(outer: Period, inner: Period) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from io import BytesIO
 from fractions import Fraction
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -69,14 +70,33 @@ def _widths(ws: Worksheet) -> None:
         ws.column_dimensions[get_column_letter(col)].width = min(max(8, longest + 2), 60)
 
 
-def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
+def _indicator_workbook(rendered: RenderedReport) -> Workbook | None:
+    """The appendix workbook of xhht.indicators (sheet «Phụ lục» in the seed's layout, «Đánh giá mục
+    tiêu»), when that app has landed and the report's appendix came from it."""
     foreign = capability("xhht.indicators.selectors", "appendix_xlsx")
-    if callable(foreign):
-        data = foreign(unit=rendered.report.unit, period=rendered.report.period)
-        path.write_bytes(data if isinstance(data, bytes) else Path(str(data)).read_bytes())
-        return path
-    wb = Workbook()
-    ws = wb.active
+    if not callable(foreign) or rendered.appendix_source != "indicators":
+        return None
+    data = foreign(unit=rendered.report.unit, period=rendered.report.period)
+    return load_workbook(BytesIO(data if isinstance(data, bytes) else Path(str(data)).read_bytes()))
+
+
+def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
+    """The appendix (the indicator app's table when it applies, else built from the rendering), then
+    «Bảng số liệu» (every table of the sections) and «Nguồn số liệu» (every data value used)."""
+    report = rendered.report
+    indicator_wb = _indicator_workbook(rendered)
+    if indicator_wb is not None:
+        wb = indicator_wb
+    else:
+        wb = Workbook()
+        _appendix_sheet(wb.active, rendered)
+    _data_sheets(wb, rendered)
+    wb.properties.title = f"Phụ lục báo cáo {report.number}"
+    wb.save(str(path))
+    return path
+
+
+def _appendix_sheet(ws: Worksheet, rendered: RenderedReport) -> None:
     ws.title = "Phụ lục"
     report = rendered.report
     ws.cell(row=1, column=1, value=rendered.appendix_title).font = Font(name=FONT, bold=True, size=14)
@@ -91,6 +111,8 @@ def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
     ws.freeze_panes = "C6" if ws.max_row > 6 else None
     _widths(ws)
 
+
+def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
     tables = wb.create_sheet("Bảng số liệu")
     row = 1
     for section in rendered.sections:
@@ -108,6 +130,3 @@ def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
         sources.append([v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
                         v["source_label"], v["rule"], v["updated_by"], v["updated_at"]])
     _widths(sources)
-    wb.properties.title = f"Phụ lục báo cáo {report.number}"
-    wb.save(str(path))
-    return path

@@ -6,19 +6,28 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def official_reports_demo(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """The demo report (Hòa An, 2016-2020, 298/BC-UBND): header only, written once per session."""
+def official_reports_demo(apps_demo: None, django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The demo report (Hòa An, 2016-2020, 298/BC-UBND): header only, written once per session, after
+    the other apps' demos (as `xhht demo` does), so that its first drafts are written from their data."""
     from xhht.official_reports.demo import load
 
     with django_db_blocker.unblock():
         load()
 
 
-@pytest.fixture
-def seed_store(db: Any) -> None:
-    """The figures of the seed's tables, written into the shared store as the other apps will write
-    them (literacy bands, CLC activity, commune learning-community classes, vocational training,
-    budget). Function-scoped: rolled back after each test, so other apps' tests never see them."""
-    from xhht.official_reports.tests.seed_values import write_seed_values
+@pytest.fixture(scope="session")
+def apps_demo(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The other apps' Hòa An demos, in the order `xhht demo` runs them: the figures of the seed's
+    tables come from their real engines (literacy survey, learning-community evaluations, activity
+    registers, the indicator appendix, periodic reports). Each loader is idempotent, and the apps'
+    own tests load the same data, so loading it once per session changes nothing for them."""
+    from xhht.activities.demo import load as activities
+    from xhht.indicators.demo import load as indicators
+    from xhht.learning_models.demo import load as learning_models
+    from xhht.literacy.demo import load as literacy
+    from xhht.reporting.demo import load as reporting
 
-    write_seed_values()
+    with django_db_blocker.unblock():
+        for load in (indicators, literacy, reporting, learning_models, activities):
+            load()
+

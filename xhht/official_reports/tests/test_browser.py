@@ -26,10 +26,10 @@ def test_district_officer_traces_a_figure_and_generates_the_files(live_server: A
     from xhht.demo.foundation import load as load_foundation
     from xhht.official_reports.demo import load as load_report
     from xhht.official_reports.models import Report
-    from xhht.official_reports.tests.seed_values import write_seed_values
+    from xhht.activities.demo import load as load_activities
 
     load_foundation()  # transactional tests start from whatever the previous one left
-    write_seed_values()
+    load_activities()  # the vocational table's figures, from the activity registers
     load_report()
     report = Report.objects.get(unit_id="051", number="298/BC-UBND")
     page.goto(f"{live_server.url}/dang-nhap/")

@@ -81,17 +81,19 @@ def test_placeholder_grammar() -> None:
 
 @pytest.mark.django_db
 def test_figures_are_summed_up_the_tree_and_rates_recomputed(demo: None) -> None:
+    # Year 2014: no app's demo stores literacy for it (the survey is 2019, the appendix 2015–2019), so
+    # the district has no figure of its own and its value is the sum of these two communes.
     data_values_write(actor=None, source="imported", rule="kiểm thử", values=[
-        Value(element="literacy_population", unit_code="05115", period="2019", value=1000, disaggregation={"age_band": "15-25"}),
-        Value(element="literacy_level1", unit_code="05115", period="2019", value=999, disaggregation={"age_band": "15-25"}),
-        Value(element="literacy_population", unit_code="05113", period="2019", value=3, disaggregation={"age_band": "15-25"}),
-        Value(element="literacy_level1", unit_code="05113", period="2019", value=1, disaggregation={"age_band": "15-25"}),
-        Value(element="budget_clc_total", unit_code="051", period="2019", value=1000000),
-        Value(element="budget_clc_total", unit_code="051", period="2020", value=2500000),
+        Value(element="literacy_population", unit_code="05115", period="2014", value=1000, disaggregation={"age_band": "15-25"}),
+        Value(element="literacy_level1", unit_code="05115", period="2014", value=999, disaggregation={"age_band": "15-25"}),
+        Value(element="literacy_population", unit_code="05113", period="2014", value=3, disaggregation={"age_band": "15-25"}),
+        Value(element="literacy_level1", unit_code="05113", period="2014", value=1, disaggregation={"age_band": "15-25"}),
+        Value(element="budget_clc_total", unit_code="051", period="2013", value=1000000),
+        Value(element="budget_clc_total", unit_code="051", period="2015", value=2500000),
     ])
-    resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2016-2020"))
-    runs = render_runs("[[ratio:literacy_level1/literacy_population|age_band=15-25|period=2019]] đạt "
-                       "[[rate:literacy_level1/literacy_population|age_band=15-25|period=2019]]; "
+    resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2012-2016"))
+    runs = render_runs("[[ratio:literacy_level1/literacy_population|age_band=15-25|period=2014]] đạt "
+                       "[[rate:literacy_level1/literacy_population|age_band=15-25|period=2014]]; "
                        "[[money:budget_clc_total|over=years]]; [[value:budget_clc_total]]; [[count:communes]] xã", resolver)
     text = "".join(r.text for r in runs)
     # (999 + 1) / (1000 + 3) = 99,70% (an average of the two rates would give 66,62%).
@@ -104,6 +106,27 @@ def test_figures_are_summed_up_the_tree_and_rates_recomputed(demo: None) -> None
     commune = Resolver(unit=Unit.objects.get(code="05115"), period=parse_period("2019"))
     leak = "".join(r.text for r in render_runs("[[value:literacy_level1|age_band=15-25|unit=05113]]", commune))
     assert leak.startswith("[[lỗi:") and "05113" in leak and "1" not in leak.replace("05113", "")
+
+
+@pytest.mark.django_db
+def test_levels_are_counted_per_commune_never_summed(demo: None) -> None:
+    # literacy_standard_level (aggregation: none) for 2014, a year no demo writes: two communes.
+    data_values_write(actor=None, source="imported", rule="kiểm thử", values=[
+        Value(element="literacy_standard_level", unit_code="05115", period="2014", value=2),
+        Value(element="literacy_standard_level", unit_code="05113", period="2014", value=1),
+    ])
+    resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2012-2016"))
+    runs = render_runs("[[count:communes_meeting|element=literacy_standard_level|min=2|period=2014]]/[[count:communes]]; "
+                       "[[value:literacy_standard_level|period=2014]]", resolver)
+    assert "".join(r.text for r in runs) == "1/21; …"  # a level is never the sum of the communes' levels (3)
+    meeting = runs[0].figure
+    assert meeting is not None and meeting.trace is not None
+    assert meeting.trace.items == ["xã Nam Tuấn"] and [v["unit_code"] for v in meeting.trace.values] == ["05115"]
+    with pytest.raises(PlaceholderError):
+        parse_one("count:communes_meeting|element=Bad-Code|min=2")
+    # On a value, "kind" is a disaggregation key (communication_outputs|kind=news_item), not a count option.
+    assert parse_one("value:communication_outputs|kind=news_item").disaggregation == "kind=news_item"
+    assert parse_one("count:organisations|kind=community_learning_centre").disaggregation == ""
 
 
 @pytest.mark.django_db

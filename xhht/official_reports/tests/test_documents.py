@@ -36,7 +36,7 @@ def _rows(table: Any) -> list[list[str]]:
 
 
 @pytest.fixture
-def generated(official_reports_demo: None, seed_store: None, tmp_path: Path) -> dict[str, Path]:
+def generated(official_reports_demo: None, apps_demo: None, tmp_path: Path) -> dict[str, Path]:
     out = tmp_path / "out"
     call_command("report", unit="051", period="2016-2020", kind="phase-summary", out=str(out), verbosity=0)
     files = {p.suffix: p for p in out.iterdir()}
@@ -137,16 +137,41 @@ def test_docx_figures_from_foundation_and_store(generated: dict[str, Path]) -> N
     clc = _rows(_table_with(doc, "Số chuyên đề"))
     assert clc[1:] == [["2016-2017", "187", "167", "8.247", ""], ["2017-2018", "190", "170", "10.940", ""],
                        ["2018-2019", "179", "152", "10.420", ""], ["2019-2020", "108", "97", "7.965", ""]]
-    # Commune learning-community classification (rates of the communes evaluated).
+    # Commune learning-community classification (xhht.learning_models), rates over the 21 communes as the
+    # seed's (2017: the one pilot commune, 1/21).
     lc = _rows(_table_with(doc, "Trung bình"))
-    assert lc[1][:9] == ["2018", "0", "0,00%", "14", "66,67%", "4", "19,05%", "3", "14,29%"]
-    assert lc[2][:9] == ["2019", "4", "19,05%", "11", "52,38%", "4", "19,05%", "2", "9,52%"]
+    assert lc[1][:9] == ["2017", "0", "0,00%", "0", "0,00%", "1", "4,76%", "0", "0,00%"]
+    assert lc[1][9] == "01 xã đánh giá (thí điểm); 1/21 xã được đánh giá"
+    assert lc[2][:9] == ["2018", "0", "0,00%", "14", "66,67%", "4", "19,05%", "3", "14,29%"]
+    assert lc[3][:9] == ["2019", "4", "19,05%", "11", "52,38%", "4", "19,05%", "2", "9,52%"]
     # Vocational training 2010–2019 with its "Cộng" row (125 classes, 3.358 learners, 3.204, 546, 65, 0).
     voc = _rows(_table_with(doc, "Số người học"))
     assert voc[1][:7] == ["2010", "8", "228", "215", "26", "13", "0"]
+    assert voc[-2][:7] == ["2019", "5", "170", "167", "…", "…", "…"]  # the seed's blanks: not reported, not 0
     assert voc[-1][:7] == ["Cộng", "125", "3.358", "3.204", "546", "65", "0"]
-    # Commendations / communication / lifelong learning week: not yet landed, said plainly.
-    assert "Chưa có dữ liệu: chức năng «Tuần lễ hưởng ứng học tập suốt đời» (xhht.activities) chưa được triển khai." in text
+    # Lifelong learning week, communication and commendations come from the activity registers now.
+    assert "chưa được triển khai" not in text
+    assert ("- Kết quả đạt được giai đoạn 2016-2020: số lượng người tham gia 24.200 người, số lượng đại biểu 248 người, "
+            "số đầu sách thu được 23.110 quyển, số băng rôn, khẩu hiệu đã treo 315.") in text
+    assert "(2012-2020): 525, gồm 473 tin, 46 bài, 6 phóng sự." in text
+    assert "- Khen thưởng về thành tích xây dựng xã hội học tập trong giai đoạn 2016-2020: 3 lượt (2 xã, thị trấn, 1 cá nhân)." in text
+    # Literacy and universal-education standards, from the levels xhht.literacy computed per commune.
+    for line in ["+ 21/21 xã, thị trấn đạt chuẩn xóa mù chữ mức độ 2 (năm 2019).",
+                 "+ Huyện Hòa An đạt chuẩn xóa mù chữ mức độ 2 (năm 2019).",
+                 "+ 21/21 xã, thị trấn đạt chuẩn phổ cập giáo dục tiểu học mức độ 3 (năm 2019).",
+                 "+ 21/21 xã, thị trấn đạt chuẩn phổ cập giáo dục trung học cơ sở mức độ 2 (năm 2019)."]:
+        assert line in text, line
+    # Each organisation's results from its periodic report (xhht.reporting).
+    assert "- Phòng Giáo dục và Đào tạo huyện Hòa An (báo cáo năm 2020, đã duyệt): Số xã, thị trấn đạt chuẩn XMC mức độ 2: 21;" in text
+    assert "- Hội Khuyến học huyện Hòa An: chưa có báo cáo định kỳ đã nộp trong giai đoạn 2016-2020." in text
+    # The appendix is the indicator app's table (the seed's PHỤ LỤC), in the landscape section.
+    appendix = _rows(_table_with(doc, "CHỈ TIÊU"))
+    assert appendix[1][3:13:2] == ["2016", "2017", "2018", "2019", "2020"]
+    row = next(r for r in appendix if r[1] == "Số người trong độ tuổi từ 15-25 biết chữ")
+    assert row[:13] == ["1", "Số người trong độ tuổi từ 15-25 biết chữ", "97", "8.182", "99,48", "9.673", "99,69",
+                        "8.948", "99,03", "8.415", "98,88", "7.817", "98,75"]
+    row = next(r for r in appendix if r[1] == "Số người trong độ tuổi từ 36-60 biết chữ")
+    assert row[3:13] == ["14.704", "98,10", "7.809", "95,77", "7.723", "97,67", "18.113", "94,06", "18.315", "94,22"]
     # District report: a table by commune, whose total row comes from the same data.
     by_unit = _rows(_table_with(doc, "Đơn vị"))
     assert len(by_unit) == 1 + 21 + 1 and by_unit[-1][1] == "Cộng" and by_unit[-1][2] == "19.925"
@@ -154,27 +179,27 @@ def test_docx_figures_from_foundation_and_store(generated: dict[str, Path]) -> N
 
 def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     wb = load_workbook(generated[".xlsx"])
-    assert wb.sheetnames == ["Phụ lục", "Bảng số liệu", "Nguồn số liệu"]
+    # The indicator app's appendix workbook (the seed's PHỤ LỤC layout), then the report's own sheets.
+    assert wb.sheetnames == ["Phụ lục", "Đánh giá mục tiêu", "Bảng số liệu", "Nguồn số liệu"]
     ws = wb["Phụ lục"]
     assert ws["A1"].value == "PHỤ LỤC"
-    values: dict[tuple[str, str], Any] = {}
-    header: tuple[Any, ...] = ()
-    for row in ws.iter_rows(values_only=True):
-        if row and row[0] == "TT":
-            header = row  # one table per kind of period (years, school years)
-        elif row and isinstance(row[0], str) and row[0].isdigit():
-            values.update({(row[1], h): v for h, v in zip(header, row)})
-    assert values[("Số người tham gia chuyên đề TTHTCĐ", "2019-2020")] == 7965
-    assert values[("Kinh phí cấp cho các TTHTCĐ (đồng)", "2020")] == 40552000
+    rows = {r[1]: r for r in ws.iter_rows(values_only=True) if r and r[1]}
+    years = next(r for r in ws.iter_rows(values_only=True) if r and r[3] == 2016)
+    assert [years[c] for c in (3, 5, 7, 9, 11)] == [2016, 2017, 2018, 2019, 2020]
+    row = rows["Số người trong độ tuổi từ 15-25 biết chữ"]
+    assert row[3:13] == (8182, 99.48, 9673, 99.69, 8948, 99.03, 8415, 98.88, 7817, 98.75)
+    assert rows["Số người trong độ tuổi từ 26-35 biết chữ"][11:13] == (11959, 97.94)
     tables = wb["Bảng số liệu"]
     flat = [c for row in tables.iter_rows(values_only=True) for c in row if c is not None]
-    assert 3358 in flat and 3204 in flat
+    assert 3358 in flat and 3204 in flat and 7965 in flat and 8247 in flat
     sources = list(wb["Nguồn số liệu"].iter_rows(values_only=True))
     assert sources[0][0] == "Phần tử dữ liệu" and len(sources) > 50
-    assert any(r[0] == "vocational_learners" and r[3] == "2010" and r[5] == 228 for r in sources[1:])
+    # The district's 228 learners of 2010 are the communes' classes, each value computed from the register.
+    learners_2010 = [r for r in sources[1:] if r[0] == "vocational_learners" and r[3] == "2010" and not r[4]]
+    assert sum(r[5] for r in learners_2010) == 228 and {r[7] for r in learners_2010} == {"activities.vocational_learners"}
 
 
-EXPECTED_PAGES = 10  # 8 portrait pages of report + 2 landscape appendix pages, with the seed figures in the store
+EXPECTED_PAGES = 12  # 10 portrait pages of report + 2 landscape pages of the indicator appendix, from the apps' demos
 
 
 def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Path) -> None:
@@ -199,7 +224,7 @@ def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Pa
     assert "Đàm Thế Trang" not in last  # the signature is on the portrait part, the appendix after it
 
 
-def test_trace_annex_and_the_other_kinds(official_reports_demo: None, seed_store: None, district_officer: Any, tmp_path: Path) -> None:
+def test_trace_annex_and_the_other_kinds(official_reports_demo: None, apps_demo: None, district_officer: Any, tmp_path: Path) -> None:
     from xhht.official_reports.models import Report
     from xhht.official_reports.services import report_create, report_generate, report_update
     from xhht.units.models import Unit
@@ -210,7 +235,9 @@ def test_trace_annex_and_the_other_kinds(official_reports_demo: None, seed_store
     doc = Document(str(files.docx))
     assert "PHỤ LỤC NGUỒN SỐ LIỆU" in [p.text for p in doc.paragraphs]
     annex = _rows(_table_with(doc, "Phần tử dữ liệu"))
-    assert ["vocational_learners", "huyện Hòa An", "2010", "", "228", "nhập từ tệp"] == annex_row(annex, "vocational_learners", "2010")
+    learners_2010 = [r for r in annex if r[1] == "vocational_learners" and r[3] == "2010" and not r[4]]
+    assert sum(int(r[5]) for r in learners_2010) == 228
+    assert all(r[2].startswith(("xã ", "thị trấn ")) and r[7] == "activities.vocational_learners" for r in learners_2010)
     # Half-year and annual reports of a commune: same engine, same layout, their own headings.
     for period, kind, heading in (("2020-H1", "half-year", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2020"),
                                   ("2019", "annual", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2020")):
@@ -218,11 +245,11 @@ def test_trace_annex_and_the_other_kinds(official_reports_demo: None, seed_store
         out = report_generate(report=r, out_dir=tmp_path / kind, pdf=False)
         texts = [p.text for p in Document(str(out.docx)).paragraphs]
         assert heading in texts
-        # Nam Tuấn has nothing in the store: the appendix says so plainly.
+        # Nam Tuấn kept no lifelong learning week of its own: the draft says so plainly.
         label = {"2020-H1": "6 tháng đầu năm 2020", "2019": "năm 2019"}[period]
-        assert f"Chưa có dữ liệu: kho số liệu chưa có số liệu nào của xã Nam Tuấn trong {label}." in texts
+        assert f"Chưa có dữ liệu: chưa có số liệu «Tuần lễ hưởng ứng học tập suốt đời» của xã Nam Tuấn cho {label}." in texts
+        if period == "2019":  # its own class of the year (xhht.learning_models), not the district's table
+            assert "- Năm 2019: xã Nam Tuấn được đánh giá, xếp loại “Tốt” (1 xã)." in texts
+        # Its appendix is the indicator table of the commune.
+        assert "PHỤ LỤC" in texts and any("CHỈ TIÊU" in c.text for t in Document(str(out.docx)).tables for c in t.rows[0].cells)
 
-
-def annex_row(rows: list[list[str]], element: str, period: str) -> list[str]:
-    row = next(r for r in rows if r[1] == element and r[3] == period)
-    return row[1:7]
