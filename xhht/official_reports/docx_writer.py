@@ -117,6 +117,41 @@ def _rule_below(paragraph: Paragraph, indent_mm: float) -> None:
     paragraph.paragraph_format.right_indent = Mm(indent_mm)
 
 
+def _merge_header(table: Table, header_rows: list[list[list[Run]]]) -> None:
+    """Merge a two-row header as the seed's PHỤ LỤC draws it: a title over its year columns, each year
+    over its count and rate, and a column title with nothing below it down both rows. Empty strings in
+    the header mark the cells a span covers."""
+    if len(header_rows) != 2:
+        return
+    text = [["".join(r.text for r in cell).strip() for cell in row] for row in header_rows]
+    top, below = text
+    cols = min(len(top), len(below))
+    for j in range(cols):
+        if top[j] and not below[j]:
+            table.cell(0, j).merge(table.cell(1, j))
+    for r, row in enumerate(text):
+        j = 0
+        while j < cols:
+            end = j + 1
+            # Row 0 spans over the empty cells after a title; row 1 over cells empty in both rows.
+            while end < cols and not row[end] and (r == 0 or not top[end]):
+                end += 1
+            if row[j] and end - 1 > j:
+                table.cell(r, j).merge(table.cell(r, end - 1))
+            j = end
+
+
+def _narrow_cell_margins(table: Table, mm: float = 0.8) -> None:
+    """Left and right cell margins of ``mm``: a wide table of figures keeps each figure on one line."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
+
+
 def _widths(table: Table, widths_mm: list[float]) -> None:
     """Fixed column widths that both Word and LibreOffice respect (grid, cells and layout)."""
     table.autofit = False
@@ -230,7 +265,7 @@ class DocxWriter:
         self.para(self.r.abstract, "abstract", align=center, after=0)
         self.rule(None, 62)
 
-    def table(self, rendered: RenderedTable, width_mm: float) -> None:
+    def table(self, rendered: RenderedTable, width_mm: float, size: str = "table") -> None:
         if rendered.title:
             self.para(rendered.title, "table", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=3)
         cols = max(len(r) for r in rendered.header_rows + rendered.rows)
@@ -251,7 +286,10 @@ class DocxWriter:
             _repeat_header(row)
             _cant_split(row)
             for cell, runs in zip(row.cells, row_runs):
-                self.cell(cell, runs, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+                self.cell(cell, runs, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
+        _merge_header(table, rendered.header_rows)
+        if size != "table":
+            _narrow_cell_margins(table)
         for i, row_runs in enumerate(rendered.rows):
             row = table.add_row()
             _cant_split(row)
@@ -263,18 +301,18 @@ class DocxWriter:
                     align = WD_ALIGN_PARAGRAPH.LEFT
                 else:
                     align = WD_ALIGN_PARAGRAPH.CENTER
-                self.cell(cell, runs, bold=i >= total_from, align=align)
+                self.cell(cell, runs, bold=i >= total_from, align=align, size=size)
         _widths(table, [width_mm * w / total for w in weights])
         self.para("", after=0)
 
-    def cell(self, cell: _Cell, runs: list[Run], *, bold: bool, align: Any) -> None:
+    def cell(self, cell: _Cell, runs: list[Run], *, bold: bool, align: Any, size: str = "table") -> None:
         p = cell.paragraphs[0]
         p.alignment = align
         _tight(p)
         for item in runs:
             if item.text:
                 run = p.add_run(item.text)
-                _set_font(run, self.layout.font, self.layout.size("table"), bold=bold)
+                _set_font(run, self.layout.font, self.layout.size(size), bold=bold)
 
     def sections(self) -> None:
         for section in self.r.sections:
@@ -332,7 +370,7 @@ class DocxWriter:
         for notice in self.r.appendix_notices:
             self.para(notice, italic=True, after=3)
         for table in self.r.appendix_tables:
-            self.table(table, 247)
+            self.table(table, 247, size="appendix_table")
 
     def trace_annex(self) -> None:
         if not self.r.report.trace_annex:

@@ -177,6 +177,24 @@ def test_docx_figures_from_foundation_and_store(generated: dict[str, Path]) -> N
     assert len(by_unit) == 1 + 21 + 1 and by_unit[-1][1] == "Cộng" and by_unit[-1][2] == "19.925"
 
 
+def test_docx_appendix_header_is_merged_as_in_the_seed(generated: dict[str, Path]) -> None:
+    doc = Document(str(generated[".docx"]))
+    table = _table_with(doc, "THỰC HIỆN TỪNG NĂM")
+    first_row = table.rows[0]._tr
+    spans = {}
+    for tc in first_row.tc_lst:
+        text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+        span = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+        spans[text] = int(span.get(qn("w:val"))) if span is not None else 1
+    assert spans["THỰC HIỆN TỪNG NĂM (số lượng và tỷ lệ %)"] == 10  # five years, count and rate each
+    year_row = table.rows[1]._tr
+    year_spans = [int(tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val"))) for tc in year_row.tc_lst
+                  if "".join(t.text or "" for t in tc.iter(qn("w:t"))) in {"2016", "2017", "2018", "2019", "2020"}]
+    assert year_spans == [2, 2, 2, 2, 2]
+    # TT and CHỈ TIÊU run down both header rows.
+    assert first_row.tc_lst[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
+
+
 def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     wb = load_workbook(generated[".xlsx"])
     # The indicator app's appendix workbook (the seed's PHỤ LỤC layout), then the report's own sheets.
@@ -199,7 +217,7 @@ def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     assert sum(r[5] for r in learners_2010) == 228 and {r[7] for r in learners_2010} == {"activities.vocational_learners"}
 
 
-EXPECTED_PAGES = 12  # 10 portrait pages of report + 2 landscape pages of the indicator appendix, from the apps' demos
+EXPECTED_PAGES = 11  # 10 portrait pages of report + 1 landscape page of the indicator appendix (merged two-row header, 9 pt), from the apps' demos
 
 
 def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Path) -> None:
