@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
+from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
 from xhht.accounts.models import Role
 from xhht.core.tabular import Rejected
 from xhht.literacy import jobs
@@ -54,7 +54,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "literacy/results.html", {
         "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
         "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
-        "ancestors": unit_ancestors(unit=unit), "can_edit": can_edit_unit(request.user, unit),
+        "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
     })
 
