@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import can_edit_unit, require_edit_unit, scope_codes, unit_for_user_or_404
+from xhht.official_reports.catalogue import report_kinds
 from xhht.official_reports.forms import ReportHeaderForm, ReportNewForm, SectionForm
 from xhht.official_reports.models import ReportSection
 from xhht.official_reports.pdf import PdfUnavailable
@@ -33,7 +36,7 @@ def _unit_choices(user: object) -> list[tuple[str, str]]:
 @login_required
 def report_index(request: HttpRequest) -> HttpResponse:
     form = ReportNewForm(units=_unit_choices(request.user))
-    return render(request, "official_reports/index.html", {"reports": report_list(user=request.user)[:200], "form": form})
+    return render(request, "official_reports/index.html", _index_context(request, form))
 
 
 @login_required
@@ -50,7 +53,15 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã tạo dự thảo báo cáo từ số liệu; hãy đọc và chỉnh sửa từng mục.")
             return redirect("official_reports:detail", pk=report.pk)
-    return render(request, "official_reports/index.html", {"reports": report_list(user=request.user)[:200], "form": form}, status=400)
+    return render(request, "official_reports/index.html", _index_context(request, form), status=400)
+
+
+def _index_context(request: HttpRequest, form: ReportNewForm) -> dict[str, Any]:
+    names = {k.kind: k.name for k in report_kinds().values()}
+    reports = list(report_list(user=request.user)[:200])
+    for report in reports:
+        report.kind_name = names.get(report.kind, report.kind)  # type: ignore[attr-defined]
+    return {"reports": reports, "form": form}
 
 
 @login_required
