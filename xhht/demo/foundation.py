@@ -37,12 +37,17 @@ class DemoAccount:
     full_name: str
     position: str
     note: str
+    phone: str = ""
+    email: str = ""
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("pgd.hoaan", Role.DISTRICT_OFFICER, DISTRICT, "Cán bộ Phòng GD&ĐT", "Chuyên viên Phòng GD&ĐT huyện Hòa An", "cán bộ cấp huyện (cơ quan thường trực)"),
-    DemoAccount("xa.namtuan", Role.COMMUNE_OFFICER, NAM_TUAN, "Cán bộ xã Nam Tuấn", "Công chức Văn hóa - Xã hội", "cán bộ xã Nam Tuấn"),
-    DemoAccount("xa.hongviet", Role.COMMUNE_OFFICER, HONG_VIET, "Cán bộ xã Hồng Việt", "Công chức Văn hóa - Xã hội", "cán bộ xã Hồng Việt"),
+    DemoAccount("pgd.hoaan", Role.DISTRICT_OFFICER, DISTRICT, "Cán bộ Phòng GD&ĐT", "Chuyên viên Phòng GD&ĐT huyện Hòa An", "cán bộ cấp huyện (cơ quan thường trực)",
+                "0206 3860 000", "pgd.hoaan@example.gov.vn"),
+    DemoAccount("xa.namtuan", Role.COMMUNE_OFFICER, NAM_TUAN, "Cán bộ xã Nam Tuấn", "Công chức Văn hóa - Xã hội", "cán bộ xã Nam Tuấn",
+                "0912 000 015", "xa.namtuan@example.gov.vn"),
+    DemoAccount("xa.hongviet", Role.COMMUNE_OFFICER, HONG_VIET, "Cán bộ xã Hồng Việt", "Công chức Văn hóa - Xã hội", "cán bộ xã Hồng Việt",
+                "0912 000 013", "xa.hongviet@example.gov.vn"),
     DemoAccount("so.caobang", Role.PROVINCE_OFFICER, PROVINCE, "Cán bộ Sở GD&ĐT", "Chuyên viên Sở GD&ĐT Cao Bằng", "cán bộ cấp tỉnh"),
     DemoAccount("quantri", Role.ADMINISTRATOR, PROVINCE, "Quản trị hệ thống", "", "quản trị hệ thống"),
 ]
@@ -148,4 +153,6 @@ def load(*, actor: Any = None) -> None:
                 unit=Unit.objects.get(code=account.unit),
                 full_name=account.full_name,
                 position=account.position,
+                phone=account.phone,  # fictitious demo contacts, for the reminder list
+                email=account.email,
             )
