@@ -25,6 +25,29 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "units/tree.html", {"nodes": nodes, "on": on})
 
 
+def _capability_links(unit: Unit) -> list[tuple[str, str]]:
+    """Where this unit's figures live in each capability: one tap from the unit page."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from xhht.literacy.selectors import survey_years
+
+    if unit.level > 3:
+        return []
+    years = survey_years()
+    this_year = timezone.localdate().year
+    links = [
+        ("Báo cáo định kỳ", f"{reverse('reporting:dashboard')}?don-vi={unit.code}"),
+        ("Chỉ tiêu, phụ lục", reverse("indicators:unit", args=[unit.code])),
+        ("Xóa mù chữ, phổ cập", reverse("literacy:results", args=[unit.code, years[0] if years else this_year - 1])),
+        ("Mô hình học tập", reverse("learning_models:commune", args=[unit.code, this_year]) if unit.is_commune_level
+         else reverse("learning_models:classification", args=[unit.code])),
+        ("Hoạt động", reverse("activities:index")),
+        ("Báo cáo chính thức", reverse("official_reports:index")),
+    ]
+    return links
+
+
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
@@ -46,6 +69,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "documents": unit.documents.all()[:50],
             "can_edit": can_edit_unit(request.user, unit),
             "versions": unit.versions.select_related("parent").all(),
+            "capability_links": _capability_links(unit),
         },
     )
 

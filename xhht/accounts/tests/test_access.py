@@ -67,6 +67,8 @@ def test_unit_page_lists_children_organisations_committee_documents(client_for: 
     assert "Phòng Giáo dục và Đào tạo huyện Hòa An" in page
     assert "Phó Trưởng ban thường trực" in page
     assert "738/QĐ-UBND" in page and "33/KH-UBND" in page
+    # One tap from the unit to its figures in each capability.
+    assert 'id="capabilities"' in page and 'href="/chi-tieu/051/"' in page and "/mo-hinh-hoc-tap/don-vi/051/xep-loai/" in page
 
 
 def test_audit_log_is_scoped(client_for: Any, nam_tuan_officer: Any, district_officer: Any) -> None:
