@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_unit, unit_for_user_or_404
 from xhht.accounts.models import Role, User
 from xhht.core.formatting import format_number, format_percent
+from xhht.core.xlsx import formulas_as_text
 from xhht.learning_models import exports
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
 from xhht.learning_models.rubrics import SUBJECT_LABELS, all_rubrics, rubric_get
@@ -378,7 +379,7 @@ def recognised_list(request: HttpRequest, code: str, year: int, kind: str) -> Ht
 
 def _xlsx(workbook: Any, filename: str) -> HttpResponse:
     buffer = BytesIO()
-    workbook.save(buffer)
+    formulas_as_text(workbook).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
