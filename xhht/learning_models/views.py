@@ -319,7 +319,8 @@ def inspection_team(request: HttpRequest, code: str, year: int) -> HttpResponse:
     candidates = User.objects.filter(unit__code=unit.code, is_active=True).order_by("username")
     team = InspectionTeam.objects.filter(district=unit, year=year).first()
     if request.method == "POST":
-        members = list(candidates.filter(pk__in=request.POST.getlist("members")))
+        wanted = [v for v in request.POST.getlist("members") if v.isdigit() and len(v) <= 18]  # a forged "abc" is no one, not a crash
+        members = list(candidates.filter(pk__in=wanted))
         try:
             inspection_team_set(actor=request.user, district=unit, year=year, members=members, decision_number=request.POST.get("decision_number", ""))
         except PermissionDenied:
