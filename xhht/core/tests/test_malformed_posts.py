@@ -52,3 +52,14 @@ def test_parsing_limits() -> None:
     with pytest.raises(ValueError, match="quá lớn"):
         parse_money("1" + "0" * 18)
 
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_projection_not_a_number_is_refused(all_demos: None, nam_tuan_officer: Any, client_for: Any, value: str) -> None:  # noqa: F811
+    from xhht.indicators.catalogue import catalogue
+
+    programme = catalogue().programmes["qd89-2012-2020"]
+    ind = next(i for i in programme.indicators() if not (i.rate_element is None and i.kind == "rate"))
+    r = client_for(nam_tuan_officer).post("/chi-tieu/05115/du-kien/", {f"{ind.code}|{programme.projection_phases[0]}": value})
+    assert r.status_code == 400
+    assert "không phải là số" in r.content.decode()
