@@ -78,3 +78,21 @@ def test_organisation_name_exported_as_text(all_demos: None, nam_tuan_officer: A
     page = c.get("/don-vi/05115/").content.decode()
     assert "HYPERLINK" in page
     _assert_text_not_formula(c.get("/don-vi/05115/export.xlsx").content, FORMULA)
+
+
+@pytest.mark.django_db
+def test_report_section_and_title_render_escaped(all_demos: None, district_officer: Any, client_for: Any) -> None:  # noqa: F811
+    from xhht.official_reports.models import Report
+
+    report = Report.objects.filter(unit_id="051").order_by("pk").first()
+    assert report is not None
+    section = report.sections.order_by("pk").first()
+    c = client_for(district_officer)
+    r = c.post(f"/bao-cao/{report.pk}/muc/{section.pk}/", {"text": "Đoạn thử " + SCRIPT + ' <img src=x onerror="alert(1)">'})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    page = c.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert SCRIPT not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(" in page
+    trace = c.get(f"/bao-cao/{report.pk}/nguon/", {"f": SCRIPT})
+    assert trace.status_code in {200, 400, 404}
+    assert SCRIPT not in trace.content.decode()
