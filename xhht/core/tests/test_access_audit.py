@@ -202,3 +202,40 @@ def test_malformed_parameters_never_crash(all_demos: None, district_officer: Any
     for user in (district_officer, nam_tuan_officer):
         status = client_for(user).get(url).status_code  # the test client re-raises any exception a view lets through
         assert status in {200, 302, 400, 403, 404, 405}, (user.username, url, status)
+
+
+@pytest.mark.django_db
+def test_nam_tuan_cannot_fetch_hong_viet_evidence_or_issued_report(all_demos: None, nam_tuan_officer: Any, hong_viet_officer: Any,  # noqa: F811
+                                                                  client_for: Any) -> None:
+    """The files: a Hồng Việt evaluation's evidence and an issued version of a Hồng Việt report are 404 for
+    Nam Tuấn (also through Nam Tuấn's own evaluation id in the URL), and reachable for Hồng Việt."""
+    from xhht.learning_models.models import Evaluation, Status
+    from xhht.learning_models.services import evidence_attach
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import report_create, report_issue
+    from xhht.units.models import Unit
+
+    from xhht.learning_models.models import Participant
+    from xhht.learning_models.services import evaluation_start, participant_register
+
+    ev = Evaluation.objects.filter(registration__participant__commune_id=HV, status__in=[Status.DRAFT, Status.SUBMITTED]).order_by("pk").first()
+    if ev is None:
+        participant_register(actor=hong_viet_officer, kind="family", commune=Unit.objects.get(code=HV), name="Gia đình thử", year=2020)
+        participant = Participant.objects.get(commune_id=HV, name="Gia đình thử")
+        ev = evaluation_start(actor=hong_viet_officer, participant=participant, year=2020)
+    evid = evidence_attach(actor=hong_viet_officer, evaluation=ev, name="bien-ban.pdf", content=b"%PDF-1.4 Hong Viet only")
+    kind = Report.objects.order_by("pk").values_list("kind", flat=True).first()
+    report = report_create(actor=hong_viet_officer, unit=Unit.objects.get(code=HV), period="2016-2020", kind=kind)
+    issued = report_issue(actor=hong_viet_officer, report=report, pdf=False)
+    own = client_for(hong_viet_officer)
+    assert own.get(f"/mo-hinh-hoc-tap/danh-gia/{ev.pk}/minh-chung/{evid.pk}/").status_code == 200
+    assert own.get(f"/bao-cao/{report.pk}/phien-ban/{issued.version}/docx/").status_code == 200
+    c = client_for(nam_tuan_officer)
+    own_ev = Evaluation.objects.filter(registration__participant__commune_id="05115").order_by("pk").first()
+    urls = [f"/mo-hinh-hoc-tap/danh-gia/{ev.pk}/minh-chung/{evid.pk}/", f"/bao-cao/{report.pk}/",
+            f"/bao-cao/{report.pk}/phien-ban/{issued.version}/", f"/bao-cao/{report.pk}/nguon/"]
+    urls += [f"/bao-cao/{report.pk}/phien-ban/{issued.version}/{fmt}/" for fmt in ("docx", "pdf", "xlsx", "json")]
+    if own_ev:
+        urls.append(f"/mo-hinh-hoc-tap/danh-gia/{own_ev.pk}/minh-chung/{evid.pk}/")
+    for url in urls:
+        assert c.get(url).status_code == 404, url
