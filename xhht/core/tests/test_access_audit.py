@@ -239,3 +239,20 @@ def test_nam_tuan_cannot_fetch_hong_viet_evidence_or_issued_report(all_demos: No
         urls.append(f"/mo-hinh-hoc-tap/danh-gia/{own_ev.pk}/minh-chung/{evid.pk}/")
     for url in urls:
         assert c.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_nam_tuan_cannot_move_or_create_a_record_into_hong_viet(all_demos: None, nam_tuan_officer: Any, client_for: Any) -> None:  # noqa: F811
+    from xhht.activities.models import ClcTopic
+    from xhht.activities.registers import BY_SLUG, record_to_row
+
+    c = client_for(nam_tuan_officer)
+    record = ClcTopic.objects.filter(unit_id="05115").order_by("pk").first()
+    assert record is not None
+    data = {k: "" if v is None else str(v) for k, v in record_to_row(BY_SLUG["chuyen-de"], record).items()}
+    data.update(unit_code=HV, title="Chuyên đề chuyển sang xã khác")
+    assert c.post(f"/hoat-dong/chuyen-de/{record.pk}/", data).status_code == 403
+    record.refresh_from_db()
+    assert record.unit_id == "05115"
+    assert c.post("/hoat-dong/chuyen-de/them/", data).status_code == 403
+    assert not ClcTopic.objects.filter(title="Chuyên đề chuyển sang xã khác").exists()
