@@ -256,3 +256,18 @@ def test_nam_tuan_cannot_move_or_create_a_record_into_hong_viet(all_demos: None,
     assert record.unit_id == "05115"
     assert c.post("/hoat-dong/chuyen-de/them/", data).status_code == 403
     assert not ClcTopic.objects.filter(title="Chuyên đề chuyển sang xã khác").exists()
+
+
+@pytest.mark.django_db
+def test_own_report_cannot_pull_another_communes_figures(all_demos: None, nam_tuan_officer: Any, client_for: Any) -> None:  # noqa: F811
+    """A placeholder naming Hồng Việt (in a section or in the trace URL) of Nam Tuấn's own report is an error, not Hồng Việt's figure."""
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import report_create
+    from xhht.units.models import Unit
+
+    kind = Report.objects.order_by("pk").values_list("kind", flat=True).first()
+    report = report_create(actor=nam_tuan_officer, unit=Unit.objects.get(code="05115"), period="2016-2020", kind=kind)
+    c = client_for(nam_tuan_officer)
+    r = c.get(f"/bao-cao/{report.pk}/nguon/", {"f": f"value:clc_topics|unit={HV}|period=2019-2020"})
+    assert r.status_code == 200
+    assert "không thuộc phạm vi của báo cáo" in r.content.decode()
