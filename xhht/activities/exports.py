@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from xhht.activities.registers import RegisterSpec, record_to_row
 from xhht.activities.summaries import SummaryTable
 from xhht.core.formatting import format_percent
+from xhht.core.xlsx import formulas_as_text
 
 
 def _cell(value: Any) -> Any:
@@ -61,7 +62,7 @@ def register_workbook(*, spec: RegisterSpec, records: Iterable[Any], summary: Su
         for index in range(1, len(summary.columns) + 1):
             out.column_dimensions[get_column_letter(index)].width = 18
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    formulas_as_text(workbook).save(buffer)
     return buffer.getvalue()
 
 
@@ -86,5 +87,5 @@ def learner_workbook(*, columns: Any, learners: list[Any]) -> bytes:
         sheet.append(row)
     sheet.column_dimensions["A"].width = 30
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    formulas_as_text(workbook).save(buffer)
     return buffer.getvalue()

@@ -22,8 +22,19 @@ def _clean(text: str | None) -> str:
     return (text or "").strip().replace("\u00a0", " ")
 
 
+MAX_WHOLE = 2_147_483_647  # the largest value a (Positive)IntegerField holds on every database
+MAX_MONEY = 10**18 - 1  # BudgetLine.amount: max_digits=18
+
+
 def parse_whole_number(text: str | None, *, what: str = "giá trị") -> int:
-    """ "3.358", "3,358", "3358", "3 358" -> 3358. Refuses signs, decimals and words."""
+    """ "3.358", "3,358", "3358", "3 358" -> 3358. Refuses signs, decimals, words and absurdly large numbers."""
+    value = _parse_whole_number(text, what=what)
+    if value > MAX_WHOLE:
+        raise ValueError(f"{what} quá lớn («{_clean(text)[:30]}»).")
+    return value
+
+
+def _parse_whole_number(text: str | None, *, what: str) -> int:
     raw = _clean(text)
     if not raw:
         raise ValueError(f"thiếu {what}.")
@@ -52,6 +63,13 @@ def parse_money(text: str | None, *, what: str = "số tiền") -> Decimal:
 
     đồng has no fractional part, so a decimal mark ("40.552,5", "40,552.50") is refused, not rounded.
     """
+    amount = _parse_money(text, what=what)
+    if amount > MAX_MONEY:
+        raise ValueError(f"{what} quá lớn («{_clean(text)[:30]}»).")
+    return amount
+
+
+def _parse_money(text: str | None, *, what: str) -> Decimal:
     raw = _MONEY_SUFFIX.sub("", _clean(text))
     if not raw:
         raise ValueError(f"thiếu {what}.")

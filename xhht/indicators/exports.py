@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from xhht.core.formatting import format_number
 from xhht.indicators.selectors import TREND_METHOD, Appendix, AppendixRow, Cell
+from xhht.core.xlsx import formulas_as_text
 
 HEADER_ROW = 5  # first of the two header rows
 FIRST_DATA_ROW = HEADER_ROW + 2
@@ -282,5 +283,5 @@ def appendix_xlsx(appendix: Appendix) -> bytes:
     ev.column_dimensions["D"].width = 50
 
     buf = io.BytesIO()
-    wb.save(buf)
+    formulas_as_text(wb).save(buf)
     return buf.getvalue()

@@ -129,6 +129,9 @@ def projections_edit(request: HttpRequest, code: str) -> HttpResponse:
                 except InvalidOperation:
                     errors.append(f"{ind.code} {phase}: «{request.POST[field]}» không phải là số.")
                     continue
+                if value is not None and not value.is_finite():  # "NaN", "sNaN", "Infinity" parse, but are no figure
+                    errors.append(f"{ind.code} {phase}: «{request.POST[field]}» không phải là số.")
+                    continue
                 entries.append((ind.code, phase, value))
         if not errors:
             try:

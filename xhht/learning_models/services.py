@@ -99,10 +99,15 @@ def commune_participant(commune: Unit) -> Participant | None:
     return Participant.objects.filter(kind=ModelKind.COMMUNE, commune=commune).first()
 
 
+MAX_HOUSEHOLDS = 1_000_000  # far above any village; keeps the number inside a database integer
+
+
 def village_households_set(*, actor: Any, commune: Unit, village: str, year: int, households: int) -> VillageHouseholds:
     _require_unit(actor, commune)
     if households < 0:
         raise LearningModelError("Số hộ không được âm.")
+    if households > MAX_HOUSEHOLDS:
+        raise LearningModelError(f"Số hộ quá lớn (tối đa {MAX_HOUSEHOLDS:,}).".replace(",", "."))
     with transaction.atomic():
         row = VillageHouseholds.objects.filter(commune=commune, village=village, year=year).first()
         old = row.households if row else None

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_unit, unit_for_user_or_404
 from xhht.accounts.models import Role, User
 from xhht.core.formatting import format_number, format_percent
+from xhht.core.xlsx import formulas_as_text
 from xhht.learning_models import exports
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
 from xhht.learning_models.rubrics import SUBJECT_LABELS, all_rubrics, rubric_get
@@ -54,6 +55,20 @@ def _this_year() -> int:
     return date.today().year
 
 
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def _year_or_404(value: Any) -> int:
+    """A year from a URL or a query parameter, or 404: never a crash on "abc", 0 or 25 digits."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise Http404("Năm không hợp lệ.") from None
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("Năm không hợp lệ.")
+    return year
+
+
 def _kind_or_404(kind: str) -> str:
     if kind not in ModelKind.values:
         raise Http404("Không có loại mô hình này.")
@@ -63,7 +78,7 @@ def _kind_or_404(kind: str) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     unit = request.user.unit  # type: ignore[union-attr]
-    year = int(request.GET.get("nam") or _this_year())
+    year = _year_or_404(request.GET.get("nam") or _this_year())
     if unit is None:
         unit = Unit.objects.filter(parent__isnull=True).first()
     if unit is None:
@@ -94,7 +109,7 @@ def _years(request: HttpRequest) -> list[int]:
         last = int(request.GET.get("den") or max(first, 2019))
     except ValueError as exc:
         raise Http404("Năm không hợp lệ.") from exc
-    if last < first or last - first > 30:
+    if last < first or last - first > 30 or first < YEAR_MIN or last > YEAR_MAX:
         raise Http404("Khoảng năm không hợp lệ.")
     return list(range(first, last + 1))
 
@@ -109,7 +124,7 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
     table = commune_classification_table(unit=unit, years=years)
     if request.GET.get("dinh-dang") == "xlsx":
         return _xlsx(exports.classification_workbook(unit, table), f"xep-loai-cdht-{unit.code}-{years[0]}-{years[-1]}.xlsx")
-    year = int(request.GET.get("nam") or years[-1])
+    year = _year_or_404(request.GET.get("nam") or years[-1])
     results = commune_results(unit=unit, year=year)
     codes: list[str] = []
     for row in table:
@@ -125,6 +140,7 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def commune(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     if unit.level < 3:
         return redirect("learning_models:classification", code=unit.code)
@@ -146,6 +162,7 @@ def commune(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     kind = request.POST.get("kind", "")
     name = request.POST.get("name", "")
@@ -166,6 +183,7 @@ def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def households(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     try:
         count = int(request.POST.get("households", ""))
@@ -179,6 +197,7 @@ def households(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def evaluation_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     participant = get_object_or_404(Participant, pk=pk)
     unit_for_user_or_404(request.user, participant.commune_id)
     try:
@@ -293,13 +312,15 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 @login_required
 def inspection_team(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     if unit.level != 2:
         raise Http404("Đoàn kiểm tra do cấp huyện lập.")
     candidates = User.objects.filter(unit__code=unit.code, is_active=True).order_by("username")
     team = InspectionTeam.objects.filter(district=unit, year=year).first()
     if request.method == "POST":
-        members = list(candidates.filter(pk__in=request.POST.getlist("members")))
+        wanted = [v for v in request.POST.getlist("members") if v.isdigit() and len(v) <= 18]  # a forged "abc" is no one, not a crash
+        members = list(candidates.filter(pk__in=wanted))
         try:
             inspection_team_set(actor=request.user, district=unit, year=year, members=members, decision_number=request.POST.get("decision_number", ""))
         except PermissionDenied:
@@ -312,6 +333,7 @@ def inspection_team(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 def recognise(request: HttpRequest, code: str, year: int, kind: str) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     kind = _kind_or_404(kind)
     if kind == ModelKind.COMMUNE:
@@ -345,6 +367,7 @@ def recognise(request: HttpRequest, code: str, year: int, kind: str) -> HttpResp
 
 @login_required
 def recognised_list(request: HttpRequest, code: str, year: int, kind: str) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     kind = _kind_or_404(kind)
     entries = list(recognised_entries(unit=unit, kind=kind, year=year))
@@ -357,7 +380,7 @@ def recognised_list(request: HttpRequest, code: str, year: int, kind: str) -> Ht
 
 def _xlsx(workbook: Any, filename: str) -> HttpResponse:
     buffer = BytesIO()
-    workbook.save(buffer)
+    formulas_as_text(workbook).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

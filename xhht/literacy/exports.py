@@ -7,6 +7,7 @@ from pathlib import Path
 from xhht.core.formatting import format_rate
 from xhht.literacy.models import Recognition
 from xhht.literacy.selectors import PART_LABELS, UnitResult, pcgd_rows
+from xhht.core.xlsx import formulas_as_text
 
 STANDARD_LABELS = {r.value: r.label for r in Recognition}
 
@@ -64,5 +65,5 @@ def results_workbook(result: UnitResult, year: int, path: Path) -> Path:
                 t = counts.total
                 children.append([c.code, c.name, band, t["population"], t["level1"], t["level2"],
                                  c.standards["literacy"], c.standards["primary"], c.standards["lower_secondary"]])
-    book.save(path)
+    formulas_as_text(book).save(path)
     return path

@@ -26,6 +26,13 @@ from xhht.units.selectors import unit_ancestors
 ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
 
 
+def _year_or_404(year: int) -> int:
+    """The survey year of a URL, or 404: never a crash on 0 or 25 digits."""
+    if not 1900 <= year <= 2100:
+        raise Http404("Năm không hợp lệ.")
+    return year
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     unit = request.user.unit  # type: ignore[union-attr]
@@ -46,6 +53,7 @@ def _commune_or_404(request: HttpRequest, code: str) -> Unit:
 
 @login_required
 def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     result = unit_results(unit=unit, year=year)
     checks: dict[str, list] = {}
@@ -61,6 +69,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = _commune_or_404(request, code)
     query = request.GET.get("q", "")[:120]
     page = Paginator(person_search(commune=unit, year=year, query=query), 50).get_page(request.GET.get("page"))
@@ -70,6 +79,7 @@ def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = _commune_or_404(request, code)
     person = SurveyPerson.objects.filter(pk=pk, commune=unit, year=year).first()
     if person is None:
@@ -130,6 +140,7 @@ def upload_status(request: HttpRequest, job: str) -> HttpResponse:
 
 @login_required
 def attest(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     require_edit_unit(request.user, unit)
     if getattr(request.user, "role", None) not in ATTESTING_ROLES:

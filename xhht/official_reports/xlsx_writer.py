@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xhht.official_reports.placeholders import Run
 from xhht.official_reports.providers import capability
 from xhht.official_reports.render import RenderedReport, RenderedTable
+from xhht.core.xlsx import formulas_as_text
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -92,7 +93,7 @@ def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
         _appendix_sheet(wb.active, rendered)
     _data_sheets(wb, rendered)
     wb.properties.title = f"Phụ lục báo cáo {report.number}"
-    wb.save(str(path))
+    formulas_as_text(wb).save(str(path))
     return path
 
 

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from xhht.organisations.models import Organisation
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_descendant_codes
+from xhht.core.xlsx import formulas_as_text
 
 
 def unit_workbook(*, unit: Unit, on: date) -> bytes:
@@ -30,5 +31,5 @@ def unit_workbook(*, unit: Unit, on: date) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()
-    book.save(buffer)
+    formulas_as_text(book).save(buffer)
     return buffer.getvalue()
