@@ -15,7 +15,6 @@ import argparse
 import platform
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,15 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import indicators_generate as gen  # noqa: E402
-
-
-def best_of(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from common import best_of  # noqa: E402
 
 
 def main() -> None:
@@ -76,7 +67,9 @@ def main() -> None:
 
     old = build(commune).row("I.1").cells[-1].count or 0
     start = time.perf_counter()
-    data_values_write(actor=None, values=[Value(element="literacy_level2", unit_code=commune.code, period=str(years[-1]), value=old + 1,
+    # Row I.1 reads the survey of the year before its column (period_offset in the catalogue).
+    stored_year = years[-1] + appendix.row("I.1").indicator.period_offset
+    data_values_write(actor=None, values=[Value(element="literacy_level2", unit_code=commune.code, period=str(stored_year), value=old + 1,
                                                 disaggregation={"age_band": "15-25"})], source="entered", rule="benchmark")
     after = build(province).row("I.1").cells[-1].count
     t_visible = time.perf_counter() - start

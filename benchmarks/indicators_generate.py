@@ -12,26 +12,17 @@ importers write through ``data_values_write``. Deterministic (seeded), idempoten
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xhht.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import province_tree_replace, setup  # noqa: E402
 
 PROVINCE = "B9"
 FIRST_YEAR = 2011
-
-
-def setup() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def generate(*, districts: int = 10, communes: int = 20, years: int = 10, seed: int = 2020) -> dict[str, int]:
@@ -41,30 +32,12 @@ def generate(*, districts: int = 10, communes: int = 20, years: int = 10, seed: 
     from xhht.indicators.catalogue import catalogue
     from xhht.indicators.models import DataValue
     from xhht.indicators.services import disaggregation_key
-    from xhht.units.models import Unit, UnitVersion
 
     rnd = random.Random(seed)
     programme = catalogue().programmes["qd89-2012-2020"]
     with transaction.atomic():
-        codes = list(Unit.objects.filter(code__startswith=PROVINCE).values_list("code", flat=True))
-        DataValue.objects.filter(unit_id__in=codes).delete()
-        UnitVersion.objects.filter(unit_id__in=codes).delete()
-        Unit.objects.filter(code__in=codes).update(parent=None)
-        Unit.objects.filter(code__in=codes).delete()
-        province = Unit.objects.create(code=PROVINCE, name="Tỉnh thử", kind="province")
-        UnitVersion.objects.create(unit=province, name=province.name, kind="province")
-        units, versions, leaves = [], [], []
-        for d in range(1, districts + 1):
-            dcode = f"{PROVINCE}{d:02d}"
-            units.append(Unit(code=dcode, name=f"Huyện {d}", kind="district", parent_id=PROVINCE))
-            versions.append(UnitVersion(unit_id=dcode, name=f"Huyện {d}", kind="district", parent_id=PROVINCE))
-            for c in range(1, communes + 1):
-                ccode = f"{dcode}{c:02d}"
-                units.append(Unit(code=ccode, name=f"Xã {d}.{c}", kind="commune", parent_id=dcode))
-                versions.append(UnitVersion(unit_id=ccode, name=f"Xã {d}.{c}", kind="commune", parent_id=dcode))
-                leaves.append(ccode)
-        Unit.objects.bulk_create(units)
-        UnitVersion.objects.bulk_create(versions)
+        DataValue.objects.filter(unit__code__startswith=PROVINCE).delete()
+        leaves = province_tree_replace(code=PROVINCE, name="Tỉnh thử", districts=districts, communes=communes)
         values = []
         for ccode in tqdm(leaves, desc="Sinh số liệu", unit="xã"):
             for year in range(FIRST_YEAR, FIRST_YEAR + years):
@@ -81,7 +54,7 @@ def generate(*, districts: int = 10, communes: int = 20, years: int = 10, seed: 
                         values.append(DataValue(element=ind.rate_element, unit_id=ccode, period=str(year), disaggregation=key,
                                                 value=(Decimal(num * 100) / den).quantize(Decimal("0.01")), source="imported", rule="benchmark"))
         DataValue.objects.bulk_create(values, batch_size=5000)
-    return {"units": len(units) + 1, "values": len(values)}
+    return {"units": 1 + districts + len(leaves), "values": len(values)}
 
 
 def main() -> None:

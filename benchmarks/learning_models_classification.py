@@ -17,7 +17,6 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,15 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import learning_models_generate as gen  # noqa: E402
-
-
-def best_of(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from common import best_of  # noqa: E402
 
 
 def main() -> None:

@@ -12,27 +12,18 @@ Rows are bulk-inserted for speed — a generator, not an import path. Determinis
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xhht.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import province_tree_replace, setup  # noqa: E402
 
 PROVINCE = "B8"
 YEARS = (2018, 2024)
-
-
-def setup() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def values_for(rubric_code: str, rnd: random.Random) -> dict[str, Decimal]:
@@ -56,7 +47,7 @@ def generate(*, districts: int = 100, communes: int = 33, seed: int = 2024) -> d
     from xhht.learning_models.models import Evaluation, IndicatorScore, Participant, Recognition, RecognitionEntry, Registration, Status
     from xhht.learning_models.rubrics import rubric_for
     from xhht.learning_models.scoring import score
-    from xhht.units.models import Unit, UnitVersion
+    from xhht.units.models import Unit
 
     rnd = random.Random(seed)
     with transaction.atomic():
@@ -68,23 +59,8 @@ def generate(*, districts: int = 100, communes: int = 33, seed: int = 2024) -> d
         Evaluation.objects.filter(registration__participant__commune_id__in=codes).delete()
         Registration.objects.filter(participant__commune_id__in=codes).delete()
         Participant.objects.filter(commune_id__in=codes).delete()
-        UnitVersion.objects.filter(unit_id__in=codes).delete()
-        Unit.objects.filter(code__in=codes).update(parent=None)
-        Unit.objects.filter(code__in=codes).delete()
-        province = Unit.objects.create(code=PROVINCE, name="Tỉnh thử mô hình học tập", kind="province")
-        UnitVersion.objects.create(unit=province, name=province.name, kind="province")
-        units, versions, leaves = [], [], []
-        for d in range(1, districts + 1):
-            dcode = f"{PROVINCE}{d:03d}"
-            units.append(Unit(code=dcode, name=f"Huyện {d}", kind="district", parent_id=PROVINCE))
-            versions.append(UnitVersion(unit_id=dcode, name=f"Huyện {d}", kind="district", parent_id=PROVINCE))
-            for c in range(1, communes + 1):
-                ccode = f"{dcode}{c:02d}"
-                units.append(Unit(code=ccode, name=f"Xã {d}.{c}", kind="commune", parent_id=dcode))
-                versions.append(UnitVersion(unit_id=ccode, name=f"Xã {d}.{c}", kind="commune", parent_id=dcode))
-                leaves.append(ccode)
-        Unit.objects.bulk_create(units)
-        UnitVersion.objects.bulk_create(versions)
+        leaves = province_tree_replace(code=PROVINCE, name="Tỉnh thử mô hình học tập", districts=districts, communes=communes,
+                                       district_digits=3)
         participants = Participant.objects.bulk_create([Participant(kind="commune_community", commune_id=c, name=f"Xã {c}") for c in leaves])
         registrations = Registration.objects.bulk_create([Registration(participant=p, year=y, registered_on=date(y, 1, 10))
                                                           for p in participants for y in YEARS])
