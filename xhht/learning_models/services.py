@@ -68,6 +68,15 @@ def _dec(value: Any) -> Decimal | None:
 
 # --- Registration -----------------------------------------------------------------------------------
 
+
+def _checked_entry(rubric: Any, known: dict[str, Any], code: str, raw: Any) -> Decimal | None:
+    """The value typed for indicator ``code``, checked against the rubric; raises with a Vietnamese reason."""
+    if code not in known:
+        raise LearningModelError(f"Chỉ tiêu «{code}» không có trong bộ tiêu chí {rubric.code}.")
+    value = _dec(raw)
+    check_value(known[code], value)
+    return value
+
 def participant_register(
     *, actor: Any, kind: str, commune: Unit, name: str, year: int, village: str = "", head_name: str = "",
     registered_on: date | None = None,
@@ -216,16 +225,10 @@ def evaluation_self_score(
     parsed: dict[str, Decimal | None] = {}
     problems: list[str] = []
     for code, raw in values.items():
-        if code not in known:
-            problems.append(f"Chỉ tiêu «{code}» không có trong bộ tiêu chí {rubric.code}.")
-            continue
         try:
-            value = _dec(raw)
-            check_value(known[code], value)
+            parsed[code] = _checked_entry(rubric, known, code, raw)
         except (ScoreError, LearningModelError) as exc:
             problems.append(str(exc))
-            continue
-        parsed[code] = value
     if problems:
         raise LearningModelError(" ".join(problems))
     changes: dict[str, list[Any]] = {}
@@ -342,12 +345,8 @@ def evaluation_review(
     problems: list[str] = []
     parsed: dict[str, tuple[Decimal | None, str]] = {}
     for code, (raw, reason) in (changes or {}).items():
-        if code not in known:
-            problems.append(f"Chỉ tiêu «{code}» không có trong bộ tiêu chí.")
-            continue
         try:
-            value = _dec(raw)
-            check_value(known[code], value)
+            value = _checked_entry(rubric, known, code, raw)
         except (ScoreError, LearningModelError) as exc:
             problems.append(str(exc))
             continue
