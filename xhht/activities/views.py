@@ -109,6 +109,13 @@ def _check_target_editable(spec: RegisterSpec, user: Any, post: Any) -> None:
             raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan này.")
 
 
+def _unit_and_period(request: HttpRequest, spec: RegisterSpec) -> tuple[Any, str]:
+    """The unit (``?don_vi=``, 404 outside the user's reach; else the user's own) and period a list or export is for."""
+    code = request.GET.get("don_vi", "").strip()
+    unit = unit_for_user_or_404(request.user, code) if code else _default_unit(request.user)
+    return unit, _period_param(request, spec)
+
+
 def _period_param(request: HttpRequest, spec: RegisterSpec) -> str:
     """The ?ky= filter, normalised ("2019/2020" -> "2019-2020"); a value that is no period of this register is ignored."""
     text = request.GET.get("ky", "").strip()[:20]
@@ -138,9 +145,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def register_list(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _spec(slug)
     user = request.user
-    code = request.GET.get("don_vi", "").strip()
-    unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
-    period = _period_param(request, spec)
+    unit, period = _unit_and_period(request, spec)
     records = selectors.register_records(spec=spec, user=user, unit=unit, period=period)
     periods_all = sorted({str(p) for p in selectors.register_records(spec=spec, user=user, unit=unit).order_by().values_list(spec.period_field, flat=True).distinct()})
     summary = build_summary(spec, unit=unit, periods=[period] if period else periods_all) if unit is not None else None
@@ -226,9 +231,7 @@ def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _spec(slug)
     user = request.user
-    code = request.GET.get("don_vi", "").strip()
-    unit = unit_for_user_or_404(user, code) if code else _default_unit(user)
-    period = _period_param(request, spec)
+    unit, period = _unit_and_period(request, spec)
     template_only = request.GET.get("mau") == "1"
     records = [] if template_only else list(selectors.register_records(spec=spec, user=user, unit=unit, period=period).order_by(spec.period_field, "unit_id", "pk"))
     summary = None
