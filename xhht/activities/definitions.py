@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from xhht.core.yamlfile import line_of
+from xhht.core.yamlfile import YamlSyntaxError, line_of, read_yaml
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
@@ -124,14 +124,11 @@ RULES_SCHEMA: dict[str, Any] = {
 
 def load_yaml_checked(path: Path, schema: dict[str, Any]) -> tuple[Any, yaml.Node]:
     """Parse and validate ``path``; raise :class:`CatalogueError` naming file and line."""
-    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", dòng {mark.line + 1}" if mark else ""
-        raise CatalogueError(f"{path.name}{line}: YAML không hợp lệ: {getattr(exc, 'problem', exc)}") from None
+        data, node = read_yaml(path)
+    except YamlSyntaxError as exc:
+        line = f", dòng {exc.line}" if exc.line else ""
+        raise CatalogueError(f"{path.name}{line}: YAML không hợp lệ: {exc.problem}") from None
     if node is None:
         raise CatalogueError(f"{path.name}: tệp rỗng.")
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))

@@ -27,6 +27,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from xhht.core.yamlfile import YamlSyntaxError, read_yaml
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the ``xhht`` package
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 
@@ -374,16 +376,12 @@ def _display(path: Path) -> str:
 def _read(path: Path, problems: list[str]) -> _Doc | None:
     name = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data, node = read_yaml(path)
     except UnicodeDecodeError:
         problems.append(f"{name}, dòng 1: tệp không phải UTF-8")
         return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problems.append(f"{name}, dòng {line}: YAML không đọc được ({getattr(exc, 'problem', exc)})")
+    except YamlSyntaxError as exc:
+        problems.append(f"{name}, dòng {exc.line or 1}: YAML không đọc được ({exc.problem})")
         return None
     lines: dict[Path_, int] = {}
     if node is not None:

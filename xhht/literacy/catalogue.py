@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from xhht.core.yamlfile import line_of
+from xhht.core.yamlfile import YamlSyntaxError, line_of, read_yaml
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 RULES_FILE = CATALOGUE_DIR / "nd20-2014.yaml"
@@ -34,14 +34,10 @@ class CatalogueError(Exception):
 
 def load_checked(path: Path, schema_path: Path) -> dict[str, Any]:
     """Parse ``path`` and validate it; raise :class:`CatalogueError` naming file and line."""
-    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise CatalogueError(f"{path.name}, dòng {line}: YAML không hợp lệ ({exc})") from None
+        data, node = read_yaml(path)
+    except YamlSyntaxError as exc:
+        raise CatalogueError(f"{path.name}, dòng {exc.line or 0}: YAML không hợp lệ ({exc.problem})") from None
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from xhht.core.yamlfile import YamlSyntaxError, read_yaml
 from jsonschema import Draft202012Validator
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
@@ -61,13 +63,11 @@ def _line_of(root: yaml.Node | None, path: list[Any]) -> int | None:
 
 
 def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    text = path.read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(text), yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}" if mark is not None else ""
-        raise CatalogueError(f"Tệp danh mục {path.name}{where}: không đọc được YAML ({getattr(exc, 'problem', exc)}).") from exc
+        return read_yaml(path)
+    except YamlSyntaxError as exc:
+        where = f", dòng {exc.line}" if exc.line else ""
+        raise CatalogueError(f"Tệp danh mục {path.name}{where}: không đọc được YAML ({exc.problem}).") from exc
 
 
 def _validate(path: Path, data: Any, root: yaml.Node | None, schema_name: str) -> None:

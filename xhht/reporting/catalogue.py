@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from xhht.core.yamlfile import node_at
+from xhht.core.yamlfile import YamlSyntaxError, node_at, read_yaml
 from xhht.indicators.services import disaggregation_key
 
 ROOT = Path(__file__).parent / "catalogue"
@@ -60,14 +60,10 @@ class SourceFile:
 
 
 def _read(path: Path, schema_name: str) -> tuple[SourceFile, list[str]]:
-    text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return SourceFile(path, None, None), [f"{path}:{line}: YAML không hợp lệ: {getattr(exc, 'problem', exc)}"]
+        data, root = read_yaml(path)
+    except YamlSyntaxError as exc:
+        return SourceFile(path, None, None), [f"{path}:{exc.line or 1}: YAML không hợp lệ: {exc.problem}"]
     source = SourceFile(path, data, root)
     schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
     problems = []
