@@ -3,8 +3,8 @@
     python benchmarks/literacy_bench.py --engine sqlite   --persons 1000000
     python benchmarks/literacy_bench.py --engine postgres --persons 1000000
 
-A generator writes format-2 CSV files (one per district, PER_COMMUNE persons per commune,
-20 communes per district, one synthetic province "90"), into a fresh database of its own
+A generator writes format-2 CSV files (one per district, --per-commune persons per commune (5 000 unless
+told; a national instance has about 30 000), 20 communes per district, one synthetic province "90"), into a fresh database of its own
 (SQLite file under --work, or the PostgreSQL database xhht_literacy_bench). Then it times:
 
   import      persons_import of every district file (streamed, COPY on PostgreSQL), persons/s
@@ -45,10 +45,10 @@ ETHNIC = ["Tày", "Nùng", "Kinh", "Kinh", "Dao", "H'Mông", "Thái", "Mường"
 BANDS = [("15-25", 15, 25), ("15-35", 15, 35), ("15-60", 15, 60), ("26-35", 26, 35), ("36-60", 36, 60)]
 
 
-def generate(work: Path, persons: int) -> tuple[Path, list[Path], list[str]]:
+def generate(work: Path, persons: int, per_commune: int = PER_COMMUNE) -> tuple[Path, list[Path], list[str]]:
     """Units CSV and one persons CSV per district; returns (units file, person files, commune codes)."""
     rng = random.Random(2019)
-    communes_total = max(1, persons // PER_COMMUNE)
+    communes_total = max(1, persons // per_commune)
     districts = (communes_total + COMMUNES_PER_DISTRICT - 1) // COMMUNES_PER_DISTRICT
     units = work / "units.csv"
     codes: list[str] = []
@@ -74,7 +74,7 @@ def generate(work: Path, persons: int) -> tuple[Path, list[Path], list[str]]:
             w = csv.writer(f)
             w.writerow(HEADER)
             for ccode in codes[d * COMMUNES_PER_DISTRICT:(d + 1) * COMMUNES_PER_DISTRICT]:
-                n = PER_COMMUNE if made + PER_COMMUNE <= persons or ccode != codes[-1] else persons - made
+                n = persons - made if ccode == codes[-1] else per_commune
                 for i in range(n):
                     age = min(int(rng.expovariate(1 / 30)), 90)
                     by = YEAR - age
@@ -122,12 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--per-commune", type=int, default=PER_COMMUNE, help="persons per commune")
     parser.add_argument("--work", default="/tmp/xhht-literacy-bench")
     parser.add_argument("--reuse-files", action="store_true", help="do not regenerate the CSV files")
     args = parser.parse_args()
-    work = Path(args.work) / f"{args.persons}"
+    work = Path(args.work) / (f"{args.persons}" if args.per_commune == PER_COMMUNE else f"{args.persons}-{args.per_commune}")
     (work / "data").mkdir(parents=True, exist_ok=True)
-    figures: dict[str, object] = {"engine": args.engine, "persons": args.persons, "machine": f"{platform.node()} {os.cpu_count()} cores",
+    figures: dict[str, object] = {"engine": args.engine, "persons": args.persons, "per_commune": args.per_commune, "machine": f"{platform.node()} {os.cpu_count()} cores",
                                   "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     t = time.perf_counter()
     if args.reuse_files and (work / "units.csv").exists():
@@ -136,7 +137,7 @@ def main() -> None:
         with units.open(encoding="utf-8") as f:
             codes = [r["code"] for r in csv.DictReader(f) if r["kind"] == "commune"]
     else:
-        units, files, codes = generate(work, args.persons)
+        units, files, codes = generate(work, args.persons, args.per_commune)
     figures["generate_s"] = round(time.perf_counter() - t, 2)
     figures["communes"] = len(codes)
     figures["csv_bytes"] = sum(p.stat().st_size for p in files)
