@@ -84,7 +84,8 @@ class StoreReader:
     ``periods`` are period codes; each period's tree is the tree as of its last day.
     """
 
-    def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None):
+    def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None,
+                 own_values_below: bool = False):
         self.cat = cat or catalogue()
         self.root = unit.code
         self.periods = list(dict.fromkeys(periods))
@@ -101,10 +102,12 @@ class StoreReader:
                 codes.update(kids)
         self.actual: dict[tuple[str, str, str, str], Decimal] = {}
         self.projected: dict[tuple[str, str, str, str], Decimal] = {}
-        # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only.
+        # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only,
+        # unless the caller shows each unit below on its own (``own_values_below``, the figure's trace).
         summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
         queries = [DataValue.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes),
-                   DataValue.objects.filter(element__in=wanted - summed, period__in=self.periods, unit_id=self.root)]
+                   DataValue.objects.filter(element__in=wanted - summed, period__in=self.periods,
+                                            unit_id__in=codes if own_values_below else [self.root])]
         for query in queries:
             rows = query.values_list("element", "unit_id", "period", "disaggregation", "value", "source")
             for element, unit_code, period, key, value, source in rows.iterator(chunk_size=5000):
@@ -168,6 +171,7 @@ class Cell:
     rate_source: str | None = None  # "computed" (numerator/denominator) | "reported" (rate as reported)
     target: Target | None = None
     status: str | None = None
+    year: int | None = None  # the appendix column it is shown in (for the link to its trace)
 
     @property
     def measure(self) -> Number | None:
@@ -190,17 +194,19 @@ def year_period(indicator: Indicator, year: int) -> str:
     return f"{year - 1}-{year}" if indicator.period_type == "school_year" else str(year)
 
 
-def indicator_cell(reader: StoreReader, indicator: Indicator, period: str) -> Cell:
+def indicator_cell(reader: StoreReader, indicator: Indicator, period: str, unit_code: str | None = None) -> Cell:
+    """The indicator at the reader's unit (or at ``unit_code`` below it) for one store period."""
     key = disaggregation_key(indicator.filter_dict)
+    unit_code = unit_code or reader.root
     if indicator.kind == "count":
-        return Cell(count=reader.value(indicator.count_element, period, key))
-    num = reader.value(indicator.numerator or "", period, key)
-    den = reader.value(indicator.denominator or "", period, key)
+        return Cell(count=reader.value(indicator.count_element, period, key, unit_code))
+    num = reader.value(indicator.numerator or "", period, key, unit_code)
+    den = reader.value(indicator.denominator or "", period, key, unit_code)
     cell = Cell(count=num, numerator=num, denominator=den)
     if num is not None and den:
         cell.rate, cell.rate_source = Fraction(num * 100) / Fraction(den), "computed"
     elif indicator.rate_element:
-        reported = reader.own(indicator.rate_element, reader.root, period, key)
+        reported = reader.own(indicator.rate_element, unit_code, period, key)
         if reported is not None:
             cell.rate, cell.rate_source = Fraction(reported), "reported"
     return cell
@@ -452,6 +458,7 @@ def appendix_build(*, unit: Unit, programme: Programme | str | None = None, year
         cells = []
         for y in years:
             cell = indicator_cell(reader, ind, year_period(ind, y))
+            cell.year = y
             cell.target = target_for_year(targets.get(ind.code, {}), y)
             cell.status = compare(cell.measure, cell.target, ind.comparison)
             cells.append(cell)
@@ -526,3 +533,144 @@ def element_names(cat: Catalogue | None = None) -> dict[str, str]:
 def programmes_available(cat: Catalogue | None = None) -> list[Programme]:
     cat = cat or catalogue()
     return sorted(cat.programmes.values(), key=lambda p: p.year_from)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracing one figure of the appendix to where it comes from
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ElementTrace:
+    """One data element behind a figure at the unit: its value, and whether the unit holds it itself."""
+
+    role: str  # "tử số" | "mẫu số" | "số lượng" | "tỷ lệ đơn vị báo cáo"
+    code: str
+    name: str
+    value: Decimal | None
+    stored: DataValue | None  # the unit's own stored value (who, when, from which file or rule), if any
+    parts: list[tuple[str, str, Decimal | None]] = field(default_factory=list)  # (code, name, value) of a sum_of element
+
+    @property
+    def places(self) -> int:
+        return 2 if self.role == "tỷ lệ đơn vị báo cáo" else 0
+
+    @property
+    def how(self) -> str:
+        if self.parts:
+            return "cộng từ các thành phần"
+        if self.stored is not None:
+            return "số của chính đơn vị"
+        return "cộng từ các đơn vị cấp dưới" if self.value is not None else "chưa có số liệu"
+
+
+@dataclass
+class ChildTrace:
+    unit: Unit
+    cell: Cell
+    own: bool  # the child holds its own figure (else it is summed from below it)
+
+
+@dataclass
+class HistoryRow:
+    changed_at: Any
+    element: str
+    old_value: Decimal | None
+    new_value: Decimal | None
+    source: str
+    rule: str
+    changed_by: str
+    places: int
+
+
+@dataclass
+class IndicatorTrace:
+    """A figure of the appendix (indicator × unit × year) with everything it was computed from."""
+
+    unit: Unit
+    programme: Programme
+    indicator: Indicator
+    year: int
+    period: str
+    cell: Cell
+    elements: list[ElementTrace]
+    children: list[ChildTrace]
+    children_total: Cell | None  # the children's figures summed, rate recomputed; None without children
+    history: list[HistoryRow]  # changes of the unit's own values, newest first
+
+    @property
+    def own_figure(self) -> bool:
+        """The unit holds its own figure for what is counted, so its children only serve as a cross-check."""
+        return any(e.stored is not None for e in self.elements if e.role != "tỷ lệ đơn vị báo cáo")
+
+    @property
+    def differs_from_children(self) -> bool:
+        """The unit's own figure is not what its children add up to: worth a look before the report goes out."""
+        if not self.own_figure or self.children_total is None:
+            return False
+        mine, theirs = self.cell, self.children_total
+        return (mine.count, mine.denominator) != (theirs.count, theirs.denominator)
+
+
+def indicator_trace(*, unit: Unit, programme: Programme | str, indicator: str, year: int, cat: Catalogue | None = None) -> IndicatorTrace:
+    """Where the figure of ``indicator`` at ``unit`` for ``year`` comes from: the stored values the unit holds
+    (with who entered them, when, and from which file or rule), each child's figure, the children's total (the
+    cross-check when the unit typed its own total) and the changes of the unit's own values."""
+    from xhht.indicators.models import DataValueHistory
+    from xhht.units.selectors import sort_units
+
+    cat = cat or catalogue()
+    if isinstance(programme, str):
+        if programme not in cat.programmes:
+            raise IndicatorQueryError(f"Không có chương trình «{programme}».")
+        programme = cat.programmes[programme]
+    ind = programme.indicator(indicator)
+    if ind is None:
+        raise IndicatorQueryError(f"Chương trình «{programme.id}» không có chỉ tiêu «{indicator}».")
+    appendix_years_check(year_from=year, year_to=year)
+    period = year_period(ind, year)
+    roles = [("số lượng", ind.count)] if ind.kind == "count" else [("tử số", ind.numerator), ("mẫu số", ind.denominator)]
+    roles.append(("tỷ lệ đơn vị báo cáo", ind.rate_element))
+    codes = [c for _, c in roles if c]
+    reader = StoreReader(unit=unit, elements=codes, periods=[period], cat=cat, own_values_below=True)
+    key = disaggregation_key(ind.filter_dict)
+    cell = indicator_cell(reader, ind, period)
+
+    stored = {dv.element: dv for dv in DataValue.objects.filter(unit=unit, period=period, disaggregation=key, element__in=codes)
+              .exclude(source=Source.PROJECTED).select_related("updated_by")}
+
+    def name(code: str) -> str:
+        el = cat.elements.get(code)
+        return el.name if el else code
+
+    elements = []
+    for role, code in roles:
+        if not code:
+            continue
+        el = cat.elements.get(code)
+        parts = [(p, name(p), reader.value(p, period, key)) for p in (el.sum_of if el else ())]
+        value = reader.own(code, unit.code, period, key) if role == "tỷ lệ đơn vị báo cáo" else reader.value(code, period, key)
+        elements.append(ElementTrace(role=role, code=code, name=name(code), value=value, stored=stored.get(code), parts=parts))
+
+    kids = reader.children.get(period, {}).get(unit.code, [])
+    children = []
+    for child in sort_units(Unit.objects.filter(code__in=kids)):
+        own = any(reader.own(c, child.code, period, key) is not None for _, c in roles[:-1] if c)
+        children.append(ChildTrace(unit=child, cell=indicator_cell(reader, ind, period, child.code), own=own))
+    total = None
+    if children:
+        counts = [c.cell.count for c in children if c.cell.count is not None]
+        dens = [c.cell.denominator for c in children if c.cell.denominator is not None]
+        total = Cell(count=sum(counts, Decimal(0)) if counts else None)
+        if ind.kind == "rate":
+            total.numerator = total.count
+            total.denominator = sum(dens, Decimal(0)) if dens else None
+            if total.numerator is not None and total.denominator:
+                total.rate, total.rate_source = Fraction(total.numerator * 100) / Fraction(total.denominator), "computed"
+    history = [HistoryRow(changed_at=h.changed_at, element=h.element, old_value=h.old_value, new_value=h.new_value,
+                          source=Source(h.source).label if h.source in Source.values else h.source, rule=h.rule,
+                          changed_by=str(h.changed_by) if h.changed_by else "hệ thống", places=2 if h.element == ind.rate_element else 0)
+               for h in DataValueHistory.objects.filter(unit_code=unit.code, period=period, disaggregation=key, element__in=codes)
+               .select_related("changed_by")[:20]]
+    return IndicatorTrace(unit=unit, programme=programme, indicator=ind, year=year, period=period, cell=cell, elements=elements,
+                          children=children, children_total=total, history=history)

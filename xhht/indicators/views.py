@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
@@ -19,7 +20,8 @@ from xhht.indicators.catalogue import Programme, catalogue
 from xhht.indicators.charts import line_chart_svg
 from xhht.indicators.exports import appendix_xlsx, rounded, target_value
 from xhht.indicators.services import projection_set
-from xhht.indicators.selectors import TREND_METHOD, Appendix, IndicatorQueryError, appendix_build, appendix_years_check, programmes_available
+from xhht.indicators.selectors import (TREND_METHOD, Appendix, IndicatorQueryError, appendix_build, appendix_years_check,
+                                       indicator_trace as trace_build, programmes_available)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,6 +88,19 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
                     "can_edit": can_edit_unit(request.user, unit),
                     "year_options": list(range(choice.programme.year_from - 4, choice.programme.year_to + 6))})
     return render(request, "indicators/unit.html", context)
+
+
+@login_required
+def indicator_trace(request: HttpRequest, code: str, indicator: str, year: int) -> HttpResponse:
+    """Where one figure of the appendix comes from; 404 for a unit the user may not see or an unknown indicator."""
+    unit = unit_for_user_or_404(request.user, code)
+    programme = request.GET.get("chuong_trinh") or "qd89-2012-2020"
+    try:
+        trace = trace_build(unit=unit, programme=programme, indicator=indicator, year=year)
+    except IndicatorQueryError as exc:
+        raise Http404(str(exc)) from None
+    back: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k in ("chuong_trinh", "tu_nam", "den_nam")}
+    return render(request, "indicators/trace.html", {"trace": trace, "unit": unit, "query": urlencode(back)})
 
 
 @login_required
