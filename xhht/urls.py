@@ -33,6 +33,7 @@ for prefix, module in [
     ("mo-hinh-hoc-tap/", "xhht.learning_models.urls"),
     ("hoat-dong/", "xhht.activities.urls"),
     ("bao-cao/", "xhht.official_reports.urls"),
+    ("cong-khai/", "xhht.official_reports.public_urls"),
 ]:
     if find_spec(module) is not None:
         urlpatterns.append(path(prefix, include(module)))

@@ -93,12 +93,29 @@ class IssuedVersion(models.Model):
     data_snapshot = models.JSONField("số liệu đã dùng", default=list)
     text_snapshot = models.JSONField("nội dung đã dùng", default=dict)
     note = models.CharField("ghi chú", max_length=300, blank=True)
+    # Publication: a version the issuing office makes readable by anyone, without an account (the
+    # seed's "Nơi nhận: Trang thông tin điện tử huyện"). At most one version of a report is public.
+    published_at = models.DateTimeField("thời điểm công khai", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="người công khai")
+    withdrawn_at = models.DateTimeField("thời điểm gỡ công khai", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="người gỡ công khai")
+    withdrawal_reason = models.CharField("lý do gỡ công khai", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "phiên bản đã tạo"
         verbose_name_plural = "phiên bản đã tạo"
         ordering = ["report_id", "-version"]
-        constraints = [models.UniqueConstraint(fields=["report", "version"], name="issued_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "version"], name="issued_version_unique"),
+            models.UniqueConstraint(fields=["report"], condition=models.Q(published_at__isnull=False, withdrawn_at__isnull=True),
+                                    name="issued_version_one_public"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} – phiên bản {self.version}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None

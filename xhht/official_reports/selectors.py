@@ -54,3 +54,37 @@ def runs_html(runs: list[Run], report_pk: int) -> SafeString:
             cls = "fig missing" if fig.value is None else "fig"
             parts.append(f'<a class="{cls}" href="{escape(href)}">{escape(run.text)}</a>')
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+# ---------------------------------------------------------------------------------------------
+# What the public reads: the versions the issuing offices made public, nothing else
+# ---------------------------------------------------------------------------------------------
+
+
+def public_versions(*, unit_code: str | None = None, year: int | None = None) -> QuerySet[IssuedVersion]:
+    """The public version of each report that has one, newest report first."""
+    qs = (IssuedVersion.objects.filter(published_at__isnull=False, withdrawn_at__isnull=True)
+          .select_related("report", "report__unit").order_by("-report__report_date", "-report_id"))
+    if unit_code:
+        qs = qs.filter(report__unit_id=unit_code)
+    if year:
+        qs = qs.filter(report__report_date__year=year)
+    return qs
+
+
+def public_units() -> list[tuple[str, str]]:
+    """(code, name) of the units that have a public report, for the list's filter."""
+    from xhht.units.models import Unit
+    from xhht.units.selectors import sort_units
+
+    codes = public_versions().values_list("report__unit_id", flat=True).distinct()
+    return [(u.code, u.full_name) for u in sort_units(Unit.objects.filter(code__in=list(codes)))]
+
+
+def public_version_or_404(report_pk: int) -> IssuedVersion:
+    """The public version of the report; 404 for a report with none (never published, or withdrawn)."""
+    # A foreign-key lookup does not narrow an out-of-range integer to "no row" as a primary-key lookup does.
+    issued = public_versions().filter(report_id=report_pk).first() if 0 < report_pk < 2**31 else None
+    if issued is None:
+        raise Http404("Báo cáo này không được công khai.")
+    return issued

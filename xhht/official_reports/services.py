@@ -261,6 +261,49 @@ def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Prog
     return issued
 
 
+def _withdraw(*, actor: Any, issued: IssuedVersion, reason: str) -> None:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    issued.withdrawn_at, issued.withdrawn_by, issued.withdrawal_reason = timezone.now(), user, reason
+    issued.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit_record(actor=actor, action="report_withdraw", instance=issued.report, unit_code=issued.report.unit_id,
+                 changes={"public_version": [issued.version, None]}, note=reason)
+
+
+def report_version_publish(*, actor: Any, issued: IssuedVersion) -> IssuedVersion:
+    """Make an issued version readable by anyone, without an account. It replaces the version of the same
+    report made public before (withdrawn, with that as the reason): the public sees one version per report."""
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=issued.report_id).first()
+        issued.refresh_from_db()
+        if issued.is_public:
+            raise ReportError(f"Phiên bản {issued.version} đã được công khai.")
+        for other in IssuedVersion.objects.filter(report_id=issued.report_id, published_at__isnull=False, withdrawn_at__isnull=True):
+            _withdraw(actor=actor, issued=other, reason=f"Thay bằng phiên bản {issued.version}.")
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        issued.published_at, issued.published_by = timezone.now(), user
+        issued.withdrawn_at, issued.withdrawn_by, issued.withdrawal_reason = None, None, ""
+        issued.save(update_fields=["published_at", "published_by", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        audit_record(actor=actor, action="report_publish", instance=issued.report, unit_code=issued.report.unit_id,
+                     changes={"public_version": [None, issued.version]})
+    return issued
+
+
+def report_version_withdraw(*, actor: Any, issued: IssuedVersion, reason: str) -> IssuedVersion:
+    """Take a public version off the public pages; the reason is required and kept (and audited)."""
+    reason = _nfc(reason or "").strip()
+    if not reason:
+        raise ReportError("Cần ghi lý do gỡ công khai.")
+    if len(reason) > 300:
+        raise ReportError("Lý do gỡ công khai dài quá 300 ký tự.")
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=issued.report_id).first()
+        issued.refresh_from_db()
+        if not issued.is_public:
+            raise ReportError(f"Phiên bản {issued.version} không đang công khai.")
+        _withdraw(actor=actor, issued=issued, reason=reason)
+    return issued
+
+
 def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None) -> Report:
     """The latest report of the unit, period and kind, or a new draft when there is none."""
     from xhht.official_reports.catalogue import default_kind_for_period

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,13 +13,14 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_unit, require_edit_unit, scope_codes, unit_for_user_or_404
 from xhht.official_reports.catalogue import report_kinds
 from xhht.official_reports.forms import ReportHeaderForm, ReportNewForm, SectionForm
-from xhht.official_reports.models import ReportSection
+from xhht.official_reports.models import IssuedVersion, ReportSection
 from xhht.official_reports.pdf import PdfUnavailable
 from xhht.official_reports.placeholders import PlaceholderError, parse_one
 from xhht.official_reports.render import Renderer
-from xhht.official_reports.selectors import issued_version_or_404, report_for_user_or_404, report_list, runs_html
+from xhht.official_reports.selectors import (issued_version_or_404, public_units, public_version_or_404, public_versions,
+                                             report_for_user_or_404, report_list, runs_html)
 from xhht.official_reports.services import (ReportError, report_create, report_issue, report_section_redraft,
-                                            report_section_update, report_update)
+                                            report_section_update, report_update, report_version_publish, report_version_withdraw)
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
 
 REPORTING_KINDS = [UnitKind.PROVINCE, UnitKind.CITY, UnitKind.DISTRICT, UnitKind.TOWN_DISTRICT, UnitKind.URBAN_DISTRICT,
@@ -181,20 +183,77 @@ def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     report = report_for_user_or_404(request.user, pk)
     issued = issued_version_or_404(report, version)
-    return render(request, "official_reports/version.html", {"report": report, "issued": issued})
+    return render(request, "official_reports/version.html", {"report": report, "issued": issued,
+                                                             "can_edit": can_edit_unit(request.user, report.unit)})
 
 
 CONTENT = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
-@login_required
-def report_download(request: HttpRequest, pk: int, version: int, fmt: str) -> FileResponse:
-    report = report_for_user_or_404(request.user, pk)
-    issued = issued_version_or_404(report, version)
+def _file_response(issued: IssuedVersion, fmt: str) -> FileResponse:
     if fmt not in CONTENT:
         raise Http404("Không có định dạng này.")
     field = getattr(issued, fmt)
     if not field:
         raise Http404("Phiên bản này không có tệp định dạng đó.")
     return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=CONTENT[fmt])
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, version: int, fmt: str) -> FileResponse:
+    report = report_for_user_or_404(request.user, pk)
+    return _file_response(issued_version_or_404(report, version), fmt)
+
+
+@login_required
+@require_POST
+def report_publish_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """Make a version public (403 without the right to edit the report's unit)."""
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    issued = issued_version_or_404(report, version)
+    try:
+        report_version_publish(actor=request.user, issued=issued)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã công khai phiên bản {issued.version}: ai cũng đọc được tại trang Báo cáo công khai.")
+    return redirect("official_reports:version", pk=report.pk, version=issued.version)
+
+
+@login_required
+@require_POST
+def report_withdraw_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    issued = issued_version_or_404(report, version)
+    try:
+        report_version_withdraw(actor=request.user, issued=issued, reason=request.POST.get("reason", ""))
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã gỡ công khai phiên bản {issued.version}.")
+    return redirect("official_reports:version", pk=report.pk, version=issued.version)
+
+
+# Public pages: no account needed; they show only what an issuing office made public.
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    unit_code = request.GET.get("don_vi") or None
+    year_text = request.GET.get("nam") or ""
+    year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
+    units = public_units()
+    if unit_code not in {code for code, _ in units}:
+        unit_code = None
+    page = Paginator(public_versions(unit_code=unit_code, year=year), 50).get_page(request.GET.get("trang"))
+    return render(request, "official_reports/public_list.html", {"page": page, "units": units, "unit_code": unit_code, "year": year})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "official_reports/public_detail.html", {"issued": public_version_or_404(pk)})
+
+
+def public_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    return _file_response(public_version_or_404(pk), fmt)

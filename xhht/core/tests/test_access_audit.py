@@ -95,7 +95,8 @@ def foreign_urls() -> list[str]:
     if vc:
         urls += [f"/hoat-dong/day-nghe/{vc}/hoc-vien/", f"/hoat-dong/day-nghe/{vc}/hoc-vien.xlsx"]
     for report in Report.objects.exclude(unit_id="05115"):
-        urls += [f"/bao-cao/{report.pk}/", f"/bao-cao/{report.pk}/dau-trang/", f"/bao-cao/{report.pk}/nguon/", f"/bao-cao/{report.pk}/tao-tep/"]
+        urls += [f"/bao-cao/{report.pk}/", f"/bao-cao/{report.pk}/dau-trang/", f"/bao-cao/{report.pk}/nguon/", f"/bao-cao/{report.pk}/tao-tep/",
+                 f"/bao-cao/{report.pk}/phien-ban/1/cong-khai/", f"/bao-cao/{report.pk}/phien-ban/1/go-cong-khai/"]
         for section in report.sections.all()[:1]:
             urls += [f"/bao-cao/{report.pk}/muc/{section.pk}/", f"/bao-cao/{report.pk}/muc/{section.pk}/soan-lai/"]
         for v in IssuedVersion.objects.filter(report=report)[:1]:
@@ -194,7 +195,8 @@ MALFORMED = [
         "/hoat-dong/chuyen-de/xuat.xlsx?don_vi=05113", "/hoat-dong/chuyen-de/nhap/?don_vi=05113", "/hoat-dong/chuyen-de/nhap/?don_vi=zzz",
         f"/hoat-dong/chuyen-de/{BIG}/", f"/hoat-dong/day-nghe/{BIG}/hoc-vien/", f"/hoat-dong/day-nghe/{BIG}/hoc-vien.xlsx",
         f"/bao-cao/{BIG}/", "/bao-cao/?nam=abc&page=abc", f"/bao-cao/1/muc/{BIG}/", f"/bao-cao/1/phien-ban/{BIG}/", f"/bao-cao/1/phien-ban/1/zzz/",
-        "/bao-cao/1/nguon/?f=zzz", "/bao-cao/1/nguon/?f=" + "x" * 1000, f"/api/units/{BIG}/", "/api/units/05115/?on=garbage",
+        "/bao-cao/1/nguon/?f=zzz", "/cong-khai/?nam=abc&trang=abc", f"/cong-khai/?nam={BIG}&don_vi=<x>", f"/cong-khai/{BIG}/",
+        f"/cong-khai/{BIG}/pdf/", "/cong-khai/1/zzz/", "/bao-cao/1/nguon/?f=" + "x" * 1000, f"/api/units/{BIG}/", "/api/units/05115/?on=garbage",
     ]
 
 
