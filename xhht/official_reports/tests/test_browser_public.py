@@ -1,0 +1,50 @@
+"""End to end in headless Chromium: the district officer makes a version public; a reader without an
+account finds it on the public pages from a phone and downloads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.mark.browser
+def test_a_published_report_is_read_without_an_account(live_server: Any, transactional_db: Any) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from xhht.demo.foundation import load as load_foundation
+    from xhht.official_reports.demo import load as load_report
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import report_issue
+
+    load_foundation()
+    load_report()
+    report = Report.objects.get(unit_id="051", number="298/BC-UBND")
+    issued = report_issue(actor=None, report=report, pdf=False)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        officer = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}).new_page()
+        officer.goto(f"{live_server.url}/dang-nhap/?next=/bao-cao/{report.pk}/phien-ban/{issued.version}/")
+        officer.fill("#id_username", "pgd.hoaan")
+        officer.fill("#id_password", "xhht-demo-2020")
+        officer.click("button[type=submit]")
+        officer.wait_for_url(f"**/bao-cao/{report.pk}/phien-ban/{issued.version}/")
+        assert "chưa công khai" in officer.content()
+        officer.click("text=Công khai phiên bản này")
+        officer.wait_for_selector("text=Đang công khai")
+
+        reader = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, accept_downloads=True).new_page()
+        reader.goto(f"{live_server.url}/")  # not logged in: the login page, with the way to the public reports
+        reader.click("header >> text=Báo cáo công khai")
+        reader.wait_for_url("**/cong-khai/")
+        reader.click("text=298/BC-UBND")
+        reader.wait_for_url(f"**/cong-khai/{report.pk}/")
+        assert "Đàm Thế Trang" in reader.content()
+        with reader.expect_download() as download:
+            reader.click("text=Báo cáo (.docx)")
+        assert download.value.suggested_filename.endswith(".docx")
+        # The report's private page is still closed to this reader.
+        reader.goto(f"{live_server.url}/bao-cao/{report.pk}/")
+        assert "/dang-nhap/" in reader.url
+        browser.close()
