@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_nam_tuan_officer_enters_a_clc_topic(live_server: Any, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     from xhht.activities.models import ClcTopic
     from xhht.core.formatting import format_number
     from xhht.demo.foundation import load
@@ -23,53 +21,46 @@ def test_nam_tuan_officer_enters_a_clc_topic(live_server: Any, tmp_path: Path) -
     load()  # a live-server test may start from a flushed database
     existing = sum(ClcTopic.objects.filter(unit_id="05115", school_year="2019-2020").values_list("participants", flat=True))
     expected = format_number(existing + 1250)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
-            page.goto(f"{live_server.url}/dang-nhap/?next=/hoat-dong/chuyen-de/")
-            page.fill("#id_username", "xa.namtuan")
-            page.fill("#id_password", "xhht-demo-2020")
-            page.click("button:has-text('Đăng nhập')")
-            page.wait_for_url("**/hoat-dong/chuyen-de/")
-            page.click("text=+ Thêm")
-            page.wait_for_url("**/hoat-dong/chuyen-de/them/")
-            # The only centre offered is the officer's own.
-            options = page.locator("#id_unit_code option").all_inner_texts()
-            assert options == ["05115 – Xã Nam Tuấn"]
-            page.fill("#id_school_year", "2019–2020")
-            page.fill("#id_title", "Chăm sóc sức khỏe bà mẹ, trẻ em")
-            page.select_option("#id_subject_area", "health")
-            page.fill("#id_speaker_organisation", "Trạm Y tế xã Nam Tuấn")
-            page.fill("#id_classes", "2")
-            page.fill("#id_participants", "-3")
-            page.click("#record-form button[type=submit]")
-            assert "người tham gia không được âm" in page.content()
-            page.fill("#id_participants", "1.250")
-            page.click("#record-form button[type=submit]")
-            page.wait_for_url("**/hoat-dong/chuyen-de/?don_vi=05115")
-            summary = page.locator("#summary").inner_text()
-            assert f"2019-2020\t" in summary and f"\t{expected}\n" in summary and "Cộng" in summary
-            assert "Chăm sóc sức khỏe bà mẹ, trẻ em" in page.locator("#records").inner_text()
-            # The page fits a phone: no horizontal scrolling of the page itself (tables scroll in their box).
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-            # Import through the page (htmx): a bad file is refused with its problems, a good one is taken.
-            page.click("text=Nhập từ tệp Excel/CSV")
-            page.wait_for_url("**/hoat-dong/chuyen-de/nhap/")
-            bad = tmp_path / "sai.csv"
-            bad.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020-2022,Luật,law,1,40\n", encoding="utf-8")
-            page.set_input_files("input[name=tep]", str(bad))
-            page.click("button:has-text('Nhập')")
-            page.wait_for_selector("#import-result .errorlist")
-            assert "hai năm phải liền nhau" in page.locator("#import-result").inner_text()
-            good = tmp_path / "dung.csv"
-            good.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020/2021,Luật Đất đai,law,1,40\n", encoding="utf-8")
-            page.set_input_files("input[name=tep]", str(good))
-            page.click("button:has-text('Nhập')")
-            page.wait_for_selector("#import-result .messages")
-            assert "Đã nhập 1 dòng" in page.locator("#import-result").inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = phone_page(browser)
+        log_in(page, live_server.url, "xa.namtuan", next_url="/hoat-dong/chuyen-de/")
+        page.wait_for_url("**/hoat-dong/chuyen-de/")
+        page.click("text=+ Thêm")
+        page.wait_for_url("**/hoat-dong/chuyen-de/them/")
+        # The only centre offered is the officer's own.
+        options = page.locator("#id_unit_code option").all_inner_texts()
+        assert options == ["05115 – Xã Nam Tuấn"]
+        page.fill("#id_school_year", "2019–2020")
+        page.fill("#id_title", "Chăm sóc sức khỏe bà mẹ, trẻ em")
+        page.select_option("#id_subject_area", "health")
+        page.fill("#id_speaker_organisation", "Trạm Y tế xã Nam Tuấn")
+        page.fill("#id_classes", "2")
+        page.fill("#id_participants", "-3")
+        page.click("#record-form button[type=submit]")
+        assert "người tham gia không được âm" in page.content()
+        page.fill("#id_participants", "1.250")
+        page.click("#record-form button[type=submit]")
+        page.wait_for_url("**/hoat-dong/chuyen-de/?don_vi=05115")
+        summary = page.locator("#summary").inner_text()
+        assert f"2019-2020\t" in summary and f"\t{expected}\n" in summary and "Cộng" in summary
+        assert "Chăm sóc sức khỏe bà mẹ, trẻ em" in page.locator("#records").inner_text()
+        # The page fits a phone: no horizontal scrolling of the page itself (tables scroll in their box).
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+        # Import through the page (htmx): a bad file is refused with its problems, a good one is taken.
+        page.click("text=Nhập từ tệp Excel/CSV")
+        page.wait_for_url("**/hoat-dong/chuyen-de/nhap/")
+        bad = tmp_path / "sai.csv"
+        bad.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020-2022,Luật,law,1,40\n", encoding="utf-8")
+        page.set_input_files("input[name=tep]", str(bad))
+        page.click("button:has-text('Nhập')")
+        page.wait_for_selector("#import-result .errorlist")
+        assert "hai năm phải liền nhau" in page.locator("#import-result").inner_text()
+        good = tmp_path / "dung.csv"
+        good.write_text("unit_code,school_year,title,subject_area,classes,participants\n05115,2020/2021,Luật Đất đai,law,1,40\n", encoding="utf-8")
+        page.set_input_files("input[name=tep]", str(good))
+        page.click("button:has-text('Nhập')")
+        page.wait_for_selector("#import-result .messages")
+        assert "Đã nhập 1 dòng" in page.locator("#import-result").inner_text()
     topic = ClcTopic.objects.get(title="Chăm sóc sức khỏe bà mẹ, trẻ em")
     assert (topic.unit_id, topic.school_year, topic.classes, topic.participants) == ("05115", "2019-2020", 2, 1250)
     assert DataValue.objects.get(element="clc_participants", unit_id="05115", period="2019-2020").value == existing + 1250

@@ -6,28 +6,21 @@ from typing import Any
 
 import pytest
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.mark.browser
 def test_district_officer_reads_the_appendix_and_enters_a_projection(live_server: Any, transactional_db: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     from xhht.demo.foundation import load as load_foundation
     from xhht.indicators.demo import load as load_indicators
 
     load_foundation()
     load_indicators()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+    with chromium() as browser:
+        page = phone_page(browser)
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
-        page.goto(f"{live_server.url}/dang-nhap/?next=/chi-tieu/")
-        page.fill("input[name=username]", "pgd.hoaan")
-        page.fill("input[name=password]", "xhht-demo-2020")
-        page.click("button[type=submit]")
+        log_in(page, live_server.url, "pgd.hoaan", next_url="/chi-tieu/")
         page.wait_for_url("**/chi-tieu/051/")
         table = page.locator("table.appendix")
         assert "8.182" in table.inner_text() and "98,75" in table.inner_text()
@@ -47,4 +40,3 @@ def test_district_officer_reads_the_appendix_and_enters_a_projection(live_server
         row = page.locator("table.appendix tr", has_text="kỹ năng sống tại các cơ sở giáo dục")
         assert "99,50" in row.inner_text()
         assert all(u.startswith(live_server.url) for u in requests), [u for u in requests if not u.startswith(live_server.url)]
-        browser.close()

@@ -7,26 +7,19 @@ from typing import Any
 
 import pytest
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.mark.browser
 def test_district_officer_follows_a_figure_to_its_sources(live_server: Any, transactional_db: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     from xhht.demo.foundation import load as load_foundation
     from xhht.indicators.demo import load as load_indicators
 
     load_foundation()
     load_indicators()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.goto(f"{live_server.url}/dang-nhap/?next=/chi-tieu/051/")
-        page.fill("input[name=username]", "pgd.hoaan")
-        page.fill("input[name=password]", "xhht-demo-2020")
-        page.click("button[type=submit]")
+    with chromium() as browser:
+        page = phone_page(browser)
+        log_in(page, live_server.url, "pgd.hoaan", next_url="/chi-tieu/051/")
         page.wait_for_url("**/chi-tieu/051/")
         # I.1's rate for 2020, as the seed prints it, is a link to where it comes from.
         page.locator("table.appendix a.trace", has_text="98,75").first.click()
@@ -41,4 +34,3 @@ def test_district_officer_follows_a_figure_to_its_sources(live_server: Any, tran
         page.click(".crumbs >> text=Chỉ tiêu")
         page.wait_for_url("**/chi-tieu/05115/**")
         assert page.locator("table.appendix").count() == 1
-        browser.close()

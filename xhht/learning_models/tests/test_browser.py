@@ -6,15 +6,13 @@ from typing import Any
 
 import pytest
 
+from xhht.core.tests.browser import chromium, log_in, phone_page
 from xhht.learning_models.rubrics import rubric_get
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "xhht-demo-2020"
 
 
 @pytest.mark.browser
 def test_commune_self_evaluation_review_recognition(live_server: Any, transactional_db: Any, settings: Any, tmp_path: Any) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from xhht.demo.foundation import load
 
@@ -25,16 +23,11 @@ def test_commune_self_evaluation_review_recognition(live_server: Any, transactio
     evidence = tmp_path / "bien-ban-hop.pdf"
     evidence.write_bytes(b"%PDF-1.4 bien ban")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as browser:
 
         def login(username: str) -> Any:
-            context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-            page = context.new_page()
-            page.goto(f"{live_server.url}/dang-nhap/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
+            page = phone_page(browser)
+            log_in(page, live_server.url, username)
             page.wait_for_url(lambda url: "/dang-nhap/" not in url)
             return page
 
@@ -88,4 +81,3 @@ def test_commune_self_evaluation_review_recognition(live_server: Any, transactio
         expect(page.locator(".meta")).to_contain_text("12/QĐ-UBND ngày 28/12/2020")
         page.goto(f"{base}/danh-gia/{evaluation_url.rstrip('/').rsplit('/', 1)[-1]}/in/")
         expect(page.locator("#sheet")).to_contain_text("Chưa có danh sách cán bộ được bồi dưỡng")
-        browser.close()

@@ -6,28 +6,21 @@ from typing import Any
 
 import pytest
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.mark.browser
 def test_commune_officer_reads_results_and_searches(live_server: Any, transactional_db: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     from xhht.demo.foundation import load as load_foundation
     from xhht.literacy.demo import load as load_literacy
 
     load_foundation()
     load_literacy()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+    with chromium() as browser:
+        page = phone_page(browser)
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
-        page.goto(f"{live_server.url}/dang-nhap/?next=/xoa-mu-chu/")
-        page.fill("input[name=username]", "xa.namtuan")
-        page.fill("input[name=password]", "xhht-demo-2020")
-        page.click("button[type=submit]")
+        log_in(page, live_server.url, "xa.namtuan", next_url="/xoa-mu-chu/")
         page.wait_for_url("**/xoa-mu-chu/05115/2019/")
         assert page.locator("svg").count() >= 1
         assert "mức độ 2" in page.content()
@@ -37,4 +30,3 @@ def test_commune_officer_reads_results_and_searches(live_server: Any, transactio
         rows = page.locator("#rows tbody tr").all_inner_texts()
         assert rows and all("Nguyễn Văn" in r for r in rows)
         assert all(u.startswith(live_server.url) for u in requests), [u for u in requests if not u.startswith(live_server.url)]
-        browser.close()

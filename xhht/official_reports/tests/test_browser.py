@@ -8,17 +8,13 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, accept_downloads=True)
-        yield context.new_page()
-        browser.close()
+    with chromium() as browser:
+        yield phone_page(browser, accept_downloads=True)
 
 
 @pytest.mark.browser
@@ -32,10 +28,7 @@ def test_district_officer_traces_a_figure_and_generates_the_files(live_server: A
     load_activities()  # the vocational table's figures, from the activity registers
     load_report()
     report = Report.objects.get(unit_id="051", number="298/BC-UBND")
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "pgd.hoaan")
-    page.fill("#id_password", "xhht-demo-2020")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "pgd.hoaan")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/bao-cao/{report.pk}/")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.content()

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.mark.browser
 def test_a_published_report_is_read_without_an_account(live_server: Any, transactional_db: Any) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
     from xhht.demo.foundation import load as load_foundation
     from xhht.official_reports.demo import load as load_report
     from xhht.official_reports.models import Report
@@ -22,19 +21,15 @@ def test_a_published_report_is_read_without_an_account(live_server: Any, transac
     load_report()
     report = Report.objects.get(unit_id="051", number="298/BC-UBND")
     issued = report_issue(actor=None, report=report, pdf=False)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        officer = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}).new_page()
-        officer.goto(f"{live_server.url}/dang-nhap/?next=/bao-cao/{report.pk}/phien-ban/{issued.version}/")
-        officer.fill("#id_username", "pgd.hoaan")
-        officer.fill("#id_password", "xhht-demo-2020")
-        officer.click("button[type=submit]")
+    with chromium() as browser:
+        officer = phone_page(browser)
+        log_in(officer, live_server.url, "pgd.hoaan", next_url=f"/bao-cao/{report.pk}/phien-ban/{issued.version}/")
         officer.wait_for_url(f"**/bao-cao/{report.pk}/phien-ban/{issued.version}/")
         assert "chưa công khai" in officer.content()
         officer.click("text=Công khai phiên bản này")
         officer.wait_for_selector("text=Đang công khai")
 
-        reader = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, accept_downloads=True).new_page()
+        reader = phone_page(browser, accept_downloads=True)
         reader.goto(f"{live_server.url}/")  # not logged in: the login page, with the way to the public reports
         reader.click("header >> text=Báo cáo công khai")
         reader.wait_for_url("**/cong-khai/")
@@ -47,4 +42,3 @@ def test_a_published_report_is_read_without_an_account(live_server: Any, transac
         # The report's private page is still closed to this reader.
         reader.goto(f"{live_server.url}/bao-cao/{report.pk}/")
         assert "/dang-nhap/" in reader.url
-        browser.close()

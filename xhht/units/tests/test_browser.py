@@ -7,17 +7,13 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from xhht.core.tests.browser import chromium, log_in, phone_page
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})  # a phone
-        yield context.new_page()
-        browser.close()
+    with chromium() as browser:
+        yield phone_page(browser)
 
 
 @pytest.mark.browser
@@ -25,10 +21,7 @@ def test_district_officer_finds_the_21_communes_of_hoa_an(live_server: Any, page
     from xhht.demo.foundation import load
 
     load()  # transactional tests start from whatever the previous one left
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "pgd.hoaan")
-    page.fill("#id_password", "xhht-demo-2020")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "pgd.hoaan")
     # The district officer starts on the reporting dashboard; the unit tree is one tap away.
     page.wait_for_url(f"{live_server.url}/bao-cao-dinh-ky/")
     page.click("header nav a[href='/don-vi/']")
@@ -49,10 +42,7 @@ def test_commune_officer_cannot_open_another_commune(live_server: Any, page: Any
     from xhht.demo.foundation import load
 
     load()
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "xa.namtuan")
-    page.fill("#id_password", "xhht-demo-2020")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "xa.namtuan")
     page.wait_for_url(f"{live_server.url}/don-vi/05115/")
     response = page.goto(f"{live_server.url}/don-vi/05113/")
     assert response.status == 404
