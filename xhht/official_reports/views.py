@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -206,35 +207,33 @@ def report_download(request: HttpRequest, pk: int, version: int, fmt: str) -> Fi
     return _file_response(issued_version_or_404(report, version), fmt)
 
 
-@login_required
-@require_POST
-def report_publish_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    """Make a version public (403 without the right to edit the report's unit)."""
+def _version_change(request: HttpRequest, pk: int, version: int, change: Callable[[IssuedVersion], object], done: str) -> HttpResponse:
+    """A change to an issued version by whoever may edit the report's unit (403 for others, 404 if unseen)."""
     report = report_for_user_or_404(request.user, pk)
     require_edit_unit(request.user, report.unit)
     issued = issued_version_or_404(report, version)
     try:
-        report_version_publish(actor=request.user, issued=issued)
+        change(issued)
     except ReportError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã công khai phiên bản {issued.version}: ai cũng đọc được tại trang Báo cáo công khai.")
+        messages.success(request, done.format(version=issued.version))
     return redirect("official_reports:version", pk=report.pk, version=issued.version)
+
+
+@login_required
+@require_POST
+def report_publish_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    return _version_change(request, pk, version, lambda issued: report_version_publish(actor=request.user, issued=issued),
+                           "Đã công khai phiên bản {version}: ai cũng đọc được tại trang Báo cáo công khai.")
 
 
 @login_required
 @require_POST
 def report_withdraw_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    report = report_for_user_or_404(request.user, pk)
-    require_edit_unit(request.user, report.unit)
-    issued = issued_version_or_404(report, version)
-    try:
-        report_version_withdraw(actor=request.user, issued=issued, reason=request.POST.get("reason", ""))
-    except ReportError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã gỡ công khai phiên bản {issued.version}.")
-    return redirect("official_reports:version", pk=report.pk, version=issued.version)
+    reason = request.POST.get("reason", "")
+    return _version_change(request, pk, version, lambda issued: report_version_withdraw(actor=request.user, issued=issued, reason=reason),
+                           "Đã gỡ công khai phiên bản {version}.")
 
 
 # Public pages: no account needed; they show only what an issuing office made public.
