@@ -6,8 +6,6 @@ not make answers 403.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +23,7 @@ from xhht.activities.definitions import catalogue
 from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row, record_to_row
 from xhht.activities.summaries import build_summary
 from xhht.core.tabular import Rejected
+from xhht.core.uploads import upload_on_disk
 from xhht.organisations.models import Organisation, OrganisationKind
 from xhht.units.models import Unit
 
@@ -259,13 +258,9 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
             context["problems"] = ["Chưa chọn tệp."]
             status = 400
         else:
-            suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
-            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                handle.flush()
+            with upload_on_disk(upload) as path:
                 try:
-                    context["result"] = services.activity_records_import(actor=user, register=spec.key, path=handle.name, display_name=upload.name)
+                    context["result"] = services.activity_records_import(actor=user, register=spec.key, path=path, display_name=upload.name)
                 except Rejected as exc:
                     context["problems"] = [str(p) for p in exc.problems]
                     status = 400
@@ -296,13 +291,9 @@ def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
         if upload is None:
             problems, status = ["Chưa chọn tệp."], 400
         else:
-            suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
-            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                handle.flush()
+            with upload_on_disk(upload) as path:
                 try:
-                    count = vocational_learners_import(actor=request.user, vocational_class=klass, path=handle.name, display_name=upload.name)
+                    count = vocational_learners_import(actor=request.user, vocational_class=klass, path=path, display_name=upload.name)
                     messages.success(request, f"Đã nhập danh sách {count} học viên; số liệu của lớp được tính lại theo danh sách.")
                     return redirect("activities:learners", pk=klass.pk)
                 except Rejected as exc:

@@ -91,3 +91,34 @@ def registrations_workbook(unit: Unit, year: int, rows: list[tuple[Registration,
     for row in [*shares, total]:
         share.append([row.village, row.registered, row.households, _rate(row.rate)])
     return wb
+
+
+def registration_template_workbook(commune: Unit, year: int) -> Workbook:
+    """The file to fill: the headers the import reads, two example rows, and how to fill it."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from xhht.learning_models.services import REGISTRATION_COLUMNS, REGISTRATION_HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Đăng ký"
+    ws.append([REGISTRATION_HEADERS[c] for c in REGISTRATION_COLUMNS])
+    ws.append(["Gia đình", "Hộ ông Nông Văn A", "Nà Rị", "Nông Văn A", f"15/01/{year}"])
+    ws.append(["Dòng họ", "Dòng họ Hoàng", "Nà Rị", "Hoàng Văn B", f"15/01/{year}"])
+    choices = DataValidation(type="list", formula1='"Gia đình,Dòng họ,Thôn,Đơn vị"', allow_blank=False)
+    ws.add_data_validation(choices)
+    choices.add("A2:A5000")
+    for column, width in zip("ABCDE", (14, 34, 18, 26, 14), strict=True):
+        ws.column_dimensions[column].width = width
+    guide = wb.create_sheet("Hướng dẫn")
+    for line in (
+        f"Danh sách đăng ký mô hình học tập năm {year} — {commune.full_name}",
+        "Mỗi dòng một gia đình, dòng họ, thôn (cộng đồng học tập) hoặc đơn vị; giữ nguyên dòng tiêu đề của trang «Đăng ký».",
+        "Loại: Gia đình, Dòng họ, Thôn hoặc Đơn vị. Tên: bắt buộc. Ngày đăng ký: ngày/tháng/năm, để trống thì lấy 15/01.",
+        "Xóa hai dòng ví dụ trước khi nhập. Chỉ nhập giá trị, không dùng công thức.",
+        "Tệp có lỗi thì không dòng nào được ghi; hệ thống báo từng dòng, từng cột cần sửa.",
+        "Gia đình đã đăng ký trong năm thì không bị ghi trùng.",
+    ):
+        guide.append([line])
+    guide.column_dimensions["A"].width = 110
+    return wb

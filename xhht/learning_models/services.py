@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +21,8 @@ from django.utils import timezone
 from xhht.accounts.access import can_edit_unit, is_administrator
 from xhht.accounts.models import Role
 from xhht.audit.services import audit_record
+from xhht.core.tabular import Problem, Rejected, open_table
+from xhht.core.text import fold
 from xhht.indicators.models import DataValue
 from xhht.indicators.services import Value, data_values_write, disaggregation_key
 from xhht.learning_models.models import (
@@ -102,6 +106,102 @@ def participant_register(
             audit_record(actor=actor, action="learning_registration_create", instance=registration, object_repr=f"Đăng ký {participant} năm {year}",
                          unit_code=commune.code, changes={"year": [None, year]})
     return registration
+
+
+# Registration lists from a file: the commune officer fills the template (or any sheet with these headers)
+# instead of typing hundreds of families one by one. All-or-nothing, every problem named by row and column.
+REGISTRATION_COLUMNS = ("kind", "name", "village", "head_name", "registered_on")
+REGISTRATION_HEADERS = {"kind": "Loại", "name": "Tên", "village": "Thôn, xóm", "head_name": "Chủ hộ / người đứng đầu",
+                        "registered_on": "Ngày đăng ký"}
+REGISTRATION_ALIASES = {**{header: column for column, header in REGISTRATION_HEADERS.items()},
+                        "loai_mo_hinh": "kind", "ten_mo_hinh": "name", "thon": "village", "thon_xom": "village", "chu_ho": "head_name",
+                        "ngay_dang_ky": "registered_on"}
+REGISTRATION_MAX_ROWS = 20_000  # above the households of any commune
+_KIND_WORDS = {
+    **{fold(label): code for code, label in ModelKind.choices if code != ModelKind.COMMUNE},
+    **{code: code for code in ModelKind.values if code != ModelKind.COMMUNE},
+    "gia dinh": ModelKind.FAMILY, "dong ho": ModelKind.CLAN, "thon": ModelKind.VILLAGE, "ban": ModelKind.VILLAGE,
+    "thon, ban": ModelKind.VILLAGE, "cong dong": ModelKind.VILLAGE, "don vi": ModelKind.UNIT,
+}
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class RegistrationImport:
+    rows: int
+    created: int  # registrations new this year
+    existing: int  # already registered that year: left as they were
+
+
+def _registration_date(text: str, year: int, today: date) -> tuple[date | None, str | None]:
+    if (m := _DMY.match(text)):
+        day, month, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif (m := _ISO.match(text)):
+        y, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        return None, f"ngày đăng ký «{text}» không đúng dạng ngày/tháng/năm (ví dụ 15/01/{year})."
+    try:
+        value = date(y, month, day)
+    except ValueError:
+        return None, f"ngày đăng ký «{text}» không có thật."
+    if value > today:
+        return None, f"ngày đăng ký {value:%d/%m/%Y} ở tương lai."
+    if not year - 1 <= value.year <= year:
+        return None, f"ngày đăng ký {value:%d/%m/%Y} không thuộc năm {year} (hoặc cuối năm {year - 1})."
+    return value, None
+
+
+def registrations_import(*, actor: Any, commune: Unit, year: int, path: Path | str, display_name: str | None = None) -> RegistrationImport:
+    """Register every family, clan, village and unit listed in a CSV/XLSX file for ``year`` in ``commune``.
+
+    Raises :class:`Rejected` with every problem (file, row, column, reason) and then writes nothing.
+    Rows already registered that year are counted, not duplicated.
+    """
+    _require_unit(actor, commune)
+    name = display_name or PurePath(path).name
+    table = open_table(path, columns=REGISTRATION_COLUMNS, required=("kind", "name"), aliases=REGISTRATION_ALIASES, display_name=name)
+    today = timezone.localdate()
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    rows: list[dict[str, Any]] = []
+
+    def bad(number: int, column: str, reason: str) -> None:
+        problems.append(Problem(reason, file=name, sheet=table.sheet, row=number, column=REGISTRATION_HEADERS[column]))
+
+    for number, record in table.rows:
+        if len(rows) >= REGISTRATION_MAX_ROWS:
+            raise Rejected([Problem(f"tệp có quá {REGISTRATION_MAX_ROWS:,} dòng.".replace(",", "."), file=name)])
+        text = {k: unicodedata.normalize("NFC", (record.get(k) or "").strip()) for k in REGISTRATION_COLUMNS}
+        kind = _KIND_WORDS.get(fold(text["kind"]))
+        if kind is None:
+            bad(number, "kind", f"loại «{text['kind']}» không hợp lệ: ghi gia đình, dòng họ, thôn (cộng đồng) hoặc đơn vị.")
+        if not text["name"]:
+            bad(number, "name", "thiếu tên.")
+        for column, limit in (("name", 200), ("village", 120), ("head_name", 120)):
+            if len(text[column]) > limit:
+                bad(number, column, f"dài quá {limit} ký tự.")
+        registered_on = None
+        if text["registered_on"]:
+            registered_on, reason = _registration_date(text["registered_on"], year, today)
+            if reason:
+                bad(number, "registered_on", reason)
+        key = (str(kind), fold(text["village"]), fold(text["name"]))
+        if kind and text["name"] and key in seen:
+            bad(number, "name", f"«{text['name']}» ({text['village'] or 'không ghi thôn'}) trùng với dòng {seen[key]}.")
+        seen.setdefault(key, number)
+        rows.append({**text, "kind": kind, "registered_on": registered_on})
+    if not rows and not problems:
+        problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
+    if problems:
+        raise Rejected(problems[:200])
+    before = Registration.objects.filter(participant__commune=commune, year=year).count()
+    with transaction.atomic():
+        for row in rows:
+            participant_register(actor=actor, kind=row["kind"], commune=commune, name=row["name"], year=year, village=row["village"],
+                                 head_name=row["head_name"], registered_on=row["registered_on"])
+    created = Registration.objects.filter(participant__commune=commune, year=year).count() - before
+    return RegistrationImport(rows=len(rows), created=created, existing=len(rows) - created)
 
 
 def commune_participant(commune: Unit) -> Participant | None:

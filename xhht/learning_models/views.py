@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_unit, unit_for_user_or_404
 from xhht.accounts.models import Role, User
 from xhht.core.formatting import format_number, format_percent
+from xhht.core.tabular import Rejected
+from xhht.core.uploads import upload_on_disk
 from xhht.core.xlsx import formulas_as_text
 from xhht.learning_models import exports
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
@@ -44,6 +46,7 @@ from xhht.learning_models.services import (
     may_review,
     participant_register,
     recognition_create,
+    registrations_import,
     village_households_set,
 )
 from xhht.units.models import Unit
@@ -177,6 +180,40 @@ def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
             return redirect("learning_models:evaluation", pk=ev.pk)
     except LearningModelError as exc:
         messages.error(request, str(exc))
+    return redirect("learning_models:commune", code=unit.code, year=year)
+
+
+@login_required
+def registration_template(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    year = _year_or_404(year)
+    unit = unit_for_user_or_404(request.user, code)
+    return _xlsx(exports.registration_template_workbook(unit, year), f"mau-dang-ky-{unit.code}-{year}.xlsx")
+
+
+@login_required
+@require_POST
+def registrations_upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Import a registration list (htmx: the result replaces the form's result box; else back to the page)."""
+    year = _year_or_404(year)
+    unit = unit_for_user_or_404(request.user, code)
+    if not can_edit_unit(request.user, unit):
+        raise PermissionDenied("Bạn không có quyền nhập danh sách đăng ký của đơn vị này.")
+    context: dict[str, Any] = {"unit": unit, "year": year, "problems": [], "result": None}
+    upload = request.FILES.get("tep")
+    if upload is None:
+        context["problems"] = ["Chưa chọn tệp."]
+    else:
+        with upload_on_disk(upload) as path:
+            try:
+                context["result"] = registrations_import(actor=request.user, commune=unit, year=year, path=path, display_name=upload.name)
+            except Rejected as exc:
+                context["problems"] = [str(p) for p in exc.problems]
+    if request.headers.get("HX-Request"):
+        return render(request, "learning_models/_registrations_result.html", context)  # htmx swaps only 2xx answers
+    if context["problems"]:
+        return render(request, "learning_models/registrations_import.html", context, status=400)
+    result = context["result"]
+    messages.success(request, f"Đã nhập {result.rows} dòng: {result.created} đăng ký mới, {result.existing} đã có.")
     return redirect("learning_models:commune", code=unit.code, year=year)
 
 

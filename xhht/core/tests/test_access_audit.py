@@ -60,6 +60,7 @@ def foreign_urls() -> list[str]:
         "/bao-cao-dinh-ky/bieu/district/051/2020/", "/bao-cao-dinh-ky/bieu/district/051/2020/mau.xlsx",
         f"/mo-hinh-hoc-tap/don-vi/{HV}/xep-loai/", f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/",
         f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/dang-ky/", f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/so-ho/",
+        f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/dang-ky/nhap/", f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/dang-ky/mau.xlsx",
         f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/cong-nhan/family/", f"/mo-hinh-hoc-tap/don-vi/{HV}/2020/danh-sach/family/",
         "/mo-hinh-hoc-tap/don-vi/051/2020/doan-kiem-tra/", "/mo-hinh-hoc-tap/don-vi/051/2020/cong-nhan/village_community/",
     ]
@@ -185,6 +186,7 @@ MALFORMED = [
         "/mo-hinh-hoc-tap/?nam=abc", f"/mo-hinh-hoc-tap/?nam={BIG}", "/mo-hinh-hoc-tap/?nam=-1", "/mo-hinh-hoc-tap/bo-tieu-chi/zzz/",
         "/mo-hinh-hoc-tap/don-vi/051/xep-loai/?nam=abc", "/mo-hinh-hoc-tap/don-vi/051/xep-loai/?tu=abc", f"/mo-hinh-hoc-tap/don-vi/051/xep-loai/?tu={BIG}",
         f"/mo-hinh-hoc-tap/don-vi/051/xep-loai/?nam={BIG}",
+        f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/dang-ky/mau.xlsx", "/mo-hinh-hoc-tap/don-vi/05115/0/dang-ky/mau.xlsx",
         f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/", "/mo-hinh-hoc-tap/don-vi/05115/0/", "/mo-hinh-hoc-tap/don-vi/05115/2020/?dinh-dang=xlsx",
         f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/?dinh-dang=xlsx", "/mo-hinh-hoc-tap/don-vi/05115/2020/cong-nhan/zzz/",
         f"/mo-hinh-hoc-tap/don-vi/051/{BIG}/doan-kiem-tra/", f"/mo-hinh-hoc-tap/danh-gia/{BIG}/", f"/mo-hinh-hoc-tap/danh-gia/{BIG}/in/",
