@@ -10,3 +10,9 @@ class ActivitiesConfig(AppConfig):
         from xhht.activities.definitions import catalogue
 
         catalogue()
+        # Figures computed from the registers trace back to the registers.
+        from django.urls import reverse
+
+        from xhht.indicators.sources import source_link_register
+
+        source_link_register(rule_prefix="activities.", resolver=lambda v: ("sổ theo dõi hoạt động", reverse("activities:index")))

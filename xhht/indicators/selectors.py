@@ -37,6 +37,7 @@ from xhht.indicators.catalogue import Catalogue, Indicator, Programme, Target, c
 from xhht.indicators.models import DataValue, Source
 from xhht.indicators.periods import parse_period
 from xhht.indicators.services import disaggregation_key
+from xhht.indicators.sources import source_link
 from xhht.units.models import Unit, UnitVersion
 from xhht.units.selectors import unit_ancestors
 
@@ -550,6 +551,7 @@ class ElementTrace:
     value: Decimal | None
     stored: DataValue | None  # the unit's own stored value (who, when, from which file or rule), if any
     parts: list[tuple[str, str, Decimal | None]] = field(default_factory=list)  # (code, name, value) of a sum_of element
+    link: tuple[str, str] | None = None  # (label, URL) of the page the stored value was made on
 
     @property
     def places(self) -> int:
@@ -650,7 +652,9 @@ def indicator_trace(*, unit: Unit, programme: Programme | str, indicator: str, y
         el = cat.elements.get(code)
         parts = [(p, name(p), reader.value(p, period, key)) for p in (el.sum_of if el else ())]
         value = reader.own(code, unit.code, period, key) if role == "tỷ lệ đơn vị báo cáo" else reader.value(code, period, key)
-        elements.append(ElementTrace(role=role, code=code, name=name(code), value=value, stored=stored.get(code), parts=parts))
+        mine = stored.get(code)
+        elements.append(ElementTrace(role=role, code=code, name=name(code), value=value, stored=mine, parts=parts,
+                                     link=source_link(mine) if mine is not None else None))
 
     kids = reader.children.get(period, {}).get(unit.code, [])
     children = []

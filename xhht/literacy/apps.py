@@ -10,3 +10,10 @@ class LiteracyConfig(AppConfig):
         from xhht.literacy.catalogue import check_catalogue
 
         check_catalogue()
+        # The literacy figures in the indicator store trace back to the results computed from the survey.
+        from django.urls import reverse
+
+        from xhht.indicators.sources import source_link_register
+
+        source_link_register(rule_prefix="literacy:", resolver=lambda v: (
+            "kết quả tính từ phiếu điều tra", reverse("literacy:results", args=[v.unit_id, int(v.period)])))

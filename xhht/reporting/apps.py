@@ -10,3 +10,8 @@ class ReportingConfig(AppConfig):
         from xhht.reporting.catalogue import get_catalogue
 
         get_catalogue()
+        # Values written by a form trace back to the submitted form.
+        from xhht.indicators.sources import source_link_register
+        from xhht.reporting.selectors import submission_link
+
+        source_link_register(rule_prefix="form:", resolver=submission_link)

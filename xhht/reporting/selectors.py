@@ -57,6 +57,19 @@ def reporter_of(submission: Submission) -> Reporter:
     return Reporter(submission.unit, submission.organisation)
 
 
+def submission_link(value: DataValue) -> tuple[str, str] | None:
+    """The form a stored value came from (its rule is ``form:<code>``), for the figure's trace."""
+    from django.urls import reverse
+
+    form_code = value.rule.removeprefix("form:")
+    sub = (Submission.objects.filter(form_code=form_code, unit_id=value.unit_id, period=value.period)
+           .select_related("unit", "organisation").first())
+    if sub is None:
+        return None
+    return (f"biểu «{form_code}» đã gửi ({sub.get_status_display().lower()})",
+            reverse("reporting:entry", args=[form_code, reporter_of(sub).token, value.period]))
+
+
 # ---------------------------------------------------------------- permissions
 
 

@@ -94,3 +94,27 @@ def test_scope_a_commune_officer_traces_only_their_commune(client_for: Any, nam_
 def test_anonymous_is_sent_to_login(client: Any, demo: None) -> None:
     response = client.get("/chi-tieu/051/nguon/I.1/2020/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_the_trace_ends_on_the_page_the_value_was_made_on(demo: None, client_for: Any, nam_tuan_officer: Any) -> None:
+    from xhht.indicators.models import DataValue
+    from xhht.indicators.sources import source_link
+    from xhht.reporting.demo import load as load_reporting
+
+    from xhht.indicators.catalogue import catalogue
+
+    i1 = catalogue().programmes["qd89-2012-2020"].indicator("I.1")
+    assert i1 is not None
+    data_values_write(actor=None, values=[Value(element="literacy_level2", unit_code=NAM_TUAN, period="2019", value=5,
+                                                disaggregation=i1.filter_dict)], source="computed", rule="literacy:nd20-2014")
+    trace = indicator_trace(unit=Unit.objects.get(code=NAM_TUAN), programme="qd89-2012-2020", indicator="I.1", year=2020)
+    assert trace.elements[0].link == ("kết quả tính từ phiếu điều tra", "/xoa-mu-chu/05115/2019/")
+    # A value a commune's form wrote links to that form, which its officer can open.
+    load_reporting()
+    from_form = DataValue.objects.filter(unit_id=NAM_TUAN, rule__startswith="form:").first()
+    assert from_form is not None
+    link = source_link(from_form)
+    assert link is not None and link[1].startswith("/bao-cao-dinh-ky/bieu/") and link[1].endswith(f"/05115/{from_form.period}/")
+    assert client_for(nam_tuan_officer).get(link[1]).status_code == 200
+    # A rule no app claims has no link, rather than a wrong one.
+    assert source_link(DataValue(element="x", unit_id=NAM_TUAN, period="2019", value=1, source="entered", rule="test")) is None
