@@ -611,6 +611,8 @@ class IndicatorTrace:
         if not self.own_figure or self.children_total is None:
             return False
         mine, theirs = self.cell, self.children_total
+        if theirs.count is None and theirs.denominator is None:
+            return False  # nothing reported below: missing data there, not a disagreement
         return (mine.count, mine.denominator) != (theirs.count, theirs.denominator)
 
 

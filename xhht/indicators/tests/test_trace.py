@@ -55,6 +55,12 @@ def test_a_units_own_figure_shows_who_entered_it_and_is_checked_against_its_chil
     assert trace.own_figure and trace.differs_from_children  # 85/100 typed vs 90/100 from Nam Tuấn
     assert [(h.old_value, h.new_value) for h in trace.history if h.element == "workers_life_skills"][0] == (Decimal(80), Decimal(85))
     assert trace.history[0].changed_by == str(district_officer)
+    # With nothing reported below, the district's own figure stands alone: missing data, not a disagreement.
+    write(DISTRICT, "workers_life_skills", "2018", 80)
+    write(DISTRICT, "workers_total", "2018", 100)
+    alone = indicator_trace(unit=Unit.objects.get(code=DISTRICT), programme="qd89-2012-2020", indicator="II.5", year=2018)
+    assert alone.own_figure and alone.children_total is not None and alone.children_total.count is None
+    assert not alone.differs_from_children
 
 
 def test_unknown_indicator_or_year_is_refused(demo: None) -> None:
