@@ -541,11 +541,14 @@ def programmes_available(cat: Catalogue | None = None) -> list[Programme]:
 # ---------------------------------------------------------------------------------------------
 
 
+REPORTED_RATE = "tỷ lệ đơn vị báo cáo"  # the role of the rate a unit reported itself (never summed)
+
+
 @dataclass
 class ElementTrace:
     """One data element behind a figure at the unit: its value, and whether the unit holds it itself."""
 
-    role: str  # "tử số" | "mẫu số" | "số lượng" | "tỷ lệ đơn vị báo cáo"
+    role: str  # "tử số" | "mẫu số" | "số lượng" | REPORTED_RATE
     code: str
     name: str
     value: Decimal | None
@@ -555,7 +558,7 @@ class ElementTrace:
 
     @property
     def places(self) -> int:
-        return 2 if self.role == "tỷ lệ đơn vị báo cáo" else 0
+        return 2 if self.role == REPORTED_RATE else 0
 
     @property
     def how(self) -> str:
@@ -603,7 +606,7 @@ class IndicatorTrace:
     @property
     def own_figure(self) -> bool:
         """The unit holds its own figure for what is counted, so its children only serve as a cross-check."""
-        return any(e.stored is not None for e in self.elements if e.role != "tỷ lệ đơn vị báo cáo")
+        return any(e.stored is not None for e in self.elements if e.role != REPORTED_RATE)
 
     @property
     def differs_from_children(self) -> bool:
@@ -634,7 +637,7 @@ def indicator_trace(*, unit: Unit, programme: Programme | str, indicator: str, y
     appendix_years_check(year_from=year, year_to=year)
     period = year_period(ind, year)
     roles = [("số lượng", ind.count)] if ind.kind == "count" else [("tử số", ind.numerator), ("mẫu số", ind.denominator)]
-    roles.append(("tỷ lệ đơn vị báo cáo", ind.rate_element))
+    roles.append((REPORTED_RATE, ind.rate_element))
     codes = [c for _, c in roles if c]
     reader = StoreReader(unit=unit, elements=codes, periods=[period], cat=cat, own_values_below=True)
     key = disaggregation_key(ind.filter_dict)
@@ -653,7 +656,7 @@ def indicator_trace(*, unit: Unit, programme: Programme | str, indicator: str, y
             continue
         el = cat.elements.get(code)
         parts = [(p, name(p), reader.value(p, period, key)) for p in (el.sum_of if el else ())]
-        value = reader.own(code, unit.code, period, key) if role == "tỷ lệ đơn vị báo cáo" else reader.value(code, period, key)
+        value = reader.own(code, unit.code, period, key) if role == REPORTED_RATE else reader.value(code, period, key)
         mine = stored.get(code)
         elements.append(ElementTrace(role=role, code=code, name=name(code), value=value, stored=mine, parts=parts,
                                      link=source_link(mine) if mine is not None else None))
