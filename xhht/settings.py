@@ -71,6 +71,7 @@ XHHT_APPS = [
     "xhht.learning_models",
     "xhht.activities",
     "xhht.official_reports",
+    "xhht.report_checker",
     "xhht.demo",
 ]
 

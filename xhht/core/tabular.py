@@ -81,10 +81,15 @@ def _cell_text(value: object) -> str | None:
 
 
 def _check_zip(path: Path, name: str) -> None:
+    zip_check(path, name)
+
+
+def zip_check(path: Path, name: str, *, kind: str = "bảng tính Excel (.xlsx)", save_as: str = ".xlsx") -> None:
+    """Refuse an Office file (a zip) that is not one, is a zip bomb or carries macros, before any parser opens it."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise Rejected([Problem("tệp không phải bảng tính Excel (.xlsx) hợp lệ.", file=name)]) from None
+        raise Rejected([Problem(f"tệp không phải {kind} hợp lệ.", file=name)]) from None
     with archive:
         total = 0
         for info in archive.infolist():
@@ -92,7 +97,7 @@ def _check_zip(path: Path, name: str) -> None:
             if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and info.file_size > 10 * 1024 * 1024:
                 raise Rejected([Problem("tệp nén bất thường (nghi «zip bomb»), không mở.", file=name)])
             if info.filename.lower().endswith("vbaproject.bin"):
-                raise Rejected([Problem("tệp có chứa macro (VBA); hãy lưu lại dưới dạng .xlsx không có macro.", file=name)])
+                raise Rejected([Problem(f"tệp có chứa macro (VBA); hãy lưu lại dưới dạng {save_as} không có macro.", file=name)])
         if total > MAX_UNCOMPRESSED_BYTES:
             raise Rejected([Problem("tệp khi giải nén quá lớn (nghi «zip bomb»), không mở.", file=name)])
 
