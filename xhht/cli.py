@@ -5,6 +5,7 @@
     xhht import units FILE              import administrative units (format 1)
     xhht import <kind> …                any other importer (``import_<kind>`` command)
     xhht createuser NAME --role R …     create a user
+    xhht check-report FILE [--format json|table]   check a report's figures (format 5)
     xhht <command> …                    any other Django management command
 """
 
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Dùng: xhht import units FILE", file=sys.stderr)
             return 2
         command, rest = f"import_{rest[0]}", rest[1:]
+    if command == "check-report":  # the documented spelling of the check_report command
+        command = "check_report"
     _django()
     from django.core.management import execute_from_command_line
 

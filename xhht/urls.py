@@ -34,6 +34,7 @@ for prefix, module in [
     ("hoat-dong/", "xhht.activities.urls"),
     ("bao-cao/", "xhht.official_reports.urls"),
     ("cong-khai/", "xhht.official_reports.public_urls"),
+    ("kiem-tra-bao-cao/", "xhht.report_checker.urls"),
 ]:
     if find_spec(module) is not None:
         urlpatterns.append(path(prefix, include(module)))

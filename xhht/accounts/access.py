@@ -74,3 +74,12 @@ def unit_for_user_or_404(user: Any, code: str) -> Unit:
 def require_edit_unit(user: Any, unit: Unit | str) -> None:
     if not can_edit_unit(user, unit):
         raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
+
+
+# Who may check a report's figures (xhht.report_checker): the officers who receive or write reports.
+# Checking stores nothing; accepting figures is a change, checked with can_edit_unit for the report's unit.
+REPORT_CHECKING_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def can_check_reports(user: Any) -> bool:
+    return bool(user.is_authenticated and (is_administrator(user) or getattr(user, "role", None) in REPORT_CHECKING_ROLES))
