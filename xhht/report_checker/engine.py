@@ -361,9 +361,9 @@ class Checker:
 
     def _share_above_whole(self, index: int, paragraph: Paragraph, number: Num) -> None:
         text = paragraph.text
-        before = text[max(0, number.start - 60):number.start]
-        intro = _SHARE_INTRO.search(before)
-        if intro is None or _CHANGE.search(intro.group()) or _TARGET.search(intro.group()):
+        before = text[_sentence_start(text, number.start):number.start]
+        intro = _SHARE_INTRO.search(before[-60:])
+        if intro is None or _CHANGE.search(intro.group()) or _TARGET.search(before):
             return
         self.checked += 1
         bound = self.cat.bounds["share_percent"]
@@ -392,13 +392,15 @@ class Checker:
                 parts.append((inside[0], fold(piece)))
             if failed or not parts:
                 continue
-            units = {n.unit for n, _ in parts if n.unit and n.unit not in {p for p in self._partition_words()}}
-            if len(units) > 1:
-                continue
-            unit = next(iter(units), "")
+            units = {n.unit for n, _ in parts if n.unit and n.unit not in self._partition_words()}
             look_from = _sentence_start(text, marker.start())
-            if not text[look_from:marker.start()].strip():  # "… 100 lớp. Trong đó có 4 lớp …": the total is in the sentence before
+            if len(units) > 1:
+                if word == "trong đó" or len(parts) < 2:
+                    continue
+                units = set()  # "42 cán bộ, gồm 21 chủ tịch và 21 kế toán": parts named by their own nouns
+            elif not text[look_from:marker.start()].strip():  # "… 100 lớp. Trong đó có 4 lớp …": the total is in the sentence before
                 look_from = _sentence_start(text, max(0, look_from - 2))
+            unit = next(iter(units), "")
             candidates = [n for n in numbers if look_from <= n.start < marker.start() and not n.percent and not n.in_ratio
                           and (not unit or n.unit == unit)]
             if not candidates:
@@ -566,6 +568,7 @@ class Checker:
     def _table_totals(self, index: int, table: Table, grid: list[list[str]], parsed: list[list[Any]], headers: list[str], body: list[int],
                       rate_cols: set[int]) -> None:
         width = len(headers)
+        years = [grid[0][c].strip().lower().startswith(("năm", "niên")) for c in range(width)]  # "Năm" (year), not "Nam" (male)
         label_cols = [c for c in range(min(2, width)) if headers[c] in {"tt", "stt", "so tt"} or c == 0]
         segment: list[int] = []
         for r in body:
@@ -576,7 +579,7 @@ class Checker:
                 if romans:
                     parts = romans
                 for c in range(width):
-                    if c in rate_cols or c in label_cols or parsed[r][c] is None or headers[c].startswith("nam"):
+                    if c in rate_cols or c in label_cols or parsed[r][c] is None or years[c]:
                         continue
                     cells = [grid[p][c] for p in parts]
                     values = [parsed[p][c] for p in parts]
@@ -593,7 +596,7 @@ class Checker:
         total_cols = [c for c in range(1, width) if headers[c] in {"cong", "tong", "tong cong", "tong so"} and c not in rate_cols]
         for t in total_cols:
             parts_cols = [c for c in range(1, t) if c not in rate_cols and c not in label_cols and headers[c]
-                          and not headers[c].startswith(("trong do", "ty le", "ghi chu", "nam"))]
+                          and not headers[c].startswith(("trong do", "ty le", "ghi chu")) and not years[c]]
             if len(parts_cols) < 2:
                 continue
             for r in body:
