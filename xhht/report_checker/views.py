@@ -108,7 +108,7 @@ def check(request: HttpRequest) -> HttpResponse:
             result = report_check(path=path, name=name, unit=unit)
             form = form_for_unit(unit) if unit else None
             recognised, conflicts = recognised_figures(result=result, form=form) if form else ([], [])
-            token = pending_keep(path=path, name=name, user_id=request.user.pk) if recognised else ""
+            token = pending_keep(path=path, name=name, user_id=int(request.user.pk or 0)) if recognised else ""
     except Rejected as exc:
         context["problems"] = exc.problems
         return render(request, "report_checker/check.html", context, status=400)
@@ -131,7 +131,7 @@ def accept(request: HttpRequest) -> HttpResponse:
         form = form_for_unit(unit)
         if form is None or not form.accepts_period_kind(period_obj.kind):
             raise AcceptRefused(f"Kỳ «{period}» không phải kỳ của biểu báo cáo định kỳ của {unit.title_name}.")
-        path, name = pending_get(token=token, user_id=request.user.pk)
+        path, name = pending_get(token=token, user_id=int(request.user.pk or 0))
         accepted = report_figures_accept(actor=request.user, path=path, name=name, unit=unit, period=period_obj.code,
                                          keys=request.POST.getlist("figure"))
     except (AcceptRefused, ValueError) as exc:
