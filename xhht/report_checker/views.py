@@ -82,6 +82,23 @@ def shown_blocks(result: Result) -> list[ShownBlock]:
     return blocks
 
 
+def _periods(form: Any) -> list[tuple[str, str]]:
+    """The periods a figure may go to: the form's kinds, this year back to the start of QĐ 89 (2012)."""
+    if form is None:
+        return []
+    from django.utils import timezone
+
+    from xhht.indicators.periods import parse_period
+
+    codes: list[str] = []
+    for year in range(timezone.localdate().year, 2011, -1):
+        if "year" in form.period_types:
+            codes.append(str(year))
+        if "half_year" in form.period_types:
+            codes += [f"{year}-H2", f"{year}-H1"]
+    return [(code, parse_period(code).label) for code in codes]
+
+
 @login_required
 def check(request: HttpRequest) -> HttpResponse:
     _require(request.user)
@@ -113,7 +130,7 @@ def check(request: HttpRequest) -> HttpResponse:
         context["problems"] = exc.problems
         return render(request, "report_checker/check.html", context, status=400)
     context.update({"result": result, "blocks": shown_blocks(result), "numbered": list(enumerate(result.findings, start=1)),
-                    "form": form, "recognised": recognised, "conflicts": conflicts, "token": token})
+                    "form": form, "recognised": recognised, "conflicts": conflicts, "token": token, "periods": _periods(form)})
     return render(request, "report_checker/check.html", context)
 
 

@@ -86,6 +86,7 @@ def test_figures_accepted_into_the_district_draft_keep_the_report_as_their_sourc
     html = response.content.decode()
     assert response.status_code == 200 and 'id="accept-form"' in html
     assert 'value="rpt_literacy_level1[age_band=15-25]"' in html and 'value="rpt_literacy_population[age_band=15-60]"' in html
+    assert '<option value="2020">năm 2020</option>' in html and '<option value="2020-H1">6 tháng đầu năm 2020</option>' in html
     token = response.context["token"]
     assert len(_pending()) == 2 and CheckedReport.objects.count() == 0  # kept for the decision, not stored
     keys = ["rpt_literacy_level1[age_band=15-25]", "rpt_literacy_population[age_band=15-25]", "rpt_literacy_level2[age_band=15-35]"]
