@@ -121,3 +121,21 @@ def test_a_50_mb_file_is_refused_before_it_is_opened(tmp_path: Path) -> None:
     assert message == "bao-cao-lon.docx: tệp quá lớn (50 MB; tối đa 20 MB): không đọc tệp này."
     with pytest.raises(CommandError, match="tệp quá lớn"):
         call_command("check_report", str(big))
+
+
+@pytest.mark.django_db
+def test_the_command_compares_communes_with_the_unit_known_to_xhht(demo: None, tmp_path: Path) -> None:
+    from xhht.demo.foundation import DISTRICT
+
+    report = tmp_path / "bao-cao.txt"
+    report.write_text("Năm 2019 có 25 xã đạt chuẩn phổ cập giáo dục; 21/21 xã, thị trấn tổ chức tổng kết.", encoding="utf-8")
+    out = StringIO()
+    call_command("check_report", str(report), "--format", "json", "--unit", DISTRICT, stdout=out)
+    findings = json.loads(out.getvalue())["findings"]
+    assert [(f["kind"], f["stated"], f["computed"]) for f in findings] == [("implausible", "25 xã", "21 xã")]
+    assert "chỉ có 21 xã, phường, thị trấn" in findings[0]["message"]
+    out = StringIO()
+    call_command("check_report", str(report), "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["findings"] == []
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("check_report", str(report), "--unit", "99999")
