@@ -138,9 +138,10 @@ def report_figures_accept(*, actor: Any, path: Path, name: str, unit: Unit, peri
                 AcceptedFigure(report=report, element=i.element, disaggregation=i.disaggregation, value=i.value, label=i.label[:200],
                                where=i.where, statement=i.statement) for i in chosen])
             saved = submission_save(actor=actor, form=form, reporter=reporter, period=period, values=values, texts=texts,
-                                    base_version=existing.version if existing else 0, source="imported",
+                                    base_version=existing.version if existing else 0, source="entered",
                                     note=f"Nhận {len(chosen)} số liệu từ báo cáo «{name}» đã kiểm tra")
-            # The accepted cells name the report as their source (the trace links to it).
+            # The save is a web action (the form's other cells keep being "entered"); the accepted cells then name
+            # the report file as their source, so the trace links to it.
             data_values_write(actor=actor, source="imported", rule=f"{RULE_PREFIX}{report.pk}", values=[
                 Value(element=i.element, unit_code=unit.code, period=period, value=i.value,
                       disaggregation=dict(p.split("=", 1) for p in i.disaggregation.split(";")) if i.disaggregation else {})

@@ -106,7 +106,7 @@ def test_figures_accepted_into_the_district_draft_keep_the_report_as_their_sourc
     submission = Submission.objects.get(reporter_key=f"u:{DISTRICT}", form_code="district", period="2020")
     assert submission.status == Status.DRAFT
     value = DataValue.objects.get(unit_id=DISTRICT, period="2020", element="rpt_literacy_level2", disaggregation="age_band=15-35")
-    assert value.value == 19776 and value.rule == f"report_checker:{report.pk}"
+    assert value.value == 19776 and value.rule == f"report_checker:{report.pk}" and value.source == "imported"
     assert source_link(value) == ("báo cáo đã kiểm tra", f"{URL}{report.pk}/")
     assert AuditEntry.objects.filter(action="report_checker_accept", object_id=str(report.pk), unit_code=DISTRICT).exists()
     assert _pending() == []
