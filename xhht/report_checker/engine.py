@@ -231,6 +231,7 @@ class Figure:
     numerator: Decimal
     denominator: Decimal | None
     sentence: str
+    span: tuple[int, int] = (0, 0)
 
 
 def _pct(value: Fraction | Decimal, places: int) -> str:
@@ -312,7 +313,8 @@ class Checker:
         for ratio in ratios:
             self.checked += 1
             a, b = ratio.num.value, ratio.den.value
-            self.figures.append(Figure(index, f"đoạn {paragraph.number}", ratio.shown, a, b, _quote(text, ratio.start, ratio.end, 80)))
+            self.figures.append(Figure(index, f"đoạn {paragraph.number}", ratio.shown, a, b, _quote(text, ratio.start, ratio.end, 80),
+                                       (ratio.start, ratio.end)))
             if b > 0 and a > b:
                 self._add("ratio", index, paragraph, ratio.start, ratio.end, ratio.shown, _pct(Fraction(a * 100) / Fraction(b), 0),
                           f"{ratio.shown}: phần ({ratio.num.text}) lớn hơn tổng thể ({ratio.den.text}), tỷ lệ vượt 100%")

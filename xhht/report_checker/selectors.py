@@ -70,7 +70,10 @@ def recognised_figures(*, result: Result, form: Form) -> tuple[list[Recognised],
     cells = {c.key for c in form.input_cells}
     found: dict[str, Recognised] = {}
     conflicts: dict[str, str] = {}
+    flagged = [(f.block, f.span) for f in result.findings if f.span]
     for figure in result.figures:
+        if any(block == figure.block and span[0] < figure.span[1] and figure.span[0] < span[1] for block, span in flagged):
+            continue  # a figure with a finding on it is not offered: the officer corrects the report first
         folded = fold(figure.sentence)
         for recogniser in recognisers():
             match = recogniser.pattern.search(folded)

@@ -131,3 +131,11 @@ def test_accepting_is_refused_for_a_unit_out_of_reach_or_a_locked_report(client_
     html = response.content.decode()
     assert "Chưa nhận số liệu nào: Báo cáo định kỳ kỳ 2020 đang ở trạng thái «Đã nộp, chờ duyệt»" in html
     assert CheckedReport.objects.count() == 0 and not DataValue.objects.filter(rule__startswith="report_checker:").exists()
+
+
+def test_a_figure_with_a_finding_is_not_offered(client_for: Any, nam_tuan_officer: Any) -> None:
+    text = ("Tổng số người biết chữ mức độ 1 trong độ tuổi từ 15 đến 25 là 784/791 đạt 95,12%.\n"
+            "Tổng số người biết chữ mức độ 2 trong độ tuổi từ 15 đến 25 là 780/791 đạt 98,61%.")
+    response = _upload(client_for(nam_tuan_officer), "xa.txt", text.encode(), unit=NAM_TUAN)
+    assert [f.kind for f in response.context["result"].findings] == ["rate"]
+    assert [r.key for r in response.context["recognised"]] == ["rpt_literacy_level2[age_band=15-25]", "rpt_literacy_population[age_band=15-25]"]
