@@ -315,10 +315,12 @@ class Checker:
             a, b = ratio.num.value, ratio.den.value
             self.figures.append(Figure(index, f"đoạn {paragraph.number}", ratio.shown, a, b, _quote(text, ratio.start, ratio.end, 80),
                                        (ratio.start, ratio.end)))
-            if b > 0 and a > b:
+            rate = self._paired_rate(text, ratio, numbers)
+            # "20/11", "30/4" without a rate are days of the year (Ngày Nhà giáo 20/11), not parts above their whole.
+            day_month = b <= 12 and a <= 31 and not ratio.den.unit and rate is None
+            if b > 0 and a > b and not day_month:
                 self._add("ratio", index, paragraph, ratio.start, ratio.end, ratio.shown, _pct(Fraction(a * 100) / Fraction(b), 0),
                           f"{ratio.shown}: phần ({ratio.num.text}) lớn hơn tổng thể ({ratio.den.text}), tỷ lệ vượt 100%")
-            rate = self._paired_rate(text, ratio, numbers)
             if rate is None or b == 0:
                 continue
             paired.add(id(rate))
@@ -365,7 +367,7 @@ class Checker:
         text = paragraph.text
         before = text[_sentence_start(text, number.start):number.start]
         intro = _SHARE_INTRO.search(before[-60:])
-        if intro is None or _CHANGE.search(intro.group()) or _TARGET.search(before):
+        if intro is None or _CHANGE.search(intro.group()) or _TARGET.search(before) or _PLAN_AFTER.match(text[number.end:]):
             return
         self.checked += 1
         bound = self.cat.bounds["share_percent"]

@@ -74,6 +74,9 @@ def test_a_target_without_figures_is_not_a_statement() -> None:
     "có 93/100 hộ, đạt trên 90%.",
     "có 88/100 hộ, đạt khoảng 90%.",
     "8.898/9.080 đạt gia đình 5 không 3 sạch bằng 98%",
+    "Có 15/21 xã (71,43%) đạt chuẩn; đạt 71,4% (15/21 xã).",
+    "Tính đến 30/6/2020, có 1.200/1.500 hộ (80%) đăng ký.",
+    "Có 12/15 xã đạt, tăng 2 xã so với năm 2019, đạt 85%.",  # a change against last year, not the quotient
 ])
 def test_rates_that_hold_are_not_flagged(text: str) -> None:
     result = check(text)
@@ -115,6 +118,8 @@ def test_a_part_above_its_whole_is_flagged() -> None:
     assert kinds("Tổng số 100 lớp, trong đó 120 lớp học nghề nông nghiệp.") == [("ratio", "120", "tổng 100")]
     assert kinds("Tổng số 100 lớp, trong đó 20 lớp học nghề nông nghiệp.") == []
     assert kinds("trực 24/7 tại trạm y tế") == []
+    assert kinds("Nhân Ngày Nhà giáo Việt Nam 20/11, Ngày 30/4 và 1/5, tặng 15 suất quà.") == []
+    assert kinds("Có 9/8 xã đạt chuẩn.") == [("ratio", "9/8", "112,50%")]
 
 
 # ---------------------------------------------------------------- sum
@@ -177,6 +182,7 @@ def test_implausible_counts() -> None:
     assert kinds("Xã có 1.200 hộ với 4.800 nhân khẩu.") == []
     assert kinds("Phòng học kiên cố chiếm 120%.") == [("implausible", "120%", "tối đa 100%")]
     assert kinds("Phòng học kiên cố chiếm 62,32%, số lớp tăng 150% so với năm trước.") == []
+    assert kinds("Tỷ lệ giải ngân đạt 120% kế hoạch; tỷ lệ so với cùng kỳ đạt 110%.") == []
 
 
 def test_more_communes_than_the_unit_has_when_xhht_knows_it() -> None:
