@@ -22,6 +22,7 @@ from xhht.core.tabular import Problem, Rejected, zip_check
 SUFFIXES = {".docx", ".pdf", ".txt"}
 MAX_CHARS = 3_000_000  # about 1.000 pages of text: more is not a report
 MAX_PDF_PAGES = 1000
+MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024  # the XML python-docx would parse: bounded before it does
 PDF_TIMEOUT_SECONDS = 60
 _VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 _VIETNAMESE_WORDS = {"và", "của", "các", "được", "trong", "người", "năm", "xã", "huyện", "tỉnh", "có", "đã", "với", "cho", "những", "số", "học"}
@@ -139,6 +140,8 @@ def _read_docx(path: Path, name: str) -> Document:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise _reject("tệp không phải văn bản Word (.docx) hợp lệ (thiếu phần nội dung).", name)
+        if archive.getinfo("word/document.xml").file_size > MAX_DOCUMENT_XML_BYTES:
+            raise _reject("nội dung tệp Word khi giải nén quá lớn để là một báo cáo: không đọc tệp này.", name)
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
         if b"macroEnabled" in content_types:
             raise _reject("tệp có chứa macro (.docm); hãy lưu lại dưới dạng .docx không có macro.", name)

@@ -107,6 +107,16 @@ def test_bad_files_are_refused_with_a_vietnamese_message(tmp_path: Path) -> None
     assert "chỉ nhận báo cáo dạng .docx, .pdf" in _refused(other)
 
 
+def test_a_zip_bomb_docx_is_refused_before_python_docx_opens_it(tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "bom.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (80 * 1024 * 1024))
+    assert "zip bomb" in _refused(bomb)
+
+
 def _empty(path: Path) -> Path:
     path.write_bytes(b"")
     return path
