@@ -74,6 +74,7 @@ def pending_get(*, token: str, user_id: int) -> tuple[Path, str]:
     folder = pending_dir()
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         raise AcceptRefused("Không tìm thấy báo cáo đã kiểm tra: hãy tải lên lại.")
+    pending_cleanup()
     data, meta = folder / f"{token}.bin", folder / f"{token}.json"
     if not data.exists() or not meta.exists():
         raise AcceptRefused(f"Báo cáo đã kiểm tra không còn (chỉ giữ {PENDING_HOURS} giờ): hãy tải lên lại.")

@@ -125,12 +125,29 @@ def test_accepting_is_refused_for_a_unit_out_of_reach_or_a_locked_report(client_
     key = "rpt_literacy_level1[age_band=15-25]"
     assert client.post(URL + "nhan-so-lieu/", {"token": token, "unit": DISTRICT, "period": "2020", "figure": [key]}).status_code == 404
     assert client.post(URL + "nhan-so-lieu/", {"token": token, "unit": NAM_TUAN, "period": "2020-2021", "figure": [key]}).status_code == 302
+    assert client.post(URL + "nhan-so-lieu/", {"token": "../../etc/passwd", "unit": NAM_TUAN, "period": "2020", "figure": [key]}).status_code == 302
     Submission.objects.create(form_code="commune", unit_id=NAM_TUAN, reporter_key=f"u:{NAM_TUAN}", period="2020", version=1,
                               status=Status.SUBMITTED)
     response = client.post(URL + "nhan-so-lieu/", {"token": token, "unit": NAM_TUAN, "period": "2020", "figure": [key]}, follow=True)
     html = response.content.decode()
     assert "Chưa nhận số liệu nào: Báo cáo định kỳ kỳ 2020 đang ở trạng thái «Đã nộp, chờ duyệt»" in html
     assert CheckedReport.objects.count() == 0 and not DataValue.objects.filter(rule__startswith="report_checker:").exists()
+
+
+def test_a_pending_copy_is_removed_after_two_hours(client_for: Any, nam_tuan_officer: Any) -> None:
+    import os
+    import time
+
+    text = "Tổng số người biết chữ mức độ 1 trong độ tuổi từ 15 đến 25 là 784/791 đạt 99,12%."
+    client = client_for(nam_tuan_officer)
+    token = _upload(client, "xa.txt", text.encode(), unit=NAM_TUAN).context["token"]
+    old = time.time() - 3 * 3600
+    for path in _pending():
+        os.utime(path, (old, old))
+    response = client.post(URL + "nhan-so-lieu/", {"token": token, "unit": NAM_TUAN, "period": "2020",
+                                                   "figure": ["rpt_literacy_level1[age_band=15-25]"]}, follow=True)
+    assert "không còn (chỉ giữ 2 giờ)" in response.content.decode()
+    assert _pending() == [] and CheckedReport.objects.count() == 0
 
 
 def test_a_figure_with_a_finding_is_not_offered(client_for: Any, nam_tuan_officer: Any) -> None:
