@@ -61,6 +61,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 XHHT_APPS = [
     "xhht.core",
     "xhht.audit",
+    "xhht.jobs",
     "xhht.units",
     "xhht.organisations",
     "xhht.accounts",
