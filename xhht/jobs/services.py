@@ -92,9 +92,10 @@ def _remove_upload(job: Job) -> None:
 
 
 def job_finish(*, job: Job, state: str, result: dict[str, Any] | None = None, error: str = "") -> None:
-    """End ``job`` (done, rejected or failed) and remove its upload."""
-    Job.objects.filter(pk=job.pk).update(state=state, result=result or {}, error=error, finished_at=timezone.now(),
-                                         heartbeat_at=timezone.now())
+    """End ``job`` (done, rejected or failed) and remove its upload. An earlier note (a retry) stays unless replaced."""
+    fields: dict[str, Any] = {"error": error} if error else {}
+    Job.objects.filter(pk=job.pk).update(state=state, result=result or {}, finished_at=timezone.now(),
+                                         heartbeat_at=timezone.now(), **fields)
     _remove_upload(job)
     log.info("job finished", extra={"action": "job_finish", "job": job.pk, "handler": job.handler, "state": state,
                                     "unit": job.unit_code})
