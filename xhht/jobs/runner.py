@@ -21,6 +21,10 @@ class Report(Protocol):
     def __call__(self, done_units: int, phase: str) -> None: ...
 
 
+class JobRefused(Exception):
+    """A job's expected refusal (a message for the user, no traceback): it ends ``rejected``."""
+
+
 class Progress:
     """The running job's progress, set by the job and written to its row by the worker's heartbeat thread
     (its own connection: the job's transaction could not show it to others)."""
@@ -59,6 +63,9 @@ def job_run(*, job: Job, worker: str, progress: Progress | None = None) -> str:
     except Rejected as exc:
         state = JobState.REJECTED
         job_finish(job=job, state=state, result={"problems": [str(p) for p in exc.problems]})
+    except JobRefused as exc:
+        state = JobState.REJECTED
+        job_finish(job=job, state=state, result={"problems": [str(exc)]})
     except Exception as exc:  # noqa: BLE001 - any failure ends the job with its reason; the traceback goes to the log
         log.exception("job failed", extra={"action": "job_run", "job": job.pk, "handler": job.handler, "unit": job.unit_code})
         job_finish(job=job, state=state,
@@ -89,4 +96,4 @@ def progress_flush(progress: Progress, *, worker: str) -> None:
         job_progress(job_id=job_id, worker=worker, phase=phase, done_units=done)
 
 
-__all__: list[Any] = ["Progress", "Report", "job_run", "job_run_inline", "inline", "progress_flush"]
+__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "inline", "progress_flush"]
