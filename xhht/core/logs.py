@@ -64,7 +64,7 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             level = logging.ERROR if response.status_code >= 500 else logging.INFO
             log.log(level, "%s %s %s", request.method, request.path, response.status_code,
-                    extra={"action": "request", "method": request.method, "path": request.path,
+                    extra={**context, "action": "request", "method": request.method, "path": request.path,
                            "status": response.status_code, "duration": round(time.monotonic() - started, 4)})
             return response
         finally:
