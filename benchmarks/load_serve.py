@@ -44,16 +44,17 @@ INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*>', re.S)
 VALUE = re.compile(r'value="([^"]*)"')
 
 
-def prepare(env: dict[str, str]) -> dict[str, Any]:
+def prepare(env: dict[str, str], *, reuse: bool) -> dict[str, Any]:
     import psycopg
 
     parts = urlsplit(env["DATABASE_URL"])
     admin = urlunsplit(parts._replace(path="/postgres"))
     name = parts.path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([XHHT, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    if not reuse:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        subprocess.run([XHHT, "demo"], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     script = f"""
 import django, json
 django.setup()
@@ -72,7 +73,10 @@ user_create_or_update(actor=None, username="tai.huyen", password={PASSWORD!r}, r
 report = Report.objects.filter(unit_id=DISTRICT).first()
 print("@@" + json.dumps({{"communes": users, "district": DISTRICT, "report": report.pk if report else None}}))
 """
-    out = subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    out = done.stdout
     import json
 
     return dict(json.loads(out.rsplit("@@", 1)[1]))
@@ -202,15 +206,18 @@ def main() -> int:
     parser.add_argument("--steady", type=float, default=120)
     parser.add_argument("--step", type=float, default=60)
     parser.add_argument("--port", type=int, default=18631)
+    parser.add_argument("--reuse", action="store_true", help="keep the database as a previous run left it (demo loaded)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("DATABASE_URL must name a PostgreSQL database (it is re-created).", file=sys.stderr)
         return 2
     env = dict(os.environ)
     env.setdefault("XHHT_DATA_DIR", "/tmp/xhht-load")
+    env["DJANGO_SETTINGS_MODULE"] = "xhht.settings"
+    env["PYTHONPATH"] = str(ROOT)
     env["LOG_LEVEL"] = "WARNING"
     started = time.monotonic()
-    setup = prepare(env)
+    setup = prepare(env, reuse=args.reuse)
     print(f"prepared in {time.monotonic() - started:.0f} s: {len(setup['communes'])} communes, report {setup['report']}", flush=True)
     serve = subprocess.Popen([XHHT, "serve", "--host", "127.0.0.1", "--port", str(args.port)], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

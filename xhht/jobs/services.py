@@ -12,6 +12,8 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,29 @@ def job_finish(*, job: Job, state: str, result: dict[str, Any] | None = None, er
                                     "unit": job.unit_code})
 
 
+@contextmanager
+def job_held(*, handler: str, params: dict[str, Any], user: Any = None, unit_code: str = "", lock_key: str = "",
+             group: str = "") -> Iterator[Job]:
+    """Hold a job's locks while this process does the work itself (the CLI): a running row, never retried.
+
+    Raises :class:`JobBusy` when the lock key is active or the group has a running job.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(handler=handler, params=params, user=user, unit_code=unit_code, lock_key=lock_key,
+                                     group=group, state=JobState.RUNNING, worker=worker_name(), attempts=1, max_attempts=1,
+                                     started_at=now, heartbeat_at=now)
+    except IntegrityError:
+        raise JobBusy(lock_key or group) from None
+    try:
+        yield job
+    except BaseException as exc:
+        job_finish(job=job, state=JobState.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        raise
+    job_finish(job=job, state=JobState.DONE)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
 
@@ -116,11 +141,12 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _worker_dead(job: Job, *, now: Any) -> bool:
-    if job.heartbeat_at is None or now - job.heartbeat_at > stale_after():
-        return True
+    """On this host the holder's process tells; elsewhere its heartbeat (silent for XHHT_JOB_STALE_SECONDS)."""
     host, _, rest = job.worker.partition(":")
     pid = rest.partition(":")[0]
-    return host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
+    if host == socket.gethostname() and pid.isdigit():
+        return not _pid_alive(int(pid))
+    return job.heartbeat_at is None or now - job.heartbeat_at > stale_after()
 
 
 DIED = "Tiến trình xử lý (xhht worker) đã dừng đột ngột khi đang chạy tác vụ này"

@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError
 
 from xhht.jobs.models import Job, JobState
-from xhht.jobs.runner import Report, inline, job_run_inline
+from xhht.jobs.runner import JobRefused, Report, inline, job_run_inline
 from xhht.jobs.selectors import job_for_user
 from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
 
 HANDLER = "xhht.literacy.jobs.persons_import_job"
+GROUP = "literacy.persons_import:"  # + year: imports of one survey year run one after another (web and CLI)
 
 
 def persons_import_job(*, job: Job, report: Report) -> dict[str, Any]:
@@ -25,8 +27,11 @@ def persons_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     from xhht.literacy.services import persons_import
 
     params = job.params
-    result = persons_import(actor=job.user, year=int(params["year"]), path=Path(job.upload), display_name=params["file"],
-                            progress=report)
+    try:
+        result = persons_import(actor=job.user, year=int(params["year"]), path=Path(job.upload), display_name=params["file"],
+                                progress=report)
+    except IntegrityError as exc:  # another writer outside the queue replaced the same commune meanwhile
+        raise JobRefused(busy_message(unit=getattr(job.user, "unit", None), year=int(params["year"]))) from exc
     return {"rows": result.persons, "communes": list(result.communes)}
 
 
@@ -57,7 +62,7 @@ def import_start(*, user: Any, year: int, upload: UploadedFile) -> int:
             out.write(chunk)
     # One import per unit and year at a time (refused at once); imports of one year run one after another.
     job = job_enqueue(handler=HANDLER, params=params, user=user, unit_code=unit_code, upload=path,
-                      lock_key=f"literacy.persons_import:{year}:{unit_code}", group=f"literacy.persons_import:{year}")
+                      lock_key=f"literacy.persons_import:{year}:{unit_code}", group=f"{GROUP}{year}")
     if inline():
         job_run_inline(job)
     return job.pk
@@ -70,7 +75,8 @@ def job_state(job: str, *, user: Any) -> dict[str, Any] | None:
     row = job_for_user(pk=int(job), user=user, handler=HANDLER)
     if row is None:
         return None
-    state = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}.get(row.state, "rejected")
+    shown: dict[str, str] = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}
+    state = shown.get(row.state, "rejected")
     problems = list(row.result.get("problems", []))
     if row.state == JobState.FAILED:
         problems.append(row.error)

@@ -233,3 +233,32 @@ def test_upload_too_big_is_refused_before_saving(survey: None, client_for: Any, 
     client = client_for(nam_tuan_officer)
     response = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("big.csv", b"x" * 1000, "text/csv")})
     assert "tệp quá lớn" in client.get(response["Location"]).content.decode()
+
+
+def test_a_cli_import_and_a_web_import_of_one_year_never_run_together(survey: None, nam_tuan_officer: Any, tmp_path: Path,
+                                                                       settings: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    from xhht.jobs.services import job_claim, job_enqueue, job_held
+    from xhht.literacy import jobs
+
+    from .test_import import GOOD, HEADER
+
+    settings.DATA_DIR = tmp_path
+    source = tmp_path / "xa.csv"
+    source.write_text("\n".join([HEADER, *GOOD]) + "\n", encoding="utf-8")
+    web = job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "a.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN,
+                      group=f"{jobs.GROUP}2019")
+    assert job_claim(worker="w") is not None  # the web import runs
+    with pytest.raises(CommandError, match="Một lượt nhập phiếu điều tra khác của năm 2019 đang chạy"):
+        call_command("import_persons", str(source), year=2019, verbosity=0)
+    call_command("import_persons", str(source), year=2020, verbosity=0)  # another year goes ahead
+    web.refresh_from_db()
+    web.state = "done"
+    web.save()
+    # While the CLI holds the year, the worker leaves that year's web imports queued.
+    job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "b.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN,
+                group=f"{jobs.GROUP}2019")
+    with job_held(handler="cli:import_persons", params={}, group=f"{jobs.GROUP}2019"):
+        assert job_claim(worker="w") is None
+    assert job_claim(worker="w") is not None
