@@ -53,6 +53,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Wait (rather than fail with "database is locked") while another connection writes: an import, the worker.
+    DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("XHHT_SQLITE_TIMEOUT", "60"))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -61,6 +63,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 XHHT_APPS = [
     "xhht.core",
     "xhht.audit",
+    "xhht.jobs",
     "xhht.units",
     "xhht.organisations",
     "xhht.accounts",
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xhht.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,9 +179,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+
+
+# Operations (issue 12): JSON-line logs to stdout and <data dir>/logs/xhht.log; jobs; health.
+(DATA_DIR / "logs").mkdir(exist_ok=True)
+from xhht.core.logconf import logging_config  # noqa: E402 - settings read top to bottom
+
+LOGGING = logging_config(log_dir=str(DATA_DIR / "logs"), level=os.environ.get("LOG_LEVEL", "INFO"))
+# A running job whose worker has not beaten for this long is taken as dead (retried or failed).
+XHHT_JOB_STALE_SECONDS = int(os.environ.get("XHHT_JOB_STALE_SECONDS", "300"))
+# /healthz answers 503 when the data folder's disk has less free space than this.
+XHHT_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XHHT_HEALTH_MIN_FREE_BYTES", str(1024 * 1024 * 1024)))

@@ -38,3 +38,8 @@ for prefix, module in [
 ]:
     if find_spec(module) is not None:
         urlpatterns.append(path(prefix, include(module)))
+
+# Monitoring (issue 12): database, job worker, disk.
+from xhht.jobs.views import healthz  # noqa: E402
+
+urlpatterns.append(path("healthz", healthz, name="healthz"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 
 from xhht.core.text import fold
+
+log = logging.getLogger(__name__)
 
 # An XLSX is a zip; a member that inflates more than this ratio, or a total beyond this size,
 # is treated as a zip bomb and refused before openpyxl sees it.
@@ -109,6 +112,7 @@ def _xlsx_rows(path: Path, name: str, sheet_name: str | None) -> tuple[str, Iter
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception:
+        log.warning("unreadable workbook refused", extra={"action": "xlsx_read", "file": name}, exc_info=True)
         raise Rejected([Problem("không đọc được tệp Excel (.xlsx).", file=name)]) from None
     if sheet_name and sheet_name in workbook.sheetnames:
         sheet = workbook[sheet_name]

@@ -1,97 +1,88 @@
-"""Web imports run in the background; their progress is a small JSON file that any worker can read.
+"""Web imports of format-2 persons run as durable jobs (xhht.jobs) in ``xhht worker``, not in the web process.
 
-(The import's own transaction cannot show its progress to other connections, so the state lives
-outside the database: ``<data dir>/literacy-imports/<job>.json``.)
+The upload is saved under the data folder's job-uploads/, the job row carries the year, the file's name and
+the progress the worker reports; the worker removes the upload when the job ends, whatever the outcome.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import IntegrityError
 
-from xhht.core.tabular import Rejected
+from xhht.jobs.models import Job, JobState
+from xhht.jobs.runner import JobRefused, Report, inline, job_run_inline
+from xhht.jobs.selectors import job_for_user
+from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
 
-JOB_DIR_NAME = "literacy-imports"
-
-
-def _dir() -> Path:
-    path = Path(settings.DATA_DIR) / JOB_DIR_NAME
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+HANDLER = "xhht.literacy.jobs.persons_import_job"
+GROUP = "literacy.persons_import:"  # + year: imports of one survey year run one after another (web and CLI)
 
 
-def _write(job: str, state: dict[str, Any]) -> None:
-    target = _dir() / f"{job}.json"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, target)
-
-
-def job_state(job: str) -> dict[str, Any] | None:
-    try:
-        uuid.UUID(job)
-    except ValueError:
-        return None
-    path = _dir() / f"{job}.json"
-    if not path.exists():
-        return None
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def _run(job: str, user: Any, year: int, path: Path, name: str, state: dict[str, Any]) -> None:
+def persons_import_job(*, job: Job, report: Report) -> dict[str, Any]:
+    """The job: import the saved upload for its year as the user who sent it."""
     from xhht.literacy.services import persons_import
 
-    def progress(rows: int, phase: str) -> None:
-        state.update(rows=rows, phase=phase)
-        _write(job, state)
-
+    params = job.params
     try:
-        result = persons_import(actor=user, year=year, path=path, display_name=name, progress=progress)
-        state.update(state="done", rows=result.persons, communes=result.communes, phase="done")
-    except Rejected as exc:
-        state.update(state="rejected", problems=[str(p) for p in exc.problems])
-    except Exception as exc:  # noqa: BLE001 - the user must learn the import failed
-        state.update(state="error", problems=[f"Lỗi hệ thống: {exc.__class__.__name__}"])
-    finally:
-        path.unlink(missing_ok=True)
-        _write(job, state)
+        result = persons_import(actor=job.user, year=int(params["year"]), path=Path(job.upload), display_name=params["file"],
+                                progress=report)
+    except IntegrityError as exc:  # another writer outside the queue replaced the same commune meanwhile
+        raise JobRefused(busy_message(unit=getattr(job.user, "unit", None), year=int(params["year"]))) from exc
+    return {"rows": result.persons, "communes": list(result.communes)}
 
 
-def import_start(*, user: Any, year: int, upload: UploadedFile) -> str:
-    """Save the upload and start importing it; returns the job id to poll."""
+def busy_message(*, unit: Any, year: int) -> str:
+    where = unit.full_name if unit is not None else "đơn vị này"
+    return (f"Một lượt nhập khác của {where} năm {year} đang chạy. Xin chờ lượt đó xong (xem trang tiến độ) "
+            "rồi mới nhập lại; tệp vừa gửi chưa được ghi.")
+
+
+def import_start(*, user: Any, year: int, upload: UploadedFile) -> int:
+    """Save the upload and queue its import; returns the job id to poll.
+
+    Raises :class:`JobBusy` when an import of the same unit and year is already queued or running.
+    """
     from xhht.literacy.services import max_persons_file_bytes
 
-    job = str(uuid.uuid4())
     name = Path(upload.name or "tệp").name
+    unit_code = getattr(user, "unit_id", None) or ""
+    params = {"year": year, "file": name}
     limit = max_persons_file_bytes()
     if upload.size is not None and upload.size > limit:
-        _write(job, {"state": "rejected", "user": user.pk, "year": year, "file": name, "rows": 0, "phase": "checking",
-                     "problems": [f"{name}: tệp quá lớn ({upload.size // (1024 * 1024)} MB; tối đa {limit // (1024 * 1024)} MB)."]})
-        return job
+        return job_refused(handler=HANDLER, params=params, user=user, unit_code=unit_code, problems=[
+            f"{name}: tệp quá lớn ({upload.size // (1024 * 1024)} MB; tối đa {limit // (1024 * 1024)} MB)."]).pk
     suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
-    path = _dir() / f"{job}{suffix}"
+    path = uploads_dir() / f"persons-{uuid.uuid4()}{suffix}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    state: dict[str, Any] = {"state": "running", "user": user.pk, "year": year, "file": name, "rows": 0, "phase": "checking", "problems": []}
-    _write(job, state)
-    if getattr(settings, "XHHT_LITERACY_IMPORT_INLINE", False):
-        _run(job, user, year, path, name, state)
-    else:
-        def target() -> None:
-            try:
-                _run(job, user, year, path, name, state)
-            finally:
-                connection.close()
+    # One import per unit and year at a time (refused at once); imports of one year run one after another.
+    job = job_enqueue(handler=HANDLER, params=params, user=user, unit_code=unit_code, upload=path,
+                      lock_key=f"literacy.persons_import:{year}:{unit_code}", group=f"{GROUP}{year}")
+    if inline():
+        job_run_inline(job)
+    return job.pk
 
-        threading.Thread(target=target, name=f"literacy-import-{job}", daemon=True).start()
-    return job
+
+def job_state(job: str, *, user: Any) -> dict[str, Any] | None:
+    """What the progress page shows, read from the job's own row; None unless ``user`` started it."""
+    if not job.isdigit() or len(job) > 18:
+        return None
+    row = job_for_user(pk=int(job), user=user, handler=HANDLER)
+    if row is None:
+        return None
+    shown: dict[str, str] = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}
+    state = shown.get(row.state, "rejected")
+    problems = list(row.result.get("problems", []))
+    if row.state == JobState.FAILED:
+        problems.append(row.error)
+    return {"state": state, "queued": row.state == JobState.QUEUED, "year": row.params.get("year"), "file": row.params.get("file"),
+            "rows": row.result.get("rows", row.done_units), "phase": row.phase or "checking", "problems": problems,
+            "communes": row.result.get("communes", []), "retry": row.error if row.active else ""}
+
+
+__all__ = ["HANDLER", "JobBusy", "busy_message", "import_start", "job_state", "persons_import_job"]

@@ -114,14 +114,19 @@ def upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
     form = UploadForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        job = jobs.import_start(user=request.user, year=form.cleaned_data["year"], upload=form.cleaned_data["file"])
-        return redirect("literacy:upload_job", job=job)
+        year = form.cleaned_data["year"]
+        try:
+            job = jobs.import_start(user=request.user, year=year, upload=form.cleaned_data["file"])
+        except jobs.JobBusy:
+            form.add_error(None, jobs.busy_message(unit=getattr(request.user, "unit", None), year=year))
+        else:
+            return redirect("literacy:upload_job", job=job)
     return render(request, "literacy/upload.html", {"form": form})
 
 
 def _job_or_404(request: HttpRequest, job: str) -> dict:
-    state = jobs.job_state(job)
-    if state is None or state.get("user") != request.user.pk:
+    state = jobs.job_state(job, user=request.user)
+    if state is None:
         raise Http404("Không tìm thấy lượt nhập.")
     return state
 

@@ -15,6 +15,7 @@ with the absence of data. See docs/official_reports.md for wiring the other apps
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -28,6 +29,8 @@ from xhht.official_reports.resolver import CHILDREN_WORDS, Resolver, latest_peri
 from xhht.organisations.models import Organisation, OrganisationKind
 from xhht.steering.models import DocumentKind, LegalDocument, SteeringCommittee
 from xhht.units.models import Unit
+
+log = logging.getLogger(__name__)
 
 @dataclass
 class TableSpec:
@@ -375,7 +378,7 @@ def element_label(code: str) -> str:
             if found:
                 return str(found)
         except Exception:  # noqa: BLE001 - a foreign selector must not break the report
-            pass
+            log.exception("element names unavailable", extra={"action": "report_render"})
     return ELEMENT_LABELS.get(code, code)
 
 
@@ -420,6 +423,7 @@ def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
                               rows=[[escape_text(str(c)) for c in r] for r in built.rows])
             return Appendix(tables=[table], source="indicators")
         except Exception as exc:  # noqa: BLE001 - a foreign selector must not break the report
+            log.exception("indicator appendix failed; the general table is used", extra={"action": "report_render"})
             notice = f"Phụ lục chỉ tiêu (xhht.indicators) báo lỗi, dùng bảng số liệu chung: {exc}"
     from xhht.indicators.models import DataValue
 

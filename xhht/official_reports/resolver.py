@@ -7,6 +7,7 @@ the list of data values it read (its trace).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,8 @@ from xhht.official_reports.placeholders import Figure, Placeholder, Trace
 from xhht.organisations.models import Organisation
 from xhht.steering.models import SteeringCommittee
 from xhht.units.models import COMMUNE_LEVEL_KINDS, PREFIX, Unit, UnitKind, UnitVersion
+
+log = logging.getLogger(__name__)
 
 MISSING = "…"
 RULE_STORED = "Giá trị lưu trong kho số liệu của đơn vị"
@@ -325,6 +328,7 @@ def element_aggregation(code: str) -> str:
 
         element = catalogue().elements.get(code)
     except Exception:  # noqa: BLE001 - the report must render even if the catalogue cannot be read here
+        log.exception("element catalogue unreadable; %s summed", code, extra={"action": "report_render"})
         return "sum"
     return element.aggregation if element is not None else "sum"
 

@@ -15,7 +15,8 @@ from xhht.accounts.access import can_edit_unit, require_edit_unit, scope_codes, 
 from xhht.official_reports.catalogue import report_kinds
 from xhht.official_reports.forms import ReportHeaderForm, ReportNewForm, SectionForm
 from xhht.official_reports.models import IssuedVersion, ReportSection
-from xhht.official_reports.pdf import PdfUnavailable
+from xhht.jobs.models import JobState
+from xhht.official_reports.jobs import issue_active, issue_job, issue_start
 from xhht.official_reports.placeholders import PlaceholderError, parse_one
 from xhht.official_reports.render import Renderer
 from xhht.official_reports.selectors import (issued_version_or_404, public_units, public_version_or_404, public_versions,
@@ -89,6 +90,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "abstract": html(rendered.abstract), "intro": [html(p) for p in rendered.intro], "closing": html(rendered.closing),
         "appendix_subtitle": html(rendered.appendix_subtitle),
         "can_edit": can_edit_unit(request.user, report.unit), "versions": report.versions.select_related("issued_by"),
+        "job": issue_active(report=report),
         "missing": sum(1 for f in rendered.figures if f.value is None and not f.error and f.trace is not None),
         "errors": sum(1 for f in rendered.figures if f.error),
     })
@@ -164,20 +166,31 @@ def report_trace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Generate the files synchronously (a few seconds; the page shows a spinner meanwhile) and keep them."""
+    """Queue the build of the files (``xhht worker`` makes them; LibreOffice may take minutes); the page polls the job."""
     report = report_for_user_or_404(request.user, pk)
     require_edit_unit(request.user, report.unit)
-    try:
-        issued = report_issue(actor=request.user, report=report)
-    except (PdfUnavailable, ReportError) as exc:
-        messages.error(request, f"Không tạo được tệp: {exc}")
-        if request.headers.get("HX-Request"):
-            return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.all(), "error": str(exc)})
-        return redirect("official_reports:detail", pk=report.pk)
+    job = issue_start(user=request.user, report=report)
     if request.headers.get("HX-Request"):
-        return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.select_related("issued_by"), "new": issued})
-    messages.success(request, f"Đã tạo phiên bản {issued.version}.")
+        return _versions(request, report, job)
     return redirect("official_reports:detail", pk=report.pk)
+
+
+def _versions(request: HttpRequest, report: Any, job: Any) -> HttpResponse:
+    context: dict[str, Any] = {"report": report, "versions": report.versions.select_related("issued_by"), "job": job}
+    if job is not None and job.state == JobState.DONE:
+        context["new"] = {"version": job.result.get("version")}
+    elif job is not None and not job.active:
+        context["error"] = "; ".join(job.result.get("problems", [])) or job.error
+    return render(request, "official_reports/_versions.html", context)
+
+
+@login_required
+def report_issue_status(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    report = report_for_user_or_404(request.user, pk)
+    found = issue_job(report=report, pk=job)
+    if found is None:
+        raise Http404("Không tìm thấy lượt tạo tệp.")
+    return _versions(request, report, found)
 
 
 @login_required

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ from xhht.reporting.selectors import (
     reporter_from_token,
     submission_find,
 )
+
+log = logging.getLogger(__name__)
 
 IDENT_SHEET = "_xhht"
 KIND = "xhht-report-template"
@@ -247,6 +250,7 @@ def _open(path: Path, name: str) -> Any:
     try:
         return load_workbook(path, data_only=False)
     except Exception:
+        log.warning("unreadable workbook refused", extra={"action": "xlsx_read", "file": name}, exc_info=True)
         raise Rejected([Problem("không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.", file=name)]) from None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from xhht.audit.models import AuditEntry
+from xhht.demo.foundation import NAM_TUAN
 from xhht.literacy.models import CommuneAggregate, SurveyPerson
 
 
@@ -107,7 +108,7 @@ def test_attestation_by_the_education_office_only(survey: None, client_for: Any,
 
 @pytest.fixture
 def inline_import(settings: Any, tmp_path: Path) -> None:
-    settings.XHHT_LITERACY_IMPORT_INLINE = True
+    settings.XHHT_JOBS_INLINE = True
     settings.DATA_DIR = tmp_path
 
 
@@ -146,15 +147,71 @@ def test_upload_rejected_lists_problems_and_keeps_data(survey: None, client_for:
 
 
 def test_running_job_polls(survey: None, client_for: Any, nam_tuan_officer: Any, settings: Any, tmp_path: Path) -> None:
-    import uuid
-
+    from xhht.jobs.services import job_claim, job_enqueue, job_progress
     from xhht.literacy import jobs
 
     settings.DATA_DIR = tmp_path
-    job = str(uuid.uuid4())
-    jobs._write(job, {"state": "running", "user": nam_tuan_officer.pk, "year": 2019, "file": "x.csv", "rows": 12345, "phase": "checking", "problems": []})
-    html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job}/trang-thai").content.decode()
+    job = job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "x.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN)
+    html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job.pk}/trang-thai").content.decode()
+    assert "hx-get" in html and "Đang chờ đến lượt" in html
+    assert job_claim(worker="w") is not None
+    job_progress(job_id=job.pk, worker="w", phase="checking", done_units=12345)
+    html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job.pk}/trang-thai").content.decode()
     assert "hx-get" in html and "12.345" in html and "<progress" in html
+
+
+def test_second_import_of_the_same_commune_and_year_is_refused_clearly(survey: None, client_for: Any, nam_tuan_officer: Any,
+                                                                          settings: Any, tmp_path: Path) -> None:
+    """The attack: two uploads of one commune at once ended in an IntegrityError traceback."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xhht.jobs.models import Job
+    from xhht.jobs.services import uploads_dir
+
+    from .test_import import GOOD, HEADER
+
+    settings.DATA_DIR = tmp_path
+    body = ("\n".join([HEADER, *GOOD]) + "\n").encode()
+    client = client_for(nam_tuan_officer)
+    first = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("a.csv", body, "text/csv")})
+    assert first.status_code == 302
+    second = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("b.csv", body, "text/csv")})
+    assert second.status_code == 200
+    assert "Một lượt nhập khác của xã Nam Tuấn năm 2019 đang chạy" in second.content.decode()
+    assert Job.objects.filter(unit_code=NAM_TUAN).count() == 1
+    assert len(list(uploads_dir().iterdir())) == 1  # the refused file is not kept
+    # Another year is another import.
+    assert client.post("/xoa-mu-chu/nhap/", {"year": "2020", "file": SimpleUploadedFile("c.csv", body, "text/csv")}).status_code == 302
+
+
+def test_finished_import_leaves_no_upload_behind(survey: None, client_for: Any, nam_tuan_officer: Any, inline_import: None) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xhht.jobs.services import uploads_dir
+
+    from .test_import import GOOD, HEADER
+
+    body = ("\n".join([HEADER, *GOOD]) + "\n").encode()
+    client_for(nam_tuan_officer).post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("a.csv", body, "text/csv")})
+    assert list(uploads_dir().iterdir()) == []
+
+
+def test_a_crashing_import_ends_failed_with_its_reason_and_traceback_logged(
+        survey: None, client_for: Any, nam_tuan_officer: Any, inline_import: None, monkeypatch: Any, caplog: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xhht.literacy import services
+
+    def boom(**kwargs: Any) -> None:
+        raise ValueError("hỏng")
+
+    monkeypatch.setattr(services, "persons_import", boom)
+    client = client_for(nam_tuan_officer)
+    response = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("a.csv", b"x", "text/csv")})
+    html = client.get(response["Location"]).content.decode()
+    assert "Lỗi hệ thống (ValueError)" in html and "đã ghi vào nhật ký" in html
+    failed = [r for r in caplog.records if r.name == "xhht.jobs" and r.levelname == "ERROR"]
+    assert failed and failed[0].exc_info and "hỏng" in str(failed[0].exc_info[1])
 
 
 def test_pcgd_figures_shown_for_the_district(survey: None, client_for: Any, district_officer: Any) -> None:
@@ -176,3 +233,32 @@ def test_upload_too_big_is_refused_before_saving(survey: None, client_for: Any, 
     client = client_for(nam_tuan_officer)
     response = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("big.csv", b"x" * 1000, "text/csv")})
     assert "tệp quá lớn" in client.get(response["Location"]).content.decode()
+
+
+def test_a_cli_import_and_a_web_import_of_one_year_never_run_together(survey: None, nam_tuan_officer: Any, tmp_path: Path,
+                                                                       settings: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    from xhht.jobs.services import job_claim, job_enqueue, job_held
+    from xhht.literacy import jobs
+
+    from .test_import import GOOD, HEADER
+
+    settings.DATA_DIR = tmp_path
+    source = tmp_path / "xa.csv"
+    source.write_text("\n".join([HEADER, *GOOD]) + "\n", encoding="utf-8")
+    web = job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "a.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN,
+                      group=f"{jobs.GROUP}2019")
+    assert job_claim(worker="w") is not None  # the web import runs
+    with pytest.raises(CommandError, match="Một lượt nhập phiếu điều tra khác của năm 2019 đang chạy"):
+        call_command("import_persons", str(source), year=2019, verbosity=0)
+    call_command("import_persons", str(source), year=2020, verbosity=0)  # another year goes ahead
+    web.refresh_from_db()
+    web.state = "done"
+    web.save()
+    # While the CLI holds the year, the worker leaves that year's web imports queued.
+    job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "b.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN,
+                group=f"{jobs.GROUP}2019")
+    with job_held(handler="cli:import_persons", params={}, group=f"{jobs.GROUP}2019"):
+        assert job_claim(worker="w") is None
+    assert job_claim(worker="w") is not None

@@ -18,12 +18,13 @@ def page() -> Iterator[Any]:
 
 
 @pytest.mark.browser
-def test_district_officer_traces_a_figure_and_generates_the_files(live_server: Any, page: Any) -> None:
+def test_district_officer_traces_a_figure_and_generates_the_files(live_server: Any, page: Any, settings: Any) -> None:
     from xhht.demo.foundation import load as load_foundation
     from xhht.official_reports.demo import load as load_report
     from xhht.official_reports.models import Report
     from xhht.activities.demo import load as load_activities
 
+    settings.XHHT_JOBS_INLINE = True  # the live server's in-memory test database is not shared with a worker process
     load_foundation()  # transactional tests start from whatever the previous one left
     load_activities()  # the vocational table's figures, from the activity registers
     load_report()

@@ -56,7 +56,9 @@ def test_district_officer_edits_a_section_and_text_stays_text(district_report: R
     assert section.text == evil
 
 
-def test_issuing_keeps_every_version_with_its_data(district_report: Report, district_officer: Any, client_for: Any, apps_demo: None) -> None:
+def test_issuing_keeps_every_version_with_its_data(district_report: Report, district_officer: Any, client_for: Any, apps_demo: None,
+                                                   settings: Any) -> None:
+    settings.XHHT_JOBS_INLINE = True  # the job runs in the request here; in a worker: the next test
     client = client_for(district_officer)
     assert client.post(f"/bao-cao/{district_report.pk}/tao-tep/", HTTP_HX_REQUEST="true").status_code == 200
     assert client.post(f"/bao-cao/{district_report.pk}/tao-tep/").status_code == 302
@@ -126,3 +128,27 @@ def test_creating_a_report_on_the_web(official_reports_demo: None, district_offi
     # A period that the kind does not cover is refused with the reason.
     response = client.post("/bao-cao/tao/", {"unit": "05115", "period": "2016-2020", "kind": "annual"})
     assert response.status_code == 400 and "không dùng cho giai đoạn 2016-2020" in response.content.decode()
+
+
+def test_building_the_files_is_a_job_the_page_follows(district_report: Report, district_officer: Any, client_for: Any,
+                                                      apps_demo: None, nam_tuan_officer: Any) -> None:
+    """LibreOffice ran up to 180 s inside the request; now the request only queues a job for ``xhht worker``."""
+    from xhht.jobs.models import Job
+    from xhht.jobs.runner import job_run
+    from xhht.jobs.services import job_claim
+
+    client = client_for(district_officer)
+    html = client.post(f"/bao-cao/{district_report.pk}/tao-tep/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Đang chờ đến lượt tạo tệp" in html and "hx-get" in html
+    assert not IssuedVersion.objects.filter(report=district_report).exists()
+    # Asking again while it waits gives the same job, not a second build.
+    client.post(f"/bao-cao/{district_report.pk}/tao-tep/", HTTP_HX_REQUEST="true")
+    [job] = Job.objects.filter(params__report=district_report.pk)
+    assert "Đang chờ đến lượt tạo tệp" in client.get(f"/bao-cao/{district_report.pk}/").content.decode()
+    claimed = job_claim(worker="test")
+    assert claimed is not None and job_run(job=claimed, worker="test") == "done"
+    status = client.get(f"/bao-cao/{district_report.pk}/tao-tep/{job.pk}/").content.decode()
+    assert "Đã tạo phiên bản 1" in status and "hx-get" not in status and ".pdf" in status
+    # Someone outside the report's unit cannot follow it.
+    client.logout()
+    assert client_for(nam_tuan_officer).get(f"/bao-cao/{district_report.pk}/tao-tep/{job.pk}/").status_code == 404

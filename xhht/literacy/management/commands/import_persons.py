@@ -9,6 +9,8 @@ from tqdm import tqdm
 
 from xhht.core.commands import rejected_as_command_error
 from xhht.core.tabular import Rejected
+from xhht.jobs.services import JobBusy, job_held
+from xhht.literacy.jobs import GROUP
 from xhht.literacy.services import persons_import
 
 PHASES = {"checking": "Đang kiểm tra", "writing": "Đang ghi", "done": "Xong"}
@@ -37,9 +39,15 @@ class Command(BaseCommand):
             bar.set_description(PHASES.get(phase, phase))
             bar.update(rows - bar.n)
 
+        year = options["year"]
         try:
-            result = persons_import(actor=actor, year=options["year"], path=options["file"], progress=progress,
-                                    publish=not options["no_publish"])
+            # Holds the year's import lock: a web import of the same year waits, or this one is refused.
+            with job_held(handler="cli:import_persons", params={"year": year, "file": str(options["file"])}, user=actor,
+                          unit_code=getattr(actor, "unit_id", None) or "", group=f"{GROUP}{year}"):
+                result = persons_import(actor=actor, year=year, path=options["file"], progress=progress,
+                                        publish=not options["no_publish"])
+        except JobBusy:
+            raise CommandError(f"Một lượt nhập phiếu điều tra khác của năm {year} đang chạy; xin chờ lượt đó xong rồi nhập lại.") from None
         except Rejected as exc:
             raise rejected_as_command_error(exc) from None
         finally:

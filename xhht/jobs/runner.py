@@ -1,0 +1,99 @@
+"""Running one claimed job, in ``xhht worker`` (or inline, when XHHT_JOBS_INLINE is set in tests)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from xhht.core.tabular import Rejected
+from xhht.jobs.models import Job, JobState
+from xhht.jobs.services import job_claim, job_finish, job_progress
+
+log = logging.getLogger("xhht.jobs")
+
+
+class Report(Protocol):
+    def __call__(self, done_units: int, phase: str) -> None: ...
+
+
+class JobRefused(Exception):
+    """A job's expected refusal (a message for the user, no traceback): it ends ``rejected``."""
+
+
+class Progress:
+    """The running job's progress, set by the job and written to its row by the worker's heartbeat thread
+    (its own connection: the job's transaction could not show it to others)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.job_id: int | None = None
+        self.phase = ""
+        self.done_units = 0
+        self.dirty = False
+
+    def start(self, job_id: int) -> None:
+        with self.lock:
+            self.job_id, self.phase, self.done_units, self.dirty = job_id, "", 0, True
+
+    def __call__(self, done_units: int, phase: str) -> None:
+        with self.lock:
+            self.done_units, self.phase, self.dirty = done_units, phase, True
+
+    def stop(self) -> None:
+        with self.lock:
+            self.job_id = None
+
+
+def job_run(*, job: Job, worker: str, progress: Progress | None = None) -> str:
+    """Run ``job`` (already claimed by ``worker``) to its end; returns its final state. Never raises."""
+    progress = progress or Progress()
+    progress.start(job.pk)
+    started = time.monotonic()
+    state = JobState.FAILED
+    try:
+        handler = import_string(job.handler)
+        result = handler(job=job, report=progress)
+        state = JobState.DONE
+        job_finish(job=job, state=state, result=result or {})
+    except Rejected as exc:
+        state = JobState.REJECTED
+        job_finish(job=job, state=state, result={"problems": [str(p) for p in exc.problems]})
+    except JobRefused as exc:
+        state = JobState.REJECTED
+        job_finish(job=job, state=state, result={"problems": [str(exc)]})
+    except Exception as exc:  # noqa: BLE001 - any failure ends the job with its reason; the traceback goes to the log
+        log.exception("job failed", extra={"action": "job_run", "job": job.pk, "handler": job.handler, "unit": job.unit_code})
+        job_finish(job=job, state=state,
+                   error=f"Lỗi hệ thống ({exc.__class__.__name__}) ở tác vụ số {job.pk}; chi tiết đã ghi vào nhật ký máy chủ.")
+    finally:
+        progress.stop()
+        log.info("job ran", extra={"action": "job_run", "job": job.pk, "handler": job.handler, "state": state,
+                                   "duration": round(time.monotonic() - started, 3), "unit": job.unit_code})
+    return state
+
+
+def job_run_inline(job: Job) -> None:
+    """Tests only (XHHT_JOBS_INLINE): claim and run ``job`` at once in this process."""
+    claimed = job_claim(worker="inline")
+    if claimed is not None:
+        job_run(job=claimed, worker="inline")
+
+
+def inline() -> bool:
+    return bool(getattr(settings, "XHHT_JOBS_INLINE", False))
+
+
+def progress_flush(progress: Progress, *, worker: str) -> None:
+    with progress.lock:
+        job_id, phase, done = progress.job_id, progress.phase, progress.done_units
+        progress.dirty = False
+    if job_id is not None:  # also the job's own heartbeat
+        job_progress(job_id=job_id, worker=worker, phase=phase, done_units=done)
+
+
+__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "inline", "progress_flush"]
