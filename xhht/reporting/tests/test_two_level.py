@@ -160,6 +160,6 @@ def test_the_province_officers_home_is_the_completeness_of_its_communes(client: 
     officer = _officer("t7.tinh", Role.PROVINCE_OFFICER, "T7")
     client.force_login(officer)
     response = client.get("/", follow=True)
-    assert response.status_code == 200 and response.redirect_chain[-1][0].startswith("/bao-cao/")
-    page = client.get("/bao-cao/?ky=2026").content.decode()
+    assert response.status_code == 200 and response.redirect_chain[-1][0].startswith("/bao-cao-dinh-ky/")
+    page = client.get("/bao-cao-dinh-ky/?ky=2026").content.decode()
     assert all(f"Xã Bảy {i}" in page for i in range(3))
