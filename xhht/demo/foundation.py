@@ -34,6 +34,7 @@ DEMO_PASSWORD = "xhht-demo-2020"
 # The communes of the two-level government from 01/07/2025 (real GSO codes; INTERIM until the lineage work lands).
 XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, XA_BACH_DANG = "01654", "01660", "01699", "01708"
 REFORM_DAY = date(2025, 7, 1)
+INTERIM_UNITS = "hoa_an_2025_interim.csv"
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,17 @@ def _organisation(actor: Any, unit: Unit, kind: str, name: str, short: str) -> O
 
 @contextmanager
 def _units_file() -> Iterator[Path]:
-    """INTERIM (issue 18), until the lineage work is merged: the rows of ``hoa_an_2025_interim.csv`` replace
-    those of ``hoa_an_units.csv`` with the same code and start date, and add the new communes. One import of
-    the merged rows, so that loading twice changes nothing."""
+    """INTERIM (issue 18), until the lineage work is merged. ``xhht.demo.twolevel`` imports
+    ``hoa_an_2025_interim.csv`` (the district and its communes end on 30/06/2025, the new communes begin);
+    once it has, the foundation imports the base file merged with it (its rows replace those with the same
+    code and start date), so that running the demo again changes nothing. Before that (and in the tests'
+    foundation), the base file alone."""
     def rows(name: str) -> list[list[str]]:
         with (DATA / name).open(encoding="utf-8", newline="") as f:
             return list(csv.reader(f))
 
-    base, interim = rows("hoa_an_units.csv"), rows("hoa_an_2025_interim.csv")
+    base = rows("hoa_an_units.csv")
+    interim = rows(INTERIM_UNITS) if Unit.objects.filter(code=XA_HOA_AN).exists() else base[:1]
     override = {(r[0], r[4]): r for r in interim[1:]}
     merged = [override.pop((r[0], r[4]), r) for r in base[1:]] + list(override.values())
     with tempfile.TemporaryDirectory() as tmp:

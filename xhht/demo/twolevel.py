@@ -26,7 +26,7 @@ from django.db import transaction
 
 from xhht.accounts.models import Role
 from xhht.accounts.services import user_create_or_update
-from xhht.demo.foundation import DEMO_PASSWORD, PROVINCE, XA_BACH_DANG, XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, _organisation
+from xhht.demo.foundation import DATA, DEMO_PASSWORD, INTERIM_UNITS, PROVINCE, XA_BACH_DANG, XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, _organisation
 from xhht.indicators.periods import parse_period
 from xhht.indicators.services import Value, data_values_write
 from xhht.official_reports.models import Report
@@ -37,6 +37,7 @@ from xhht.reporting.demo import commune_values
 from xhht.reporting.selectors import Reporter, submission_find
 from xhht.reporting.services import submission_approve, submission_save, submission_submit
 from xhht.units.models import Unit
+from xhht.units.services import unit_import
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SYNTHETIC = "số liệu minh họa"
@@ -142,6 +143,7 @@ def _reports(actor: Any) -> None:
 
 def load(*, actor: Any = None) -> None:
     with transaction.atomic():
+        unit_import(actor=actor, path=DATA / INTERIM_UNITS)  # INTERIM: replaced by the lineage work at merge
         for code in NEW_COMMUNES:
             unit = Unit.objects.get(code=code)
             _organisation(actor, unit, K.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {unit.full_name}", "UBND")

@@ -5,7 +5,7 @@ A commune's report for 2024 went up to its district (the tree of 31/12/2024 had 
 An organisation's report is approved at its own unit (the district's offices by the district).
 
 If the unit of the route has ended since (a district abolished on 30/06/2025 while a 2024 report was
-still waiting), its work passes to the unit above it on its last day: the province. The route is read
+still waiting), the unit above it on its last day (the province) may also approve it. The route is read
 from the unit versions (three small queries at most: the tree is four levels deep), never by walking
 a subtree.
 """
@@ -23,8 +23,8 @@ from xhht.units.models import Unit, UnitVersion
 
 @dataclass(frozen=True)
 class Route:
-    """The approving unit of one report, and the unit the tree named at the period's end (they differ
-    only when that unit has ended since)."""
+    """The unit the tree named at the period's end, and the unit that takes over its approvals when it has
+    ended since (they differ only then). Officers of either may approve: the route itself does not change."""
 
     approver: Unit | None
     named: Unit | None
@@ -33,6 +33,10 @@ class Route:
     @property
     def carried_over(self) -> bool:
         return self.approver is not None and self.named is not None and self.approver.code != self.named.code
+
+    @property
+    def approving_codes(self) -> set[str]:
+        return {u.code for u in (self.named, self.approver) if u is not None}
 
 
 def _parent_on(unit_code: str, on: date) -> Unit | None:
@@ -73,5 +77,5 @@ def route_label(route: Route) -> str:
     text = f"Cấp duyệt: {route.approver.title_name} (theo địa giới ngày {route.on:%d/%m/%Y})"
     if route.carried_over and route.named is not None:
         ended = route.named.valid_to + timedelta(days=1) if route.named.valid_to else None
-        text += f"; {route.named.full_name} đã kết thúc" + (f" từ {ended:%d/%m/%Y}" if ended else "") + ", cấp trên tiếp nhận"
+        text += f"; {route.named.full_name} đã kết thúc" + (f" từ {ended:%d/%m/%Y}" if ended else "") + f", {route.approver.full_name} cũng duyệt được"
     return text + "."

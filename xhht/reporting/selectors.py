@@ -93,7 +93,8 @@ def can_approve_reporter(user: Any, reporter: Reporter, period: Period | None = 
     district officer approves the district's offices); a unit's report by one strictly above it.
     With a ``period``, a unit's report is approved by the officers of the unit its route names
     (:mod:`xhht.reporting.routing`: the tree in force at the period's end), and by nobody else:
-    a commune's 2024 report by its district, its 2026 report by the province.
+    a commune's 2024 report by its district, its 2026 report by the province (and a report waiting
+    on a unit that has ended since, also by the unit above it).
     """
     if not getattr(user, "is_authenticated", False):
         return False
@@ -104,7 +105,7 @@ def can_approve_reporter(user: Any, reporter: Reporter, period: Period | None = 
     if period is None or is_administrator(user):
         return can_approve_for(user, reporter.unit)
     route = approval_route(unit=reporter.unit, period=period, today=today)
-    return route.approver is not None and can_approve_for(user, reporter.unit) and user.unit_id == route.approver.code
+    return can_approve_for(user, reporter.unit) and user.unit_id in route.approving_codes
 
 
 def reporter_for_user_or_404(user: Any, token: str) -> Reporter:

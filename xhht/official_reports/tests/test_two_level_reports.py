@@ -20,12 +20,13 @@ from xhht.units.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="session")
-def twolevel_demo(official_reports_demo: None, django_db_setup: Any, django_db_blocker: Any) -> None:
+@pytest.fixture
+def twolevel_demo(db: Any) -> None:
+    """The 2021–2026 demo, inside the test's transaction: its INTERIM unit changes (the district ends on
+    30/06/2025) must not leak into the other tests' tree of today."""
     from xhht.demo.twolevel import load
 
-    with django_db_blocker.unblock():
-        load()
+    load()
 
 
 def _header(path: Path) -> tuple[list[str], list[str]]:
@@ -114,3 +115,27 @@ def test_refusals(twolevel_demo: None) -> None:
         report_create(actor=None, unit=Unit.objects.get(code=NAM_TUAN), period="2026", kind="annual")
     with pytest.raises(ReportError, match="cơ quan ban hành «province_education_department»"):
         report_create(actor=None, unit=xa, period="2026", kind="annual", issuer="province_education_department")
+
+
+def test_the_two_level_demo_is_idempotent_and_labelled_synthetic(twolevel_demo: None) -> None:
+    from xhht.audit.models import AuditEntry
+    from xhht.demo import foundation, twolevel
+    from xhht.indicators.models import DataValue
+    from xhht.reporting.models import Submission
+
+    def counts() -> tuple[int, ...]:
+        return (AuditEntry.objects.count(), DataValue.objects.count(), Submission.objects.count(), Report.objects.count(), Unit.objects.count())
+
+    before = counts()
+    foundation.load()  # `xhht demo` again: the foundation now imports the base file merged with the interim one
+    twolevel.load()
+    assert counts() == before
+    # Every figure after the seed is labelled: store values by their rule, reports by their text answers.
+    later = DataValue.objects.filter(period__in=[str(y) for y in range(2021, 2027)], unit_id__in=twolevel.POST_2020 + list(twolevel.NEW_COMMUNES))
+    indicator_values = later.exclude(rule__startswith="form:")
+    assert indicator_values.exists() and not indicator_values.exclude(rule=twolevel.RULE).exists()
+    subs = Submission.objects.filter(period__gte="2021")
+    assert subs.count() == 15 * 4 + 4 + 3 + 1
+    assert all("Số liệu minh họa" in s.texts.get("difficulties", "") for s in subs)
+    # The reform as the demo loads it: district 051 ends on 30/06/2025, the new communes sit under the province.
+    assert Unit.objects.get(code="051").valid_to is not None and Unit.objects.get(code=XA_HOA_AN).parent_id == PROVINCE

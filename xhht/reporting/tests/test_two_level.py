@@ -108,13 +108,16 @@ def test_2026_report_goes_straight_to_the_province(tree: dict[str, Any]) -> None
     assert submission_approve(actor=tree["province_officer"], submission=sub, now=decided).status == Status.APPROVED
 
 
-def test_a_waiting_2024_report_passes_to_the_province_once_the_district_has_ended(tree: dict[str, Any]) -> None:
+def test_a_waiting_2024_report_may_be_taken_over_by_the_province_once_the_district_has_ended(tree: dict[str, Any]) -> None:
     sub = _submitted(tree["kept_officer"], tree["kept"], "2024")
     route = approval_route(unit=tree["kept"], period=parse_period("2024"), today=date(2025, 9, 1))
     assert route.named.code == "T91" and route.approver.code == "T9" and route.carried_over  # type: ignore[union-attr]
     late = datetime(2025, 9, 1, 9, tzinfo=TZ)
+    reporter, period = Reporter(tree["kept"]), parse_period("2024")
+    # The route stays the district's; the province may take over what is left waiting.
+    assert can_approve_reporter(tree["district_officer"], reporter, period, today=late.date())
     with pytest.raises(PermissionDenied):
-        submission_approve(actor=tree["district_officer"], submission=sub, now=late)
+        submission_approve(actor=tree["kept_officer"], submission=sub, now=late)
     assert submission_approve(actor=tree["province_officer"], submission=sub, now=late).status == Status.APPROVED
 
 
