@@ -127,3 +127,18 @@ def test_a_gap_between_rule_sets_is_refused() -> None:
     del data["rule_sets"][1]["province_share_of_communes"]["primary"]
     with pytest.raises(CatalogueError, match="province_share_of_communes"):
         parse(data)
+
+
+@pytest.mark.django_db
+def test_results_page_names_the_authority_of_its_year(tmp_path: Path, client: object) -> None:
+    from xhht.accounts.models import Role, User
+
+    test_a_province_of_communes_is_judged_by_the_rules_of_its_year(tmp_path)
+    officer = User.objects.create(username="t6.tinh", role=Role.PROVINCE_OFFICER, unit_id="T6")
+    client.force_login(officer)  # type: ignore[attr-defined]
+    page_2024 = client.get("/xoa-mu-chu/T6/2024/").content.decode()  # type: ignore[attr-defined]
+    page_2025 = client.get("/xoa-mu-chu/T6/2025/").content.decode()  # type: ignore[attr-defined]
+    assert "Nghị định 20/2014/NĐ-CP" in page_2024 and "Bộ trưởng Bộ Giáo dục và Đào tạo (chưa kiểm chứng)" in page_2024
+    assert 'id="province-note"' not in page_2024
+    assert "143/2025/NĐ-CP" in page_2025 and "mức 1: Chủ tịch UBND cấp tỉnh (chưa kiểm chứng)" in page_2025
+    assert 'id="province-note"' in page_2025 and "cách đọc chưa kiểm chứng" in page_2025
