@@ -3,7 +3,8 @@
 The seed ends in 2020. So that a 2026 annual report of xã Hòa An and a 2021–2025 phase review of the province
 can be generated, this module writes made-up but consistent figures, each marked as demo data:
 
-* store values of the QĐ 1373 indicators carry the rule ``minh-hoa:…`` (shown in every figure's trace, and the
+* store values of the QĐ 1373 indicators and the new communes' survey counts of December 2025 (literacy by age
+  band) carry the rule ``minh-hoa:…`` (shown in every figure's trace, and the
   phase review prints a "SỐ LIỆU MINH HỌA" notice when it reads them);
 * periodic reports carry the note "Số liệu minh họa" in their text answers and in their history;
 * the two official reports start with a "(Số liệu minh họa …)" line.
@@ -111,6 +112,16 @@ def _new_commune_figures(code: str, year: int) -> tuple[dict[str, Any], dict[str
     return values, figures
 
 
+LITERACY = {"literacy_population": "rpt_literacy_population", "literacy_level1": "rpt_literacy_level1", "literacy_level2": "rpt_literacy_level2"}
+
+
+def _survey(code: str, year: int, report: dict[str, Any]) -> list[Value]:
+    """The household survey's literacy counts of December of ``year`` (what xhht.literacy would store), made up
+    from the same synthetic report values, for the three bands the reports print."""
+    return [Value(element=element, unit_code=code, period=str(year), value=report[f"{source}[age_band={band}]"], disaggregation={"age_band": band})
+            for element, source in LITERACY.items() for band in ("15-25", "15-35", "15-60")]
+
+
 def _report(reporter: Reporter, period: str, values: dict[str, Any], *, submitted: str | None, approved: str | None) -> None:
     form = get_catalogue().forms["commune"]
     if submission_find(form=form, reporter=reporter, period=period) is not None:
@@ -165,6 +176,7 @@ def load(*, actor: Any = None) -> None:
                 report, figures = _new_commune_figures(code, year)
                 values += _store(code, year, figures)
                 if year == 2025:  # approved by the province: no district any more
+                    values += _survey(code, year, report)
                     _report(Reporter(commune), "2025", report, submitted="2026-01-09T09:00", approved="2026-01-19T10:00")
                 else:
                     if code != HALF_2026_MISSING:

@@ -63,6 +63,8 @@ def test_commune_2026_annual_report_has_its_own_header(twolevel_demo: None, tmp_
     assert "UBND tỉnh (b/c);" in text and "Sở GD&ĐT (b/c);" in text and "UBND huyện" not in text
     assert "TM. ỦY BAN NHÂN DÂN" in text
     assert "Số liệu minh họa" in text  # synthetic figures are never presented as real
+    # The survey of December 2025 of the new commune: the sums of its three predecessors' (synthetic) counts.
+    assert "Kết quả xóa mù chữ thời điểm tháng 12/2025" in text
     pdf = _pdf_text(files[".pdf"])
     assert "XÃ HÒA AN" in pdf and "Số liệu minh họa" in pdf
 
