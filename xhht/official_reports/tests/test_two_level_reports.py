@@ -141,3 +141,19 @@ def test_the_two_level_demo_is_idempotent_and_labelled_synthetic(twolevel_demo: 
     assert all("Số liệu minh họa" in s.texts.get("difficulties", "") for s in subs)
     # The reform as the demo loads it: district 051 ends on 30/06/2025, the new communes sit under the province.
     assert Unit.objects.get(code="051").valid_to is not None and Unit.objects.get(code=XA_HOA_AN).parent_id == PROVINCE
+
+
+def test_the_province_officer_creates_the_departments_report_on_the_web(db: Any, client: Any) -> None:
+    from xhht.accounts.models import User
+
+    client.force_login(User.objects.get(username="so.caobang"))
+    assert "Cơ quan ban hành" in client.get("/bao-cao/").content.decode()
+    response = client.post("/bao-cao/tao/", {"unit": PROVINCE, "period": "2021-2025", "kind": "review", "issuer": "province_education_department"})
+    assert response.status_code == 302
+    report = Report.objects.get(unit_id=PROVINCE, period="2021-2025", kind="review")
+    assert (report.issuing_body_superior, report.issuing_body) == ("UBND TỈNH CAO BẰNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    # A commune cannot issue as the province's department: refused with the reason, nothing created.
+    client.force_login(User.objects.get(username="xa.namtuan"))
+    response = client.post("/bao-cao/tao/", {"unit": NAM_TUAN, "period": "2024", "kind": "annual", "issuer": "province_education_department"})
+    assert response.status_code == 400 and "Không có cơ quan ban hành" in response.content.decode()
+    assert not Report.objects.filter(unit_id=NAM_TUAN, period="2024").exists()
