@@ -34,6 +34,7 @@ RULE_MISSING = "Không có giá trị trong kho số liệu cho đơn vị, kỳ
 
 LEVEL_NAMES = {1: "province", 2: "district", 3: "commune", 4: "village"}
 CHILDREN_WORDS = {1: "các huyện, thành phố", 2: "các xã, thị trấn", 3: "các thôn, xóm", 4: ""}
+PROVINCE_OF_COMMUNES_WORDS = "các xã, phường"  # a province's children from 01/07/2025 (two-level government)
 
 
 def level_name(unit: Unit) -> str:
@@ -306,7 +307,7 @@ class Resolver:
         if arg == "short_committee":
             return f"UBND {PREFIX[UnitKind(unit.kind)]}"
         if unit.level == 1 and self._children_are_communes():
-            return CHILDREN_WORDS[2].replace("thị trấn", "phường")  # two-level government: "các xã, phường"
+            return PROVINCE_OF_COMMUNES_WORDS
         return CHILDREN_WORDS[unit.level]
 
     def _children_are_communes(self) -> bool:

@@ -98,6 +98,11 @@ def test_province_peoples_committee_header_and_children(twolevel_demo: None, tmp
     assert "UBND các xã, phường;" in report.recipient_lines and not any("huyện" in r for r in report.recipient_lines)
     files = report_generate(report=report, out_dir=tmp_path, pdf=False)
     assert _header(files.docx)[0] == ["ỦY BAN NHÂN DÂN", "TỈNH CAO BẰNG", "Số:      /BC-UBND"]
+    from xhht.indicators.periods import parse_period
+    from xhht.official_reports.resolver import Resolver
+
+    assert Resolver(unit=province, period=parse_period("2026"))._unit_words("children") == "các xã, phường"
+    assert Resolver(unit=province, period=parse_period("2024"))._unit_words("children") == "các huyện, thành phố"
     # Before the reform the same body wrote to its districts.
     before = report_create(actor=None, unit=province, period="2024", kind="annual", issuer="province_committee")
     assert "UBND các huyện, thành phố;" in before.recipient_lines
