@@ -7,6 +7,10 @@ were not at hand. Loading twice changes nothing.
 
 from __future__ import annotations
 
+import csv
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +31,10 @@ DATA = Path(__file__).parent / "data"
 PROVINCE, DISTRICT = "04", "051"
 NAM_TUAN, HONG_VIET = "05115", "05113"
 DEMO_PASSWORD = "xhht-demo-2020"
+# The communes of the two-level government from 01/07/2025 (real GSO codes; INTERIM until the lineage work lands).
+XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, XA_BACH_DANG = "01654", "01660", "01699", "01708"
+REFORM_DAY = date(2025, 7, 1)
+INTERIM_UNITS = "hoa_an_2025_interim.csv"
 
 
 @dataclass(frozen=True)
@@ -121,9 +129,32 @@ def _organisation(actor: Any, unit: Unit, kind: str, name: str, short: str) -> O
     return org
 
 
+@contextmanager
+def _units_file() -> Iterator[Path]:
+    """INTERIM (issue 18), until the lineage work is merged. ``xhht.demo.twolevel`` imports
+    ``hoa_an_2025_interim.csv`` (the district and its communes end on 30/06/2025, the new communes begin);
+    once it has, the foundation imports the base file merged with it (its rows replace those with the same
+    code and start date), so that running the demo again changes nothing. Before that (and in the tests'
+    foundation), the base file alone."""
+    def rows(name: str) -> list[list[str]]:
+        with (DATA / name).open(encoding="utf-8", newline="") as f:
+            return list(csv.reader(f))
+
+    base = rows("hoa_an_units.csv")
+    interim = rows(INTERIM_UNITS) if Unit.objects.filter(code=XA_HOA_AN).exists() else base[:1]
+    override = {(r[0], r[4]): r for r in interim[1:]}
+    merged = [override.pop((r[0], r[4]), r) for r in base[1:]] + list(override.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hoa_an_units.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([base[0], *merged])
+        yield path
+
+
 def load(*, actor: Any = None) -> None:
     with transaction.atomic():
-        unit_import(actor=actor, path=DATA / "hoa_an_units.csv")
+        with _units_file() as units_path:  # INTERIM (issue 18): base file + hoa_an_2025_interim.csv, one import
+            unit_import(actor=actor, path=units_path, display_name="hoa_an_units.csv")
         province, district = Unit.objects.get(code=PROVINCE), Unit.objects.get(code=DISTRICT)
         for kind, name, short in PROVINCE_ORGANISATIONS:
             _organisation(actor, province, kind, name, short)

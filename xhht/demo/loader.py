@@ -20,6 +20,10 @@ def demo_loaders() -> list[tuple[str, Callable[..., None]]]:
             continue
         module = import_module(module_name)
         loaders.append((app.rsplit(".", 1)[-1], module.load))
+    # After every app: 2021–2026 across the 2025 reform (synthetic figures, "số liệu minh họa"; issue 18).
+    from xhht.demo import twolevel
+
+    loaders.append(("twolevel", twolevel.load))
     return loaders
 
 

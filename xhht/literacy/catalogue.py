@@ -47,7 +47,7 @@ def load_checked(path: Path, schema_path: Path) -> dict[str, Any]:
             where = "/".join(str(p) for p in error.absolute_path) or "(gốc)"
             lines.append(f"{path.name}, dòng {line} ({where}): {error.message}")
         raise CatalogueError("\n".join(lines))
-    if node is not None:
+    if node is not None and schema_path == RULES_SCHEMA:
         _check_meaning(path, node, data)
     return data
 
@@ -192,6 +192,10 @@ def check_catalogue() -> None:
     """Validate every catalogue file of the app (start-up and tests)."""
     rules.cache_clear()
     rules()
+    from xhht.literacy.authorities import rule_sets
+
+    rule_sets.cache_clear()
+    rule_sets()
     elements = yaml.safe_load((CATALOGUE_DIR / "elements.yaml").read_text(encoding="utf-8"))
     if not isinstance(elements, dict) or not isinstance(elements.get("elements"), list):
         raise CatalogueError("elements.yaml: thiếu danh sách «elements».")

@@ -87,9 +87,11 @@ def commune_levels(rules: Rules, figures: Figures, *, special_difficulty: bool, 
 
 
 def share_level(levels: Sequence[Level], child_levels: Sequence[int], *, of: str, attested: int | None,
-                attestation_required: bool) -> tuple[int, dict[int, tuple[int, int]]]:
+                attestation_required: bool, shares: Mapping[int, Decimal | None] | None = None) -> tuple[int, dict[int, tuple[int, int]]]:
     """Highest level met by a district (``of="communes"``) or province (``of="districts"``) from its children's levels.
 
+    ``shares`` (level -> share, None where unverified) replaces the catalogue's: a province of communes after
+    the 2025 reform is judged by the shares of ``authorities.yaml`` (:mod:`xhht.literacy.authorities`).
     Returns the level and, per level, (children meeting it, children).
     """
     counts: dict[int, tuple[int, int]] = {}
@@ -97,6 +99,8 @@ def share_level(levels: Sequence[Level], child_levels: Sequence[int], *, of: str
     met = 0
     for lv in levels:
         share = lv.district_share if of == "communes" else lv.province_share
+        if shares is not None:
+            share = shares.get(lv.level)
         reached = sum(1 for c in child_levels if c >= lv.level)
         counts[lv.level] = (reached, total)
         ok = total > 0 and (share is None or meets(reached, total, share))

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from xhht.core.text import fold
 from xhht.literacy.catalogue import RECOGNITIONS, Rules, rules
+from xhht.literacy.authorities import rule_set_on
 from xhht.literacy.engine import Check, commune_levels, share_level
 from xhht.literacy.models import Attestation, CommuneAggregate, SurveyPerson
 from xhht.units.models import Unit, UnitVersion
@@ -226,10 +227,14 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
         levels: dict[str, int] = {}
         shares: dict[str, dict[int, tuple[int, int]]] = {}
         of = "communes" if node.level == 2 else "districts"
+        # After the 2025 reform a province has communes for children: judged by the rule set in force that year.
+        over_communes = node.level == 1 and bool(node.children) and all(c.level >= 3 for c in node.children)
+        province_rules = rule_set_on(date(year, 12, 31)) if over_communes else None
         for name in RECOGNITIONS:
+            override = province_rules.share_of_communes(name) if province_rules and province_rules.province_over == "communes" else None
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
-                attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required)
+                attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required, shares=override)
         return UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total[0], bands, figures,
                           levels, attested.get(node.unit.code, {}), [], shares, children)
 

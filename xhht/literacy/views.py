@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +21,8 @@ from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
 from xhht.literacy.models import Recognition, SurveyPerson
+from xhht.literacy.authorities import recognition_authority, rule_set_on
+from xhht.literacy.catalogue import rules
 from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
@@ -64,7 +69,22 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
+        **_authorities(unit, year),
     })
+
+
+def _authorities(unit: Any, year: int) -> dict[str, Any]:
+    """Who recognises this unit's levels, by the rule set in force on 31/12 of the year (authorities.yaml)."""
+    on = date(year, 12, 31)
+    rule_set = rule_set_on(on)
+    level = {1: "province", 2: "district"}.get(unit.level, "commune")
+    rows = [(label, [(lv.level, recognition_authority(on=on, unit_level=level, recognition=key, level=lv.level).label)
+                     for lv in rules().recognitions[key]]) for key, label in Recognition.choices]
+    province_note = ""
+    if level == "province" and rule_set.province_over == "communes":
+        province_note = ("Tỉnh không còn cấp huyện: mức độ của tỉnh tính theo tỷ lệ số xã đạt chuẩn — cách đọc chưa kiểm chứng "
+                         "(chưa đọc được văn bản quy định), ngưỡng nào chưa xác định thì do xác nhận điều kiện bảo đảm quyết định.")
+    return {"authorities": rows, "authority_source": rule_set.document, "province_note": province_note}
 
 
 @login_required

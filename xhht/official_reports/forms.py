@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from xhht.official_reports.catalogue import report_kinds
+from xhht.official_reports.issuers import issuers
 from xhht.official_reports.models import Report
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -14,6 +15,8 @@ class ReportNewForm(forms.Form):
     unit = forms.ChoiceField(label="Đơn vị")
     period = forms.CharField(label="Kỳ báo cáo", max_length=20, help_text="2019, 2019-H1, 2019-2020 hoặc 2016-2020")
     kind = forms.ChoiceField(label="Loại báo cáo")
+    issuer = forms.ChoiceField(label="Cơ quan ban hành", required=False,
+                               help_text="Để trống: cơ quan mặc định của cấp đơn vị (UBND). Cấp tỉnh có thể chọn Sở GD&ĐT (cơ quan thường trực).")
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -22,6 +25,9 @@ class ReportNewForm(forms.Form):
         assert isinstance(unit_field, forms.ChoiceField) and isinstance(kind_field, forms.ChoiceField)
         unit_field.choices = units
         kind_field.choices = [(k.kind, k.name) for k in report_kinds().values()]
+        issuer_field = self.fields["issuer"]
+        assert isinstance(issuer_field, forms.ChoiceField)
+        issuer_field.choices = [("", "Mặc định theo cấp đơn vị")] + [(i.key, i.name) for i in issuers().values()]
 
 
 class ReportHeaderForm(forms.ModelForm):

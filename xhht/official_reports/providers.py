@@ -644,3 +644,5 @@ def literacy_standard_lines(ctx: SectionContext) -> list[str]:
                          f"{children} đạt chuẩn {words} mức độ {level} (năm {year}).")
         lines.append(f"+ [[unit:title]] đạt chuẩn {words} mức độ [[value:{element}|period={year}]] (năm {year}).")
     return lines
+
+from xhht.official_reports import providers_review  # noqa: E402,F401  (registers indicators.targets_review)

@@ -37,6 +37,7 @@ RULE_MISSING = "Không có giá trị trong kho số liệu cho đơn vị, kỳ
 
 LEVEL_NAMES = {1: "province", 2: "district", 3: "commune", 4: "village"}
 CHILDREN_WORDS = {1: "các huyện, thành phố", 2: "các xã, thị trấn", 3: "các thôn, xóm", 4: ""}
+PROVINCE_OF_COMMUNES_WORDS = "các xã, phường"  # a province's children from 01/07/2025 (two-level government)
 
 
 def level_name(unit: Unit) -> str:
@@ -308,7 +309,16 @@ class Resolver:
             return f"Ủy ban nhân dân {unit.full_name}"
         if arg == "short_committee":
             return f"UBND {PREFIX[UnitKind(unit.kind)]}"
+        if unit.level == 1 and self._children_are_communes():
+            return PROVINCE_OF_COMMUNES_WORDS
         return CHILDREN_WORDS[unit.level]
+
+    def _children_are_communes(self) -> bool:
+        """Whether the unit's children at the period's end are communes (a province after the 2025 reform)."""
+        end = self.period.end
+        kinds = set(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=end), code__in=self.children_of(self.unit.code))
+                    .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).values_list("kind", flat=True))
+        return bool(kinds) and all(UnitKind(k) in COMMUNE_LEVEL_KINDS for k in kinds)
 
     def _period_words(self, arg: str) -> str:
         if arg == "code":

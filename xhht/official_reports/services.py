@@ -19,6 +19,7 @@ from xhht.audit.services import audit_record, diff, snapshot
 from xhht.indicators.periods import parse_period
 from xhht.official_reports.catalogue import CatalogueError, report_kind
 from xhht.official_reports.docx_writer import write_docx
+from xhht.official_reports.issuers import issuer_get, issuers_for
 from xhht.official_reports.models import IssuedVersion, Report, ReportSection
 from xhht.official_reports.pdf import docx_to_pdf
 from xhht.official_reports.placeholders import PlaceholderError, parse
@@ -26,6 +27,7 @@ from xhht.official_reports.providers import PROVIDERS, SectionContext
 from xhht.official_reports.render import RenderedReport, report_render
 from xhht.official_reports.resolver import Resolver, level_name
 from xhht.official_reports.xlsx_writer import write_xlsx
+from xhht.reporting.routing import unit_existed_during
 from xhht.units.models import PREFIX, Unit, UnitKind
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -75,10 +77,25 @@ def outline(kind: str, level: str) -> list[OutlineItem]:
     return items
 
 
-def default_header(*, unit: Unit, kind: str) -> dict[str, Any]:
+def default_header(*, unit: Unit, kind: str, period: Any = None, issuer: str | None = None) -> dict[str, Any]:
+    """The header a new report starts with. With a ``period`` (or an ``issuer``), the issuing body's lines,
+    number, signer and recipients come from ``catalogue/bodies/issuers.yaml`` for the tree in force at the
+    period's end (:mod:`xhht.official_reports.issuers`)."""
     data = report_kind(kind).data
     level = level_name(unit)
     recipients = (data.get("recipients") or {}).get(level, [])
+    values = _default_header(unit=unit, data=data, recipients=recipients)
+    if period is not None or issuer is not None:
+        body = issuer_get(issuer, level) if issuer else next(iter(issuers_for(level)), None)
+        if body is not None:
+            on = period.end if period is not None else timezone.localdate()
+            values.update({k: v for k, v in body.header(unit=unit, on=on).items() if v or k != "recipients"})
+            if body.speaker_for(unit) != f"Ủy ban nhân dân {unit.full_name}":  # a department speaks for itself
+                values["intro"] = str(values["intro"]).replace("[[unit:committee]]", body.speaker_for(unit))
+    return values
+
+
+def _default_header(*, unit: Unit, data: dict[str, Any], recipients: list[str]) -> dict[str, Any]:
     return {
         "issuing_body_superior": "ỦY BAN NHÂN DÂN",
         "issuing_body": f"{PREFIX[UnitKind(unit.kind)]} {unit.name}".upper(),
@@ -121,7 +138,8 @@ def section_draft(*, report: Report, key: str) -> str:
     return PROVIDERS[item.provider].func(ctx).text
 
 
-def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dict[str, Any] | None = None) -> Report:
+def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dict[str, Any] | None = None,
+                  issuer: str | None = None) -> Report:
     """A new report with the Decree 30 header (defaults from the unit, overridden by ``header``) and a
     first draft of every section generated from the data."""
     try:
@@ -131,7 +149,12 @@ def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dic
         raise ReportError(str(exc)) from exc
     if per.kind not in definition.data["period_types"]:
         raise ReportError(f"Loại báo cáo «{definition.name}» dùng cho kỳ {', '.join(definition.data['period_types'])}, không dùng cho {per.label}.")
-    values = default_header(unit=unit, kind=kind)
+    if not unit_existed_during(unit, per):
+        raise ReportError(f"{unit.title_name} không tồn tại trong {per.label}: không lập báo cáo cho kỳ này được.")
+    try:
+        values = default_header(unit=unit, kind=kind, period=per, issuer=issuer)
+    except CatalogueError as exc:
+        raise ReportError(str(exc)) from exc
     for key, value in (header or {}).items():
         if key not in HEADER_FIELDS:
             raise ReportError(f"Trường «{key}» không có trong phần đầu báo cáo.")

@@ -51,7 +51,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
         unit = unit_for_user_or_404(request.user, form.cleaned_data["unit"])
         require_edit_unit(request.user, unit)
         try:
-            report = report_create(actor=request.user, unit=unit, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"])
+            report = report_create(actor=request.user, unit=unit, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
+                                   issuer=form.cleaned_data.get("issuer") or None)
         except ReportError as exc:
             form.add_error(None, str(exc))
         else:

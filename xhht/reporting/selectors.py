@@ -19,6 +19,7 @@ from xhht.organisations.models import Organisation
 from xhht.reporting.catalogue import Form, cell_key, get_catalogue
 from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date, previous_period
+from xhht.reporting.routing import approval_route
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_descendant_codes
 
@@ -85,11 +86,15 @@ def can_edit_reporter(user: Any, reporter: Reporter) -> bool:
     return can_edit_unit(user, reporter.unit)
 
 
-def can_approve_reporter(user: Any, reporter: Reporter) -> bool:
+def can_approve_reporter(user: Any, reporter: Reporter, period: Period | None = None, *, today: date | None = None) -> bool:
     """Commune and organisation reports are approved at the district; district reports at the province.
 
     An organisation's report is approved by an approving officer of its own unit or above (the
     district officer approves the district's offices); a unit's report by one strictly above it.
+    With a ``period``, a unit's report is approved by the officers of the unit its route names
+    (:mod:`xhht.reporting.routing`: the tree in force at the period's end), and by nobody else:
+    a commune's 2024 report by its district, its 2026 report by the province (and a report waiting
+    on a unit that has ended since, also by the unit above it).
     """
     if not getattr(user, "is_authenticated", False):
         return False
@@ -97,7 +102,10 @@ def can_approve_reporter(user: Any, reporter: Reporter) -> bool:
         if is_administrator(user):
             return True
         return user.role in APPROVING_ROLES and can_view_unit(user, reporter.unit) and user.organisation_id != reporter.organisation.pk
-    return can_approve_for(user, reporter.unit)
+    if period is None or is_administrator(user):
+        return can_approve_for(user, reporter.unit)
+    route = approval_route(unit=reporter.unit, period=period, today=today)
+    return can_approve_for(user, reporter.unit) and user.unit_id in route.approving_codes
 
 
 def reporter_for_user_or_404(user: Any, token: str) -> Reporter:

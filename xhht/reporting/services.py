@@ -23,6 +23,8 @@ from xhht.indicators.services import Value, data_values_write
 from xhht.reporting.catalogue import Form, get_catalogue
 from xhht.reporting.models import Status, Submission, SubmissionEvent
 from xhht.reporting.numbers import NumberError, parse_number
+from xhht.indicators.periods import parse_period
+from xhht.reporting.routing import unit_existed_during
 from xhht.reporting.selectors import Reporter, can_approve_reporter, can_edit_reporter, form_reports_for, form_values, reporter_of
 from xhht.reporting.validation import Finding, form_findings
 
@@ -91,6 +93,12 @@ def parse_form_values(form: Form, raw: Mapping[str, object], texts: Mapping[str,
     return values, answers, errors
 
 
+def _span(unit: Any) -> str:
+    start = f"{unit.valid_from:%d/%m/%Y}" if unit.valid_from else "…"
+    end = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "nay"
+    return f"{start} – {end}"
+
+
 def _event(sub: Submission, *, action: str, actor: Any, at: datetime, before: str, comment: str = "") -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     SubmissionEvent.objects.create(submission=sub, action=action, from_status=before, to_status=sub.status, version=sub.version,
@@ -123,6 +131,13 @@ def submission_save(
         raise PermissionDenied("Bạn không có quyền nhập báo cáo của đơn vị này.")
     if not form_reports_for(form, reporter):
         raise ReportingError(f"{reporter.name} không báo cáo theo biểu «{form.title}».")
+    try:
+        period_obj = parse_period(period)
+    except ValueError as exc:
+        raise ReportingError(str(exc)) from None
+    if not unit_existed_during(reporter.unit, period_obj):
+        raise ReportingError(f"{reporter.unit.title_name} không tồn tại trong {period_obj.label} "
+                             f"(hiệu lực {_span(reporter.unit)}): không nhập báo cáo cho kỳ này được.")
     parsed, answers, errors = parse_form_values(form, values, texts)
     if errors:
         raise InvalidValues(errors)
@@ -202,9 +217,10 @@ def submission_submit(*, actor: Any, submission: Submission, comments: Mapping[s
 def _decide(*, actor: Any, submission: Submission, action: str, allowed_from: set[str], to: str, comment: str, now: datetime | None,
             check_rights: bool) -> Submission:
     reporter = reporter_of(submission)
-    if check_rights and not can_approve_reporter(actor, reporter):
-        raise PermissionDenied("Bạn không có quyền duyệt báo cáo của đơn vị này.")
     now = now or timezone.now()
+    if check_rights and not can_approve_reporter(actor, reporter, parse_period(submission.period), today=timezone.localtime(now).date()):
+        raise PermissionDenied("Bạn không có quyền duyệt báo cáo của đơn vị này: báo cáo kỳ này được duyệt theo địa giới "
+                               "hành chính tại thời điểm cuối kỳ (cấp trên trực tiếp khi đó).")
     with transaction.atomic():
         sub = Submission.objects.select_for_update().get(pk=submission.pk)
         if sub.status not in allowed_from:

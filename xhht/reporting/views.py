@@ -52,6 +52,7 @@ from xhht.reporting.services import (
     submission_save,
     submission_submit,
 )
+from xhht.reporting.routing import approval_route, route_label
 from xhht.reporting.validation import Finding, form_findings, outlier_findings
 from xhht.units.selectors import unit_descendant_codes
 
@@ -149,7 +150,8 @@ def _entry_context(request: HttpRequest, form: Form, reporter: Reporter, period:
         "form": form, "reporter": reporter, "period": period, "submission": sub, "version": sub.version if sub else 0,
         "sections": _rows(form, values, before, errors, findings, texts), "before_code": before_code,
         "findings": findings, "warnings": [f for f in findings if not f.is_error], "errors": errors,
-        "editable": editable, "can_approve": bool(sub) and can_approve_reporter(request.user, reporter),
+        "editable": editable, "can_approve": bool(sub) and can_approve_reporter(request.user, reporter, period),
+        "route": route_label(approval_route(unit=reporter.unit, period=period, organisation=reporter.organisation is not None)),
         "due": due_date(period, form.due_days), "events": list(sub.events.select_related("actor")) if sub else [],
         "comments": (sub.warning_comments or {}) if sub else {},
         "storage_key": f"xhht-report:{form.code}:{reporter.token}:{period.code}",

@@ -16,8 +16,9 @@ from xhht.units.models import Unit
 
 def test_catalogue_has_the_three_kinds_with_the_seed_structure() -> None:
     kinds = report_kinds()
-    assert set(kinds) == {"phase-summary", "half-year", "annual"}
-    for kind in kinds.values():
+    # The phase review of QĐ 1373 (sơ kết, issue 18) has its own structure: test_review_kind_structure.
+    assert set(kinds) == {"phase-summary", "half-year", "annual", "review"}
+    for kind in (kinds[k] for k in ("phase-summary", "half-year", "annual")):
         top = [s["key"] for s in kind.sections]
         assert top == ["steering", "resources", "results", "directions", "recommendations"]
         keys = {c["key"] for s in kind.sections for c in s.get("sections", [])}
@@ -154,3 +155,15 @@ def test_every_provider_named_in_the_catalogue_is_registered() -> None:
 
     for kind in report_kinds().values():
         assert set(walk(kind.sections)) <= set(PROVIDERS)
+
+
+def test_review_kind_structure() -> None:
+    review = report_kinds()["review"]
+    assert review.data["period_types"] == ["phase"]
+    assert [s["key"] for s in review.sections] == ["steering", "targets", "directions", "recommendations"]
+    table = [c for s in review.sections for c in s.get("sections", []) if c["key"] == "targets.review"][0]
+    assert table["provider"] == "indicators.targets_review" and table["params"]["programme"] == "qd1373-2021-2030"
+    # The phase summary stays the default report of a phase.
+    from xhht.official_reports.catalogue import default_kind_for_period
+
+    assert default_kind_for_period("phase") == "phase-summary"
