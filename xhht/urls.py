@@ -23,6 +23,7 @@ urlpatterns = [
     path("nhat-ky/", include("xhht.audit.urls")),
     path("api/units/<str:code>/", unit_views.api_detail, name="api_unit"),
     path("quan-tri/", admin.site.urls),
+    path("tai-khoan/", include("xhht.accounts.urls")),
 ]
 
 # Later capabilities mount themselves here when their urls.py exists.

@@ -22,6 +22,15 @@ def is_administrator(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) == Role.ADMINISTRATOR))
 
 
+# Roles that must prove a second factor (TOTP) at login when settings.XHHT_TWO_FACTOR is "required".
+TWO_FACTOR_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def requires_two_factor(user: Any) -> bool:
+    """District, province and administrator accounts sign in with a password and a TOTP code."""
+    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in TWO_FACTOR_ROLES))
+
+
 def scope_codes(user: Any) -> set[str] | None:
     """Codes of the units the user may read; None means all of them (administrators)."""
     if not user.is_authenticated:
