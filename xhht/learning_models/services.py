@@ -343,6 +343,7 @@ def evaluation_self_score(
                 row.self_value, row.self_source, row.self_note = value, "entered", text_note or ""
                 row.save()
         if note is not None and note != evaluation.self_note:
+            changes["self_note"] = [evaluation.self_note or None, note]  # audited like the scores (issue 12, hole 7)
             evaluation.self_note = note
             evaluation.save(update_fields=["self_note"])
         _fill_computed(evaluation, rubric)

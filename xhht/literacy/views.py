@@ -17,6 +17,7 @@ from xhht.core.tabular import Rejected
 from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
+from xhht.audit.services import PERSON_RECORDS_READ, person_records_access_record
 from xhht.literacy.models import Recognition, SurveyPerson
 from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
@@ -73,6 +74,8 @@ def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit = _commune_or_404(request, code)
     query = request.GET.get("q", "")[:120]
     page = Paginator(person_search(commune=unit, year=year, query=query), 50).get_page(request.GET.get("page"))
+    person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=unit.code, count=len(page.object_list),
+                                 what=f"Danh sách người điều tra năm {year}", note=f"trang {page.number}" + (f", tìm «{query}»" if query else ""))
     template = "literacy/_person_rows.html" if request.headers.get("HX-Request") else "literacy/persons.html"
     return render(request, template, {"unit": unit, "year": year, "page": page, "q": query, "can_edit": can_edit_unit(request.user, unit)})
 
@@ -85,6 +88,9 @@ def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
     if person is None:
         raise Http404("Không tìm thấy người này.")
     require_edit_unit(request.user, unit)
+    if request.method != "POST":
+        person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=unit.code, count=1,
+                                     what=f"Phiếu của {person.full_name} (năm {year})")
     initial = {
         "full_name": person.full_name, "sex": person.sex,
         "birth_date": person.birth_date.isoformat() if person.birth_date else str(person.birth_year),

@@ -1,0 +1,30 @@
+"""Issue 12, hole 7: reads and exports of personal records are logged and shown to the education office;
+a self-evaluation note is audited like the scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xhht.audit.models import AuditEntry
+from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
+from xhht.demo.foundation import NAM_TUAN
+from xhht.units.models import Unit
+
+
+@pytest.mark.django_db
+def test_a_self_evaluation_note_alone_is_audited(demo: None, nam_tuan_officer: Any) -> None:
+    from xhht.learning_models.models import ModelKind
+    from xhht.learning_models.services import evaluation_self_score, participant_register
+
+    commune = Unit.objects.get(code=NAM_TUAN)
+    reg = participant_register(actor=nam_tuan_officer, kind=ModelKind.COMMUNE, commune=commune, name=commune.full_name, year=2020)
+    evaluation_self_score(actor=nam_tuan_officer, participant=reg.participant, year=2020, values={"c1": 5})
+    before = AuditEntry.objects.count()
+    evaluation = evaluation_self_score(actor=nam_tuan_officer, participant=reg.participant, year=2020, values={}, note="Xã tự đánh giá lại")
+    assert evaluation.self_note == "Xã tự đánh giá lại"
+    entry = AuditEntry.objects.latest("id")
+    assert AuditEntry.objects.count() == before + 1 and entry.changes["self_note"] == [None, "Xã tự đánh giá lại"]
+
