@@ -21,6 +21,7 @@ from django.utils import timezone
 from xhht.accounts.access import can_edit_unit, is_administrator
 from xhht.accounts.models import Role
 from xhht.audit.services import audit_record
+from xhht.core.attachments import EVIDENCE_TYPES, AttachmentRefused, attachment_check
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.core.text import fold
 from xhht.indicators.models import DataValue
@@ -44,7 +45,7 @@ from xhht.units.models import Unit
 
 EVIDENCE_MAX_BYTES = getattr(settings, "XHHT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 OUTCOME_ELEMENTS = ("tot", "kha", "trung_binh", "khong_dat", "muc_1", "muc_2")
-EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods"}
+EVIDENCE_EXTENSIONS = EVIDENCE_TYPES  # no .doc/.xls: old Office files may carry macros (issue 12, hole 8)
 
 
 class LearningModelError(ValueError):
@@ -360,15 +361,15 @@ def evidence_attach(*, actor: Any, evaluation: Evaluation, name: str, content: b
     if evaluation.status not in (Status.DRAFT, Status.SUBMITTED):
         raise LearningModelError("Đánh giá đã thẩm định: không thêm minh chứng.")
     clean = PurePath((name or "").replace("\\", "/")).name[:200]
-    suffix = PurePath(clean).suffix.lower()
-    if suffix not in EVIDENCE_EXTENSIONS:
-        raise LearningModelError(f"Tệp «{clean}»: chỉ nhận {', '.join(sorted(EVIDENCE_EXTENSIONS))}.")
-    if not content:
-        raise LearningModelError(f"Tệp «{clean}» rỗng.")
     if len(content) > EVIDENCE_MAX_BYTES:
         raise LearningModelError(f"Tệp «{clean}» quá lớn ({len(content)} byte; tối đa {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB).")
     if indicator and indicator not in {i.code for i in evaluation_rubric(evaluation).indicators}:
         raise LearningModelError(f"Chỉ tiêu «{indicator}» không có trong bộ tiêu chí.")
+    try:
+        # Type by name and content, no macros, ClamAV where installed (issue 12, hole 8).
+        clean = attachment_check(name=clean, content=content, allowed=EVIDENCE_EXTENSIONS)
+    except AttachmentRefused as exc:
+        raise LearningModelError(str(exc)) from None
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         evidence = Evidence(evaluation=evaluation, indicator=indicator, original_name=clean, content_type=content_type[:100],
