@@ -1,4 +1,4 @@
-"""The user's own account: profile and the second factor (TOTP) of issue 12, hole 5."""
+"""The user's own account (profile, the second factor of issue 12, hole 5), the home redirect and the change log's scope."""
 
 from __future__ import annotations
 
@@ -13,9 +13,30 @@ from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from xhht.accounts.access import requires_two_factor
+from xhht.accounts.access import is_administrator, requires_two_factor, scope_codes
 from xhht.accounts.middleware import two_factor_required
+from xhht.accounts.models import Role
 from xhht.accounts.services import totp_device_confirm, totp_device_pending
+from xhht.audit import views as audit_views
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """District and province officers start from who has reported and who is late; others at their unit.
+
+    (Moved from core.views: core sits below accounts and does not import it.)"""
+    user = request.user
+    if getattr(user, "role", None) in {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}:
+        return redirect("reporting:dashboard")
+    if user.unit_id and not is_administrator(user):  # type: ignore[union-attr]
+        return redirect("units:detail", code=user.unit_id)  # type: ignore[union-attr]
+    return redirect("units:tree")
+
+
+@login_required
+def change_log(request: HttpRequest) -> HttpResponse:
+    """/nhat-ky/: the audit log's page, limited to the user's scope by the access policy."""
+    return audit_views.log(request, scope=scope_codes(request.user))
 
 
 @login_required

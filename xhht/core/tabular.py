@@ -9,7 +9,6 @@ out as stripped strings, or None for an empty cell, and each importer types them
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence

@@ -36,7 +36,10 @@ def _year_or_404(year: int) -> int:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """The latest survey year of ``?don-vi=`` (the unit page links here), else of the user's unit."""
     unit = request.user.unit  # type: ignore[union-attr]
+    if code := request.GET.get("don-vi", "")[:20]:
+        unit = unit_for_user_or_404(request.user, code)
     if unit is None:
         unit = Unit.objects.filter(parent__isnull=True).order_by("code").first()
         if unit is None:

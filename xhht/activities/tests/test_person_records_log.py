@@ -6,12 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from xhht.audit.models import AuditEntry
 from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
 from xhht.demo.foundation import NAM_TUAN
-from xhht.units.models import Unit
 
 
 def test_learner_list_read_and_export_are_logged(activities_demo: None, client_for: Any, district_officer: Any, tmp_path: Path) -> None:

@@ -3,13 +3,11 @@ a self-evaluation note is audited like the scores."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from xhht.audit.models import AuditEntry
-from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
 from xhht.demo.foundation import NAM_TUAN
 from xhht.units.models import Unit
 

@@ -3,15 +3,12 @@ a self-evaluation note is audited like the scores."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 
 from xhht.audit.models import AuditEntry
-from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
+from xhht.audit.services import PERSON_RECORDS_READ
 from xhht.demo.foundation import NAM_TUAN
-from xhht.units.models import Unit
 
 
 def test_reading_a_communes_person_list_is_logged_and_shown_to_the_district(survey: None, client_for: Any, nam_tuan_officer: Any,
