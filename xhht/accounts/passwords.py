@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -22,6 +23,6 @@ def password_problems(password: str, *, user: Any = None) -> list[str]:
     """The Vietnamese reasons ``password`` is refused for ``user`` (empty when it is acceptable)."""
     try:
         password_validation.validate_password(password, user=user)
-    except password_validation.ValidationError as exc:
+    except ValidationError as exc:
         return list(exc.messages)
     return []
