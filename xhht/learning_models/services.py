@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -22,6 +22,7 @@ from xhht.accounts.access import can_edit_unit, is_administrator
 from xhht.accounts.models import Role
 from xhht.audit.services import audit_record
 from xhht.core.attachments import EVIDENCE_TYPES, AttachmentRefused, attachment_check
+from xhht.core.numbers import NumberError, parse_number
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.core.text import fold
 from xhht.indicators.models import DataValue
@@ -63,12 +64,12 @@ def _require_unit(actor: Any, unit: Unit | str) -> None:
 
 
 def _dec(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
+    """A typed score by the one number reader (xhht/core/numbers.py): "127,5" and "127.5" are 127.5; a lone
+    group such as "1,234" is refused as ambiguous (it was read as 1.234 here, as 1234 elsewhere)."""
     try:
-        return Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation as exc:
-        raise LearningModelError(f"Giá trị «{value}» không phải là số.") from exc
+        return parse_number(value, whole=False)
+    except NumberError as exc:
+        raise LearningModelError(f"Giá trị «{value}»: {exc}") from None
 
 
 # --- Registration -----------------------------------------------------------------------------------
