@@ -83,3 +83,54 @@ def unit_for_user_or_404(user: Any, code: str) -> Unit:
 def require_edit_unit(user: Any, unit: Unit | str) -> None:
     if not can_edit_unit(user, unit):
         raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
+
+
+# --- Role predicates: every role check of the apps is here (issue 12: they were scattered over five apps) ---
+
+# District and province education offices (Phòng/Sở GD&ĐT) supervise the units below them.
+SUPERVISING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
+# Who attests the survey's guarantee conditions (xóa mù chữ, phổ cập): the education offices.
+ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_viewer(user: Any) -> bool:
+    return _role(user) == Role.VIEWER
+
+
+def is_organisation_officer(user: Any) -> bool:
+    """An officer of one organisation (not an administrator): sees and changes that organisation only."""
+    return _role(user) == Role.ORGANISATION_OFFICER and not is_administrator(user)
+
+
+def is_supervising_officer(user: Any) -> bool:
+    """A district or province education officer (not counting administrators)."""
+    return _role(user) in SUPERVISING_ROLES
+
+
+def can_supervise(user: Any) -> bool:
+    """Administrators and education offices: designate inspection teams, decide on commune recognitions."""
+    return is_administrator(user) or is_supervising_officer(user)
+
+
+def can_attest(user: Any) -> bool:
+    return _role(user) in ATTESTING_ROLES or is_administrator(user)
+
+
+def is_commune_officer_of(user: Any, commune_code: str) -> bool:
+    return _role(user) == Role.COMMUNE_OFFICER and getattr(user, "unit_id", None) == commune_code
+
+
+def can_approve_organisation_report(user: Any, unit: Unit | str, organisation_id: int) -> bool:
+    """An organisation's report is approved by an approving officer of its unit or above, not by itself."""
+    if is_administrator(user):
+        return True
+    return _role(user) in APPROVING_ROLES and can_view_unit(user, unit) and getattr(user, "organisation_id", None) != organisation_id
+
+
+def responsible_roles(*, commune_level: bool) -> list[str]:
+    """The roles that answer for a unit's reports: its commune officers, or the education offices."""
+    return [Role.COMMUNE_OFFICER] if commune_level else [Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER]

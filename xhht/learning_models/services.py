@@ -18,8 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from xhht.accounts.access import can_edit_unit, is_administrator
-from xhht.accounts.models import Role
+from xhht.accounts.access import can_edit_unit, can_supervise, is_administrator, is_commune_officer_of
 from xhht.audit.services import audit_record
 from xhht.core.attachments import EVIDENCE_TYPES, AttachmentRefused, attachment_check
 from xhht.core.numbers import NumberError, parse_number
@@ -404,7 +403,7 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
     """Designate the district's inspection team of ``year`` (district officers only)."""
     _require_unit(actor, district)
-    if not _system(actor) and not (is_administrator(actor) or actor.role in (Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER)):
+    if not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Chỉ cán bộ cấp huyện trở lên lập đoàn kiểm tra.")
     members = list(members)
     with transaction.atomic():
@@ -432,7 +431,7 @@ def may_review(actor: Any, evaluation: Evaluation) -> bool:
     if participant.kind == ModelKind.COMMUNE:
         district_code = participant.commune.parent_id
         return InspectionTeam.objects.filter(district_id=district_code, year=evaluation.registration.year, members=actor).exists()
-    return bool(actor.unit_id == participant.commune_id and actor.role == Role.COMMUNE_OFFICER)
+    return is_commune_officer_of(actor, participant.commune_id)
 
 
 def evaluation_review(
@@ -501,7 +500,7 @@ def recognition_create(*, actor: Any, unit: Unit, kind: str, year: int, decision
     where the decision classifies every commune (TT 44: Tốt/Khá/Trung bình/Không đạt).
     """
     _require_unit(actor, unit)
-    if kind == ModelKind.COMMUNE and not _system(actor) and not (is_administrator(actor) or actor.role in (Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER)):
+    if kind == ModelKind.COMMUNE and not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Quyết định về cộng đồng học tập cấp xã do cấp huyện ban hành.")
     if not decision.number.strip() or not decision.signer.strip():
         raise LearningModelError("Quyết định phải có số và người ký.")

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
-from xhht.accounts.models import Role
+from xhht.accounts.access import can_attest, can_edit_unit, can_view_unit, is_viewer, require_edit_unit, unit_for_user_or_404
 from xhht.core.tabular import Rejected
 from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
@@ -24,7 +23,6 @@ from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
 
-ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
 
 
 def _year_or_404(year: int) -> int:
@@ -67,7 +65,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
         "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
-        "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
+        "can_attest": can_edit_unit(request.user, unit) and can_attest(request.user),
     })
 
 
@@ -119,7 +117,7 @@ def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "role", None) == Role.VIEWER:
+    if is_viewer(request.user):
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
     form = UploadForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
@@ -152,7 +150,7 @@ def attest(request: HttpRequest, code: str, year: int) -> HttpResponse:
     year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     require_edit_unit(request.user, unit)
-    if getattr(request.user, "role", None) not in ATTESTING_ROLES:
+    if not can_attest(request.user):
         raise PermissionDenied("Chỉ Phòng/Sở GD&ĐT xác nhận điều kiện bảo đảm.")
     result = unit_results(unit=unit, year=year)
     form = AttestationForm(request.POST or None, initial={**result.attested})
