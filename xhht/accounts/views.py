@@ -53,6 +53,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify the TOTP code at login; enrol first (QR code and secret) when the user has no device yet,
     or when a verified user asks to change device (``doi=1``)."""
     user = request.user
+    if not requires_two_factor(user):
+        return redirect("accounts:profile")  # only the roles of accounts.access.TWO_FACTOR_ROLES use a second factor
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = "/"

@@ -78,6 +78,8 @@ def test_district_officer_enrols_at_first_login_then_verifies_at_each_login(clie
 def test_commune_officer_needs_no_second_factor(client: Client, demo: None, two_factor_on: None) -> None:
     client.post("/dang-nhap/", {"username": "xa.namtuan", "password": PASSWORD})
     assert client.get(f"/don-vi/{NAM_TUAN}/").status_code == 200
+    assert client.get("/tai-khoan/xac-thuc/")["Location"] == "/tai-khoan/"
+    assert not TOTPDevice.objects.filter(user__username="xa.namtuan").exists()
 
 
 def test_an_enrolled_users_secret_is_not_shown_to_whoever_has_the_password(client: Client, demo: None, two_factor_on: None) -> None:
