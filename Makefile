@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xhht
 
-.PHONY: demo serve test test-sqlite test-postgres typecheck bench setup setup-dev clean
+.PHONY: demo serve test test-sqlite test-postgres typecheck lint bench setup setup-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +24,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
+# The demo's accounts and passwords are public: two-factor sign-in is off for it unless XHHT_TWO_FACTOR is set.
 demo: setup
 	$(BIN)/xhht demo
-	$(BIN)/xhht serve --port $(PORT)
+	XHHT_TWO_FACTOR=$${XHHT_TWO_FACTOR:-off} $(BIN)/xhht serve --port $(PORT)
 
 serve: setup
 	$(BIN)/xhht serve --port $(PORT)
 
 test: setup-dev
 	scripts/system-packages.sh
-	$(MAKE) --no-print-directory test-sqlite test-postgres typecheck
+	$(MAKE) --no-print-directory lint test-sqlite test-postgres typecheck
 
 test-sqlite:
 	env -u DATABASE_URL XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/pytest $(PYTEST_ARGS)
@@ -44,6 +45,11 @@ test-postgres:
 
 typecheck:
 	XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/mypy xhht
+
+# ruff (errors and pyflakes, no formatter) and the apps' layering contract (import-linter); see pyproject.toml.
+lint: setup-dev
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/lint-imports
 
 bench: setup-dev
 	@echo "Each benchmark is a script in benchmarks/ (see docs/performance.md for its options and figures), e.g.:"

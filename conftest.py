@@ -74,3 +74,10 @@ def client_for(client: Any) -> Any:
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_tested(settings: Any) -> None:
+    """The suite logs the demo's accounts in with their passwords, as the demo does (XHHT_TWO_FACTOR=off);
+    xhht/accounts/tests/test_two_factor.py switches the production default ("required") back on."""
+    settings.XHHT_TWO_FACTOR = "off"

@@ -75,7 +75,7 @@ def main() -> None:
     commune = Unit.objects.get(code=f"{gen.PROVINCE}00101")
     values = {k: str(v) for k, v in gen.values_for("tt44-2014", rnd).items()}
 
-    def cycle(year: list[int] = [2030 - 100]) -> Any:
+    def cycle(year: list[int] = [2030 - 100]) -> Any:  # noqa: B006 — a run counter, on purpose
         year[0] += 1  # a fresh TT 44 year each run (1931… are outside TT 44: use 2015–2023 cyclically)
         y = 2015 + (year[0] % 9)
         from xhht.learning_models.models import Evaluation

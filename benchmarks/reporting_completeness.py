@@ -43,7 +43,7 @@ def main() -> None:
     from xhht.reporting.demo import commune_values
     from xhht.reporting.excel import import_workbook, template_workbook
     from xhht.reporting.models import Status, Submission
-    from xhht.reporting.selectors import Reporter, completeness, expected_reporters
+    from xhht.reporting.selectors import completeness, expected_reporters
     from xhht.reporting.services import parse_form_values
     from xhht.reporting.validation import form_findings, outlier_findings
     from xhht.units.models import Unit, UnitVersion

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium and its driver for the browser tests, and a
 # Times-New-Roman-metric font with Vietnamese glyphs for the PDF, LibreOffice (headless, .docx → .pdf)
-# and poppler-utils (pdftoppm/pdftotext, the tests that read the PDF). Installs only what is missing.
+# poppler-utils (pdftoppm/pdftotext, the tests that read the PDF) and clamav (clamscan, sigtool: the
+# attachment scan tests, with a signature made in the test). Installs only what is missing.
 set -euo pipefail
-wanted=(chromium chromium-driver fonts-liberation2 libreoffice-writer-nogui poppler-utils)
+wanted=(chromium chromium-driver fonts-liberation2 libreoffice-writer-nogui poppler-utils clamav)
 [ -n "${XHHT_EXTRA_PACKAGES:-}" ] && wanted+=(${XHHT_EXTRA_PACKAGES})
 missing=()
 for pkg in "${wanted[@]}"; do

@@ -32,9 +32,15 @@ def _secret_key() -> str:
         return key
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        # Generated once and kept: sessions survive restarts.
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Generated once and kept: sessions survive restarts. Created with mode 0600 from the first byte
+        # (never readable by others, even for an instant) and exclusively (two starting workers race here).
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -134,8 +140,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "xhht.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -190,3 +197,54 @@ LOGGING = logging_config(log_dir=str(DATA_DIR / "logs"), level=os.environ.get("L
 XHHT_JOB_STALE_SECONDS = int(os.environ.get("XHHT_JOB_STALE_SECONDS", "300"))
 # /healthz answers 503 when the data folder's disk has less free space than this.
 XHHT_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XHHT_HEALTH_MIN_FREE_BYTES", str(1024 * 1024 * 1024)))
+
+
+# --- Security (issue 12, holes 5 and 6) ------------------------------------------------------------
+# HTTPS: set XHHT_HTTPS=1 when XHHT is served over HTTPS (behind the reverse proxy of docs/deployment.md,
+# which must send X-Forwarded-Proto). Then cookies are Secure and browsers are told to keep to HTTPS (HSTS).
+HTTPS = _env_bool("XHHT_HTTPS", _env_bool("SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("XHHT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("XHHT_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_SSL_REDIRECT = _env_bool("XHHT_SSL_REDIRECT", True)
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): no inline script anywhere (page behaviour lives in static files,
+# xhht/core/static/xhht/behaviour.js); inline style attributes stay allowed (no script can run from them).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no XHHT page uses are switched off for every page.
+XHHT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+INSTALLED_APPS += ["csp", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xhht.core.middleware.SecurityHeadersMiddleware",
+    "xhht.accounts.middleware.IdleSessionMiddleware",
+    "xhht.accounts.middleware.TwoFactorMiddleware",
+]
+
+# Sessions end after XHHT_SESSION_IDLE_HOURS without a request (default 8); a session in use is renewed.
+SESSION_COOKIE_AGE = int(float(os.environ.get("XHHT_SESSION_IDLE_HOURS", "8")) * 3600)
+# Two-factor (TOTP) for district, province and administrator roles. "required": such a user must verify
+# a code at each login, and enrol at the first login when they have no device yet. "off" is for the
+# local demo only (its well-known accounts and passwords are public anyway): `xhht demo` says so.
+XHHT_TWO_FACTOR = os.environ.get("XHHT_TWO_FACTOR", "required").strip().lower()
+OTP_TOTP_ISSUER = "XHHT"

@@ -22,6 +22,15 @@ def is_administrator(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) == Role.ADMINISTRATOR))
 
 
+# Roles that must prove a second factor (TOTP) at login when settings.XHHT_TWO_FACTOR is "required".
+TWO_FACTOR_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def requires_two_factor(user: Any) -> bool:
+    """District, province and administrator accounts sign in with a password and a TOTP code."""
+    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", None) in TWO_FACTOR_ROLES))
+
+
 def scope_codes(user: Any) -> set[str] | None:
     """Codes of the units the user may read; None means all of them (administrators)."""
     if not user.is_authenticated:
@@ -83,3 +92,54 @@ REPORT_CHECKING_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVI
 
 def can_check_reports(user: Any) -> bool:
     return bool(user.is_authenticated and (is_administrator(user) or getattr(user, "role", None) in REPORT_CHECKING_ROLES))
+
+
+# --- Role predicates: every role check of the apps is here (issue 12: they were scattered over five apps) ---
+
+# District and province education offices (Phòng/Sở GD&ĐT) supervise the units below them.
+SUPERVISING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
+# Who attests the survey's guarantee conditions (xóa mù chữ, phổ cập): the education offices.
+ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_viewer(user: Any) -> bool:
+    return _role(user) == Role.VIEWER
+
+
+def is_organisation_officer(user: Any) -> bool:
+    """An officer of one organisation (not an administrator): sees and changes that organisation only."""
+    return _role(user) == Role.ORGANISATION_OFFICER and not is_administrator(user)
+
+
+def is_supervising_officer(user: Any) -> bool:
+    """A district or province education officer (not counting administrators)."""
+    return _role(user) in SUPERVISING_ROLES
+
+
+def can_supervise(user: Any) -> bool:
+    """Administrators and education offices: designate inspection teams, decide on commune recognitions."""
+    return is_administrator(user) or is_supervising_officer(user)
+
+
+def can_attest(user: Any) -> bool:
+    return _role(user) in ATTESTING_ROLES or is_administrator(user)
+
+
+def is_commune_officer_of(user: Any, commune_code: str) -> bool:
+    return _role(user) == Role.COMMUNE_OFFICER and getattr(user, "unit_id", None) == commune_code
+
+
+def can_approve_organisation_report(user: Any, unit: Unit | str, organisation_id: int) -> bool:
+    """An organisation's report is approved by an approving officer of its unit or above, not by itself."""
+    if is_administrator(user):
+        return True
+    return _role(user) in APPROVING_ROLES and can_view_unit(user, unit) and getattr(user, "organisation_id", None) != organisation_id
+
+
+def responsible_roles(*, commune_level: bool) -> list[str]:
+    """The roles that answer for a unit's reports: its commune officers, or the education offices."""
+    return [Role.COMMUNE_OFFICER] if commune_level else [Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER]

@@ -2,7 +2,8 @@
 
 Each parser takes text (a form field or a spreadsheet cell) and returns an exact value, or raises
 ``ValueError`` with a Vietnamese message that says what was expected. Money never goes through
-float: "40.552.000", "40,552,000", "40552000 đ" are all 40552000 đồng.
+float: "40.552.000", "40,552,000", "40552000 đ" are all 40552000 đồng. Numbers follow the one reader's
+rules (xhht/core/numbers.py): a lone thousands group ("3.358", "12.500") is refused as ambiguous.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from xhht.core.numbers import NumberError, parse_number
 from xhht.core.text import fold
 
 _DASHES = "-–—‒−/"
 _SCHOOL_YEAR = re.compile(r"^(?:nam hoc\s*)?(\d{4})\s*[" + _DASHES + r"]\s*(\d{4})$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})?(?:\1\d{3})*$")
 _MONEY_SUFFIX = re.compile(r"\s*(?:đồng|dong|vnd|vnđ|đ|d)\.?$", re.IGNORECASE)
 
 
@@ -35,18 +36,20 @@ def parse_whole_number(text: str | None, *, what: str = "giá trị") -> int:
 
 
 def _parse_whole_number(text: str | None, *, what: str) -> int:
+    """The rules of the one number reader (xhht/core/numbers.py): "3.358.000" and "3,358,000" are read,
+    a lone group such as "3.358" is refused as ambiguous (issue 12: "1.234" read the same everywhere)."""
     raw = _clean(text)
     if not raw:
         raise ValueError(f"thiếu {what}.")
     if raw.startswith("-") or raw.startswith("−"):
         raise ValueError(f"{what} không được âm («{raw}»).")
-    if raw.isdigit():
-        return int(raw)
-    if _GROUPED.match(raw):
-        return int(re.sub(r"[.,\s]", "", raw))
-    if re.match(r"^\d+[.,]\d+$", raw):
-        raise ValueError(f"{what} phải là số nguyên («{raw}»).")
-    raise ValueError(f"{what} không phải là số («{raw}»).")
+    try:
+        value = parse_number(raw, whole=True)
+    except NumberError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+    if value is None:
+        raise ValueError(f"thiếu {what}.")
+    return int(value)
 
 
 def parse_count(text: str | None, *, what: str = "số lượng", required: bool = True) -> int | None:
@@ -75,15 +78,19 @@ def _parse_money(text: str | None, *, what: str) -> Decimal:
         raise ValueError(f"thiếu {what}.")
     if raw.startswith("-") or raw.startswith("−"):
         raise ValueError(f"{what} không được âm («{_clean(text)}»).")
-    if raw.isdigit():
-        return Decimal(int(raw))
-    if _GROUPED.match(raw):
-        return Decimal(int(re.sub(r"[.,\s]", "", raw)))
     if re.match(r"^\d[\d.,\s]*[.,]\d{1,2}$", raw):
         raise ValueError(f"{what} tính bằng đồng, không có phần lẻ («{_clean(text)}»).")
-    raise ValueError(
-        f"{what} «{_clean(text)}» không đọc được: ghi ví dụ 40.552.000 hoặc 40,552,000 (đồng), không trộn dấu chấm và dấu phẩy."
-    )
+    if "." in raw and "," in raw:
+        raise ValueError(
+            f"{what} «{_clean(text)}» không đọc được: ghi ví dụ 40.552.000 hoặc 40,552,000 (đồng), không trộn dấu chấm và dấu phẩy."
+        )
+    try:
+        value = parse_number(raw, whole=True, max_digits=len(str(MAX_MONEY)))
+    except NumberError as exc:
+        raise ValueError(f"{what} «{_clean(text)}» không đọc được: {exc} Ghi ví dụ 40.552.000 hoặc 40,552,000 (đồng).") from None
+    if value is None:
+        raise ValueError(f"thiếu {what}.")
+    return value
 
 
 def parse_year(text: str | None, *, first: int, last: int, what: str = "năm") -> int:

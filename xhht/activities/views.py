@@ -22,6 +22,7 @@ from xhht.activities import exports, parsing, selectors, services
 from xhht.activities.definitions import catalogue
 from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row, record_to_row
 from xhht.activities.summaries import build_summary
+from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ, person_records_access_record
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
 from xhht.organisations.models import Organisation, OrganisationKind
@@ -298,7 +299,10 @@ def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("activities:learners", pk=klass.pk)
                 except Rejected as exc:
                     problems, status = [str(p) for p in exc.problems], 400
-    context = {**_nav(request), "spec": spec, "klass": klass, "learners": klass.learner_list.all(), "columns": LEARNER_COLUMNS,
+    learners = list(klass.learner_list.all())
+    person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=klass.unit_id, count=len(learners),
+                                 what=f"Danh sách học viên lớp {klass}")
+    context = {**_nav(request), "spec": spec, "klass": klass, "learners": learners, "columns": LEARNER_COLUMNS,
                "editable": editable, "problems": problems}
     return render(request, "activities/learners.html", context, status=status)
 
@@ -308,7 +312,10 @@ def learner_export(request: HttpRequest, pk: int) -> HttpResponse:
     from xhht.activities.learners import LEARNER_COLUMNS
 
     klass = _vocational_class_or_404(request.user, pk)
-    content = exports.learner_workbook(columns=LEARNER_COLUMNS, learners=list(klass.learner_list.all()))
+    learners = list(klass.learner_list.all())
+    content = exports.learner_workbook(columns=LEARNER_COLUMNS, learners=learners)
+    person_records_access_record(actor=request.user, action=PERSON_RECORDS_EXPORT, unit_code=klass.unit_id, count=len(learners),
+                                 what=f"Danh sách học viên lớp {klass} (.xlsx)")
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
     return response

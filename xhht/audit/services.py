@@ -58,3 +58,21 @@ def audit_record(
         changes=dict(changes or {}),
         note=note,
     )
+
+
+# Reads and exports of personal records (names, birth dates, ethnicity, disability): issue 12, hole 7.
+PERSON_RECORDS_READ = "person_records_read"
+PERSON_RECORDS_EXPORT = "person_records_export"
+
+
+def person_records_access_record(*, actor: Any, action: str, unit_code: str, what: str, count: int, note: str = "") -> AuditEntry:
+    """Log that ``actor`` read or exported ``count`` personal records of ``unit_code`` (``what``: which list).
+
+    Filed under the unit whose people were read, so the education office above sees it in its change log.
+    """
+    if action not in {PERSON_RECORDS_READ, PERSON_RECORDS_EXPORT}:
+        raise ValueError(f"Thao tác không hợp lệ: {action}")
+    verb = "Xem" if action == PERSON_RECORDS_READ else "Xuất"
+    return audit_record(actor=actor, action=action, object_type="personal_records", object_id=unit_code, object_repr=what,
+                        unit_code=unit_code, changes={"count": [None, count]},
+                        note=f"{verb} {count} bản ghi cá nhân" + (f"; {note}" if note else ""))

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from xhht.accounts.access import scope_codes
 from xhht.audit.models import AuditEntry
 
 
-@login_required
-def log(request: HttpRequest) -> HttpResponse:
-    """The changes in the user's area (their own unit subtree)."""
+def log(request: HttpRequest, *, scope: set[str] | None) -> HttpResponse:
+    """The changes in the user's area: ``scope`` is the unit codes the user may read (None: all), given by
+    the access policy's view (accounts.views.change_log; audit sits below accounts and does not import it)."""
     entries = AuditEntry.objects.select_related("actor")
-    scope = scope_codes(request.user)
     if scope is not None:
         entries = entries.filter(unit_code__in=scope)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -18,9 +18,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from xhht.accounts.access import can_edit_unit, is_administrator
-from xhht.accounts.models import Role
+from xhht.accounts.access import can_edit_unit, can_supervise, is_administrator, is_commune_officer_of
 from xhht.audit.services import audit_record
+from xhht.core.attachments import EVIDENCE_TYPES, AttachmentRefused, attachment_check
+from xhht.core.numbers import NumberError, parse_number
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.core.text import fold
 from xhht.indicators.models import DataValue
@@ -44,7 +45,7 @@ from xhht.units.models import Unit
 
 EVIDENCE_MAX_BYTES = getattr(settings, "XHHT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 OUTCOME_ELEMENTS = ("tot", "kha", "trung_binh", "khong_dat", "muc_1", "muc_2")
-EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods"}
+EVIDENCE_EXTENSIONS = EVIDENCE_TYPES  # no .doc/.xls: old Office files may carry macros (issue 12, hole 8)
 
 
 class LearningModelError(ValueError):
@@ -62,12 +63,12 @@ def _require_unit(actor: Any, unit: Unit | str) -> None:
 
 
 def _dec(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
+    """A typed score by the one number reader (xhht/core/numbers.py): "127,5" and "127.5" are 127.5; a lone
+    group such as "1,234" is refused as ambiguous (it was read as 1.234 here, as 1234 elsewhere)."""
     try:
-        return Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation as exc:
-        raise LearningModelError(f"Giá trị «{value}» không phải là số.") from exc
+        return parse_number(value, whole=False)
+    except NumberError as exc:
+        raise LearningModelError(f"Giá trị «{value}»: {exc}") from None
 
 
 # --- Registration -----------------------------------------------------------------------------------
@@ -343,6 +344,7 @@ def evaluation_self_score(
                 row.self_value, row.self_source, row.self_note = value, "entered", text_note or ""
                 row.save()
         if note is not None and note != evaluation.self_note:
+            changes["self_note"] = [evaluation.self_note or None, note]  # audited like the scores (issue 12, hole 7)
             evaluation.self_note = note
             evaluation.save(update_fields=["self_note"])
         _fill_computed(evaluation, rubric)
@@ -359,15 +361,15 @@ def evidence_attach(*, actor: Any, evaluation: Evaluation, name: str, content: b
     if evaluation.status not in (Status.DRAFT, Status.SUBMITTED):
         raise LearningModelError("Đánh giá đã thẩm định: không thêm minh chứng.")
     clean = PurePath((name or "").replace("\\", "/")).name[:200]
-    suffix = PurePath(clean).suffix.lower()
-    if suffix not in EVIDENCE_EXTENSIONS:
-        raise LearningModelError(f"Tệp «{clean}»: chỉ nhận {', '.join(sorted(EVIDENCE_EXTENSIONS))}.")
-    if not content:
-        raise LearningModelError(f"Tệp «{clean}» rỗng.")
     if len(content) > EVIDENCE_MAX_BYTES:
         raise LearningModelError(f"Tệp «{clean}» quá lớn ({len(content)} byte; tối đa {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB).")
     if indicator and indicator not in {i.code for i in evaluation_rubric(evaluation).indicators}:
         raise LearningModelError(f"Chỉ tiêu «{indicator}» không có trong bộ tiêu chí.")
+    try:
+        # Type by name and content, no macros, ClamAV where installed (issue 12, hole 8).
+        clean = attachment_check(name=clean, content=content, allowed=EVIDENCE_EXTENSIONS)
+    except AttachmentRefused as exc:
+        raise LearningModelError(str(exc)) from None
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         evidence = Evidence(evaluation=evaluation, indicator=indicator, original_name=clean, content_type=content_type[:100],
@@ -401,7 +403,7 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
     """Designate the district's inspection team of ``year`` (district officers only)."""
     _require_unit(actor, district)
-    if not _system(actor) and not (is_administrator(actor) or actor.role in (Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER)):
+    if not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Chỉ cán bộ cấp huyện trở lên lập đoàn kiểm tra.")
     members = list(members)
     with transaction.atomic():
@@ -429,7 +431,7 @@ def may_review(actor: Any, evaluation: Evaluation) -> bool:
     if participant.kind == ModelKind.COMMUNE:
         district_code = participant.commune.parent_id
         return InspectionTeam.objects.filter(district_id=district_code, year=evaluation.registration.year, members=actor).exists()
-    return bool(actor.unit_id == participant.commune_id and actor.role == Role.COMMUNE_OFFICER)
+    return is_commune_officer_of(actor, participant.commune_id)
 
 
 def evaluation_review(
@@ -498,7 +500,7 @@ def recognition_create(*, actor: Any, unit: Unit, kind: str, year: int, decision
     where the decision classifies every commune (TT 44: Tốt/Khá/Trung bình/Không đạt).
     """
     _require_unit(actor, unit)
-    if kind == ModelKind.COMMUNE and not _system(actor) and not (is_administrator(actor) or actor.role in (Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER)):
+    if kind == ModelKind.COMMUNE and not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Quyết định về cộng đồng học tập cấp xã do cấp huyện ban hành.")
     if not decision.number.strip() or not decision.signer.strip():
         raise LearningModelError("Quyết định phải có số và người ký.")

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xhht.accounts.access import can_edit_unit, unit_for_user_or_404
-from xhht.accounts.models import Role, User
+from xhht.accounts.access import can_edit_unit, is_viewer, unit_for_user_or_404
+from xhht.accounts.models import User
 from xhht.core.formatting import format_number, format_percent
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
@@ -136,7 +136,7 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
     rows = [{"row": r, "cells": [(r.counts.get(c), r.rates.get(c)) for c in codes]} for r in table]
     return render(request, "learning_models/classification.html", {
         "unit": unit, "table": table, "labels": labels, "rows": rows, "years": years, "year": year, "results": results,
-        "can_manage": can_edit_unit(request.user, unit) and request.user.role != Role.VIEWER,  # type: ignore[union-attr]
+        "can_manage": can_edit_unit(request.user, unit) and not is_viewer(request.user),
         "kinds": ModelKind.choices,
     })
 

@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
-from xhht.accounts.models import Role
+from xhht.accounts.access import can_attest, can_edit_unit, can_view_unit, is_viewer, require_edit_unit, unit_for_user_or_404
 from xhht.core.tabular import Rejected
 from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
+from xhht.audit.services import PERSON_RECORDS_READ, person_records_access_record
 from xhht.literacy.models import Recognition, SurveyPerson
 from xhht.literacy.authorities import recognition_authority, rule_set_on
 from xhht.literacy.catalogue import rules
@@ -28,7 +28,6 @@ from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
 
-ATTESTING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR}
 
 
 def _year_or_404(year: int) -> int:
@@ -40,7 +39,10 @@ def _year_or_404(year: int) -> int:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """The latest survey year of ``?don-vi=`` (the unit page links here), else of the user's unit."""
     unit = request.user.unit  # type: ignore[union-attr]
+    if code := request.GET.get("don-vi", "")[:20]:
+        unit = unit_for_user_or_404(request.user, code)
     if unit is None:
         unit = Unit.objects.filter(parent__isnull=True).order_by("code").first()
         if unit is None:
@@ -68,7 +70,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
         "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
-        "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
+        "can_attest": can_edit_unit(request.user, unit) and can_attest(request.user),
         **_authorities(unit, year),
     })
 
@@ -93,6 +95,8 @@ def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit = _commune_or_404(request, code)
     query = request.GET.get("q", "")[:120]
     page = Paginator(person_search(commune=unit, year=year, query=query), 50).get_page(request.GET.get("page"))
+    person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=unit.code, count=len(page.object_list),
+                                 what=f"Danh sách người điều tra năm {year}", note=f"trang {page.number}" + (f", tìm «{query}»" if query else ""))
     template = "literacy/_person_rows.html" if request.headers.get("HX-Request") else "literacy/persons.html"
     return render(request, template, {"unit": unit, "year": year, "page": page, "q": query, "can_edit": can_edit_unit(request.user, unit)})
 
@@ -105,6 +109,9 @@ def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
     if person is None:
         raise Http404("Không tìm thấy người này.")
     require_edit_unit(request.user, unit)
+    if request.method != "POST":
+        person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=unit.code, count=1,
+                                     what=f"Phiếu của {person.full_name} (năm {year})")
     initial = {
         "full_name": person.full_name, "sex": person.sex,
         "birth_date": person.birth_date.isoformat() if person.birth_date else str(person.birth_year),
@@ -130,7 +137,7 @@ def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "role", None) == Role.VIEWER:
+    if is_viewer(request.user):
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
     form = UploadForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
@@ -168,7 +175,7 @@ def attest(request: HttpRequest, code: str, year: int) -> HttpResponse:
     year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     require_edit_unit(request.user, unit)
-    if getattr(request.user, "role", None) not in ATTESTING_ROLES:
+    if not can_attest(request.user):
         raise PermissionDenied("Chỉ Phòng/Sở GD&ĐT xác nhận điều kiện bảo đảm.")
     result = unit_results(unit=unit, year=year)
     form = AttestationForm(request.POST or None, initial={**result.attested})

@@ -21,7 +21,7 @@ from xhht.official_reports.placeholders import PlaceholderError, parse_one
 from xhht.official_reports.render import Renderer
 from xhht.official_reports.selectors import (issued_version_or_404, public_units, public_version_or_404, public_versions,
                                              report_for_user_or_404, report_list, runs_html)
-from xhht.official_reports.services import (ReportError, report_create, report_issue, report_section_redraft,
+from xhht.official_reports.services import (ReportError, report_create, report_section_redraft,
                                             report_section_update, report_update, report_version_publish, report_version_withdraw)
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
 

@@ -23,14 +23,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xhht.core.formatting import format_number
-from xhht.core.tabular import Problem, Rejected, _check_zip
+from xhht.core.tabular import Problem, Rejected, read_workbook_limited
 from xhht.indicators.periods import parse_period
 from xhht.reporting.catalogue import Form, get_catalogue
 from xhht.reporting.numbers import NumberError, parse_number
@@ -246,12 +246,10 @@ def _open(path: Path, name: str) -> Any:
         raise Rejected([Problem("tệp Excel cũ (.xls) hoặc có macro không được nhận; hãy dùng mẫu .xlsx tải từ XHHT.", file=name)])
     if not magic.startswith(b"PK"):
         raise Rejected([Problem("tệp không phải bảng tính Excel (.xlsx); hãy tải mẫu từ XHHT, nhập số liệu rồi tải lên đúng tệp đó.", file=name)])
-    _check_zip(path, name)
-    try:
-        return load_workbook(path, data_only=False)
-    except Exception:
-        log.warning("unreadable workbook refused", extra={"action": "xlsx_read", "file": name}, exc_info=True)
-        raise Rejected([Problem("không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.", file=name)]) from None
+    # A template is a few sheets of a few hundred cells: a workbook far beyond that is refused before it is
+    # parsed, and the parse itself runs in a memory-capped child (issue 12, hole 2).
+    return read_workbook_limited(path, name, max_uncompressed=int(getattr(settings, "XHHT_MAX_TEMPLATE_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)),
+                                 max_cells=int(getattr(settings, "XHHT_MAX_TEMPLATE_CELLS", 500_000)))
 
 
 def _read_ident(wb: Any, name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

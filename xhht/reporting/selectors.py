@@ -11,8 +11,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from xhht.accounts.access import can_approve_for, can_edit_organisation, can_edit_unit, can_view_unit, is_administrator
-from xhht.accounts.models import APPROVING_ROLES, Role, User
+from xhht.accounts.access import (
+    can_approve_for,
+    can_approve_organisation_report,
+    can_edit_organisation,
+    can_edit_unit,
+    can_view_unit,
+    is_administrator,
+    is_organisation_officer,
+    is_supervising_officer,
+    responsible_roles,
+)
+from xhht.accounts.models import User
 from xhht.indicators.models import DataValue
 from xhht.indicators.periods import Period, parse_period
 from xhht.organisations.models import Organisation
@@ -75,7 +85,7 @@ def submission_link(value: DataValue) -> tuple[str, str] | None:
 
 
 def can_view_reporter(user: Any, reporter: Reporter) -> bool:
-    if getattr(user, "role", None) == Role.ORGANISATION_OFFICER and not is_administrator(user):
+    if is_organisation_officer(user):
         return reporter.organisation is not None and reporter.organisation.pk == user.organisation_id
     return can_view_unit(user, reporter.unit)
 
@@ -99,9 +109,7 @@ def can_approve_reporter(user: Any, reporter: Reporter, period: Period | None = 
     if not getattr(user, "is_authenticated", False):
         return False
     if reporter.organisation is not None:
-        if is_administrator(user):
-            return True
-        return user.role in APPROVING_ROLES and can_view_unit(user, reporter.unit) and user.organisation_id != reporter.organisation.pk
+        return can_approve_organisation_report(user, reporter.unit, reporter.organisation.pk)
     if period is None or is_administrator(user):
         return can_approve_for(user, reporter.unit)
     route = approval_route(unit=reporter.unit, period=period, today=today)
@@ -259,7 +267,7 @@ def _contacts(reporter: Reporter) -> list[Contact]:
         if not found and (reporter.organisation.phone or reporter.organisation.email):
             found = [Contact(reporter.organisation.name, reporter.organisation.phone, reporter.organisation.email)]
         return found
-    roles = [Role.COMMUNE_OFFICER] if reporter.unit.is_commune_level else [Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER]
+    roles = responsible_roles(commune_level=reporter.unit.is_commune_level)
     users = User.objects.filter(unit=reporter.unit, role__in=roles, is_active=True).order_by("username")
     return [Contact(_person(u), u.phone, u.email) for u in users]
 
@@ -306,7 +314,7 @@ def forms_for_user(user: Any, period: Period) -> list[tuple[Form, Reporter]]:
     reporters = [Reporter(user.unit)]
     if user.organisation_id:
         reporters = [Reporter(user.organisation.unit, user.organisation)]
-    elif user.role in {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}:
+    elif is_supervising_officer(user):
         reporters += [Reporter(o.unit, o) for o in Organisation.objects.select_related("unit").filter(unit=user.unit)]
     for form in get_catalogue().forms.values():
         if period.kind not in form.period_types:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import unit_for_user_or_404
 from xhht.core.formatting import format_number, format_rate
 from xhht.core.tabular import Problem, Rejected
-from xhht.indicators.periods import Period, parse_period
+from xhht.indicators.periods import Period
 from xhht.reporting.catalogue import Form, get_catalogue
 from xhht.reporting.excel import Expected, import_workbook, template_workbook
 from xhht.reporting.models import Status, Submission

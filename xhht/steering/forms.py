@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from xhht.core.attachments import DOCUMENT_TYPES, AttachmentRefused, attachment_check
 from xhht.steering.models import DocumentKind
 
-ALLOWED_SUFFIXES = {".pdf", ".doc", ".docx", ".xlsx", ".odt", ".jpg", ".jpeg", ".png"}
+ALLOWED_SUFFIXES = DOCUMENT_TYPES
 
 
 class DocumentForm(forms.Form):
@@ -16,14 +16,18 @@ class DocumentForm(forms.Form):
     issued_on = forms.DateField(label="Ngày ban hành", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     issuer = forms.CharField(label="Cơ quan ban hành", max_length=200)
     title = forms.CharField(label="Trích yếu", widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(label="Tệp đính kèm (PDF, Word, Excel, ảnh)", required=False)
+    file = forms.FileField(label="Tệp đính kèm (PDF, Word .docx, Excel .xlsx, ODT, ảnh JPG/PNG)", required=False)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data.get("file")
         if upload is None:
             return None
-        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError("Chỉ nhận tệp PDF, Word, Excel, ODT hoặc ảnh JPG/PNG.")
         if upload.size > settings.XHHT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"Tệp quá lớn (tối đa {settings.XHHT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
-        return upload
+        content = upload.read()
+        try:
+            # Type by name and content, no macros, ClamAV where installed (issue 12, hole 8).
+            name = attachment_check(name=upload.name or "", content=content, allowed=DOCUMENT_TYPES)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(f"{exc} Chỉ nhận tệp PDF, Word, Excel, ODT hoặc ảnh JPG/PNG.") from None
+        return SimpleUploadedFile(name, content, content_type=upload.content_type)

@@ -37,7 +37,12 @@ class LegalDocument(models.Model):
         verbose_name = "văn bản"
         verbose_name_plural = "văn bản chỉ đạo, điều hành"
         ordering = ["-issued_on", "number"]
-        constraints = [models.UniqueConstraint(fields=["number", "issued_on"], name="document_unique_number_date")]
+        # A document belongs to the unit that registered it: the same national text may be registered
+        # by many units, each its own entry (issue 12, hole 1); central entries (no unit) once.
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number", "issued_on"], name="document_unique_unit_number_date"),
+            models.UniqueConstraint(fields=["number", "issued_on"], condition=models.Q(unit__isnull=True), name="document_unique_central_number_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} số {self.number} ngày {self.issued_on:%d/%m/%Y}"

@@ -18,9 +18,14 @@ from xhht.units.models import Unit
 def document_upsert(
     *, actor: Any, unit: Unit | None, kind: str, number: str, issued_on: date, issuer: str, title: str, file: File | None = None
 ) -> LegalDocument:
-    """Create or update the document identified by its number and date (with its attached file, if given)."""
+    """Create or update ``unit``'s entry for the document identified by its number and date (with its file, if given).
+
+    Only the entry ``unit`` registered itself is ever matched: another unit's entry with the same number
+    and date (the same national decision, or an attacker's guess) is left alone and a separate entry is
+    created (issue 12, hole 1). Central entries (``unit`` None) are written by administrators and the demo.
+    """
     with transaction.atomic():
-        document = LegalDocument.objects.filter(number=number, issued_on=issued_on).first()
+        document = LegalDocument.objects.select_for_update().filter(unit=unit, number=number, issued_on=issued_on).first()
         before = snapshot(document) if document else {}
         document = document or LegalDocument(number=number, issued_on=issued_on)
         document.unit, document.kind, document.issuer, document.title = unit, kind, issuer, title

@@ -8,7 +8,6 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from xhht.organisations.models import Organisation
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_descendant_codes
 from xhht.core.xlsx import formulas_as_text
@@ -25,8 +24,10 @@ def unit_workbook(*, unit: Unit, on: date) -> bytes:
         sheet.append([u.code, u.name, u.kind, u.parent_id or "", u.valid_from, u.valid_to, 1 if u.special_difficulty else 0])
     orgs = book.create_sheet("Cơ quan, tổ chức")
     orgs.append(["Mã đơn vị", "Tên cơ quan, tổ chức", "Loại"])
-    for o in Organisation.objects.filter(unit_id__in=codes).order_by("unit_id", "name"):
-        orgs.append([o.unit_id, o.name, o.get_kind_display()])
+    # Through the reverse relation: units sit below organisations and do not import them (layering contract).
+    for u in units.prefetch_related("organisations"):
+        for o in sorted(u.organisations.all(), key=lambda o: o.name):  # type: ignore[attr-defined]
+            orgs.append([o.unit_id, o.name, o.get_kind_display()])
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

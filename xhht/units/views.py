@@ -30,16 +30,14 @@ def _capability_links(unit: Unit) -> list[tuple[str, str]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from xhht.literacy.selectors import survey_years
-
     if unit.level > 3:
         return []
-    years = survey_years()
     this_year = timezone.localdate().year
     links = [
         ("Báo cáo định kỳ", f"{reverse('reporting:dashboard')}?don-vi={unit.code}"),
         ("Chỉ tiêu, phụ lục", reverse("indicators:unit", args=[unit.code])),
-        ("Xóa mù chữ, phổ cập", reverse("literacy:results", args=[unit.code, years[0] if years else this_year - 1])),
+        # The literacy app picks the latest survey year (units sit below literacy and do not import it).
+        ("Xóa mù chữ, phổ cập", f"{reverse('literacy:index')}?don-vi={unit.code}"),
         ("Mô hình học tập", reverse("learning_models:commune", args=[unit.code, this_year]) if unit.is_commune_level
          else reverse("learning_models:classification", args=[unit.code])),
         ("Hoạt động", reverse("activities:index")),

@@ -48,7 +48,7 @@ def test_good_vocational_file_is_imported_and_feeds_indicators(activities_demo: 
     path = _csv(tmp_path, "day-nghe.csv", [
         VOCATIONAL_HEADER.replace("Lao động là người tàn tật", "Lao động là người khuyết tật"),
         "05115;2020;Lớp 01/2020: Trồng cây thuốc lá;Trồng cây thuốc lá;Nông nghiệp;Dưới 3 tháng;Viện Kinh tế kỹ thuật thuốc lá;Ngân sách nhà nước;30;30;;;;",
-        "05115;2020;Lớp 02/2020: May dân dụng;May dân dụng;phi nong nghiep;short_course;Trường Trung cấp nghề cơ sở 2;state_budget;1.030;1.000;12;0;0;",
+        "05115;2020;Lớp 02/2020: May dân dụng;May dân dụng;phi nong nghiep;short_course;Trường Trung cấp nghề cơ sở 2;state_budget;1030;1000;12;0;0;",
     ])
     result = activity_records_import(actor=district_officer, register="vocational_class", path=path)
     assert (result.rows, result.scopes, result.changed_scopes) == (2, 1, 1)
@@ -201,6 +201,6 @@ def test_import_command(activities_demo: None, tmp_path: Path) -> None:
     bad = _csv(tmp_path, "kp.csv", ["unit_code,period,source,purpose,amount", "051,2021,state_budget,allowances,12.5"])
     with pytest.raises(CommandError, match="không ghi dữ liệu nào"):
         call_command("import_activities", "kinh-phi", str(bad))
-    good = _csv(tmp_path, "kp2.csv", ["unit_code,period,source,purpose,amount", "051,2021,state_budget,allowances,12.500"])
+    good = _csv(tmp_path, "kp2.csv", ["unit_code,period,source,purpose,amount", "051,2021,state_budget,allowances,12500"])
     call_command("import_activities", "budget_line", str(good), "--user", "pgd.hoaan")
     assert BudgetLine.objects.get(unit_id="051", period="2021").amount == Decimal(12500)

@@ -40,8 +40,13 @@ def test_bad_money_is_refused(text: str, message: str) -> None:
 
 
 def test_counts() -> None:
-    assert parsing.parse_count("3.358") == 3358
-    assert parsing.parse_count("3,358") == 3358
+    # The one number reader's rule (xhht/core/numbers.py, issue 12): a lone thousands group is ambiguous
+    # ("3.358" is 3358 to a Vietnamese reader, 3,358 to an English one) and refused with its reading.
+    assert parsing.parse_count("3358") == 3358
+    assert parsing.parse_count("3.358.000") == 3358000 and parsing.parse_count("3,358,000") == 3358000
+    for ambiguous in ["3.358", "3,358"]:
+        with pytest.raises(ValueError, match="không rõ nghĩa.*3358"):
+            parsing.parse_count(ambiguous)
     assert parsing.parse_count(" 12 ") == 12
     assert parsing.parse_count("", required=False) is None
     for bad, message in [("-3", "không được âm"), ("2,5", "số nguyên"), ("mười", "không phải là số"), ("", "thiếu")]:

@@ -14,7 +14,7 @@ from xhht.indicators.models import DataValue
 pytestmark = pytest.mark.django_db
 
 TOPIC = {"unit_code": "05115", "school_year": "2020/2021", "title": "Kỹ thuật nuôi gà thả vườn", "subject_area": "agriculture_forestry",
-         "speaker_organisation": "Trạm Khuyến nông - Khuyến lâm huyện Hòa An", "classes": "2", "participants": "1.050", "note": ""}
+         "speaker_organisation": "Trạm Khuyến nông - Khuyến lâm huyện Hòa An", "classes": "2", "participants": "1050", "note": ""}
 
 
 def _topic(unit_code: str) -> ClcTopic:
@@ -94,7 +94,7 @@ def test_commune_officer_enters_edits_and_deletes_own_topic(activities_demo: Non
     assert (topic.unit_id, topic.school_year, topic.participants, topic.centre.name) == ("05115", "2020-2021", 1050, "Trung tâm học tập cộng đồng xã Nam Tuấn")
     value = DataValue.objects.get(element="clc_participants", unit_id="05115", period="2020-2021", disaggregation="")
     assert value.value == 1050 and value.source == "computed"
-    assert client.post(f"/hoat-dong/chuyen-de/{topic.pk}/", {**TOPIC, "participants": "1.100"}).status_code == 302
+    assert client.post(f"/hoat-dong/chuyen-de/{topic.pk}/", {**TOPIC, "participants": "1100"}).status_code == 302
     assert DataValue.objects.get(element="clc_participants", unit_id="05115", period="2020-2021").value == 1100
     assert client.post(f"/hoat-dong/chuyen-de/{topic.pk}/xoa/").status_code == 302
     assert not ClcTopic.objects.filter(pk=topic.pk).exists()
@@ -160,7 +160,7 @@ def test_organisation_officer_changes_only_own_organisation_items(activities_dem
 
     office = Organisation.objects.get(unit_id="051", name="Phòng Văn hóa và Thông tin huyện Hòa An")
     centre = Organisation.objects.get(unit_id="051", name="Trung tâm Văn hóa và Truyền thông huyện Hòa An")
-    officer = user_create_or_update(actor=None, username="vhtt.hoaan", password="vhtt-hoaan-2020", role=Role.ORGANISATION_OFFICER, organisation=office)
+    officer = user_create_or_update(actor=None, username="vhtt.hoaan", password="van-hoa-thong-tin-2020", role=Role.ORGANISATION_OFFICER, organisation=office)
     client = client_for(officer)
     own = CommunicationItem.objects.get(organisation=office, kind="news_item")
     other = CommunicationItem.objects.get(organisation=centre, kind="news_item")

@@ -27,7 +27,12 @@ def chromium() -> Iterator[Any]:
 
 
 def phone_page(browser: Any, **options: Any) -> Any:
-    """A new page in its own context (its own cookies: one user per page)."""
+    """A new page in its own context (its own cookies: one user per page).
+
+    Playwright's ``wait_for_function`` evaluates its predicate with ``eval``, which our Content-Security-Policy
+    forbids, so test pages bypass the CSP by default; xhht/core/tests/test_browser_csp.py drives pages with
+    the CSP enforced (``bypass_csp=False``) and checks that none is violated."""
+    options.setdefault("bypass_csp", True)
     return browser.new_context(locale="vi-VN", viewport=PHONE, **options).new_page()
 
 

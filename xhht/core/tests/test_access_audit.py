@@ -45,7 +45,7 @@ def foreign_urls() -> list[str]:
 
     urls = [
         f"/don-vi/{HV}/", f"/don-vi/{HV}/export.xlsx", f"/api/units/{HV}/",
-        f"/don-vi/051/export.xlsx",
+        "/don-vi/051/export.xlsx",
         f"/van-ban/them/{HV}/", "/van-ban/them/051/",
         f"/chi-tieu/{HV}/", f"/chi-tieu/{HV}/phu-luc.xlsx", f"/chi-tieu/{HV}/du-kien/",
         "/chi-tieu/051/", "/chi-tieu/051/phu-luc.xlsx", "/chi-tieu/051/du-kien/",
@@ -157,12 +157,17 @@ def test_viewer_changes_nothing(all_demos: None, viewer: Any, client_for: Any) -
                "decided_on": "2020-12-01", "signer": "x", "signer_title": "x", "evaluations": evaluations}
     urls = foreign_urls() + ["/xoa-mu-chu/nhap/", "/bao-cao-dinh-ky/tai-len/", "/bao-cao/tao/", "/hoat-dong/chuyen-de/them/",
                              "/hoat-dong/chuyen-de/nhap/", "/van-ban/them/051/"]
-    before = AuditEntry.objects.count()
+    # Reads of personal records are logged by design (issue 12, hole 7): the pages a POST merely shows add
+    # those rows, and nothing else may be written.
+    from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
+
+    changes = AuditEntry.objects.exclude(action__in=[PERSON_RECORDS_READ, PERSON_RECORDS_EXPORT])
+    before = changes.count()
     for url in urls:
         for action in ("approve", "return", "reopen", "submit", "review", "save"):
             status = c.post(url, {**payload, "action": action}).status_code
             assert status in {200, 302, 400, 403, 404, 405}, (url, status)
-    assert AuditEntry.objects.count() == before
+    assert changes.count() == before
 
 
 BIG = "9" * 25
@@ -191,12 +196,12 @@ MALFORMED = [
         f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/?dinh-dang=xlsx", "/mo-hinh-hoc-tap/don-vi/05115/2020/cong-nhan/zzz/",
         f"/mo-hinh-hoc-tap/don-vi/051/{BIG}/doan-kiem-tra/", f"/mo-hinh-hoc-tap/danh-gia/{BIG}/", f"/mo-hinh-hoc-tap/danh-gia/{BIG}/in/",
         f"/mo-hinh-hoc-tap/mo-hinh/{BIG}/2020/danh-gia/", f"/mo-hinh-hoc-tap/danh-gia/1/minh-chung/{BIG}/",
-        f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/danh-sach/family/", f"/mo-hinh-hoc-tap/don-vi/05115/2020/danh-sach/family/?dinh-dang=xlsx",
+        f"/mo-hinh-hoc-tap/don-vi/05115/{BIG}/danh-sach/family/", "/mo-hinh-hoc-tap/don-vi/05115/2020/danh-sach/family/?dinh-dang=xlsx",
         "/hoat-dong/?ky=abc", "/hoat-dong/?ky=2019-2021x", "/hoat-dong/zzz/", "/hoat-dong/chuyen-de/?don_vi=zzz", "/hoat-dong/chuyen-de/?don_vi=05113",
         "/hoat-dong/chuyen-de/?trang=abc", f"/hoat-dong/chuyen-de/?trang={BIG}", "/hoat-dong/chuyen-de/xuat.xlsx?don_vi=zzz",
         "/hoat-dong/chuyen-de/xuat.xlsx?don_vi=05113", "/hoat-dong/chuyen-de/nhap/?don_vi=05113", "/hoat-dong/chuyen-de/nhap/?don_vi=zzz",
         f"/hoat-dong/chuyen-de/{BIG}/", f"/hoat-dong/day-nghe/{BIG}/hoc-vien/", f"/hoat-dong/day-nghe/{BIG}/hoc-vien.xlsx",
-        f"/bao-cao/{BIG}/", "/bao-cao/?nam=abc&page=abc", f"/bao-cao/1/muc/{BIG}/", f"/bao-cao/1/phien-ban/{BIG}/", f"/bao-cao/1/phien-ban/1/zzz/",
+        f"/bao-cao/{BIG}/", "/bao-cao/?nam=abc&page=abc", f"/bao-cao/1/muc/{BIG}/", f"/bao-cao/1/phien-ban/{BIG}/", "/bao-cao/1/phien-ban/1/zzz/",
         "/bao-cao/1/nguon/?f=zzz", "/cong-khai/?nam=abc&trang=abc", f"/cong-khai/?nam={BIG}&don_vi=<x>", f"/cong-khai/{BIG}/",
         f"/cong-khai/{BIG}/pdf/", "/cong-khai/1/zzz/", "/bao-cao/1/nguon/?f=" + "x" * 1000, f"/api/units/{BIG}/", "/api/units/05115/?on=garbage",
     ]
