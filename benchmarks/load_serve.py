@@ -181,6 +181,53 @@ class User(threading.Thread):
                     self.call("page", f"/xoa-mu-chu/{commune}/2019/")
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid``'s children that serve the web (not the job worker)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    pids, seen = [pid], set()
+    while pids:
+        current = pids.pop()
+        seen.add(current)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in seen:
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(stat[1]) == current:
+                    cmd = (entry / "cmdline").read_bytes()
+                    if b"worker" in cmd and b"gunicorn" not in cmd:
+                        continue
+                    pids.append(int(entry.name))
+                    total += (int(stat[11]) + int(stat[12])) / tick
+    return total
+
+
+def probe(base: str, setup: dict[str, Any], serve_pid: int, repeat: int) -> None:
+    """Each page alone, ``repeat`` times in a row: its latency and the server CPU it costs."""
+    district = User(0, base, setup, Stats(), [1.0], threading.Event(), 0, build_report=False)
+    commune = User(1, base, setup, Stats(), [1.0], threading.Event(), 0, build_report=False)
+    for user in (district, commune):
+        page = user.call("login_page", "/dang-nhap/")
+        before = tree_cpu(serve_pid)
+        user.call("login", "/dang-nhap/", {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": user.csrf(page)})
+        print(f"{'login ' + user.username:>40}: server CPU {(tree_cpu(serve_pid) - before) * 1000:6.0f} ms", flush=True)
+    d, r, c = setup["district"], setup["report"], commune.commune
+    entry = f"/bao-cao-dinh-ky/bieu/commune/{c['token']}/{commune.period}/"
+    pages = [(district, f"/bao-cao-dinh-ky/tong-hop/{d}/2020/"), (district, f"/chi-tieu/{d}/"), (district, f"/xoa-mu-chu/{d}/2019/"),
+             (district, f"/bao-cao/{r}/"), (commune, "/"), (commune, entry), (commune, f"/xoa-mu-chu/{c['unit']}/2019/")]
+    for user, path in pages:
+        stats = Stats()
+        user.stats = stats
+        before = tree_cpu(serve_pid)
+        for _ in range(repeat):
+            user.call("page", path)
+        cpu = (tree_cpu(serve_pid) - before) / repeat
+        times = [s[2] for s in stats.samples]
+        print(f"{path:>40}: median {pct(times, 50) * 1000:6.0f} ms, server CPU {cpu * 1000:6.0f} ms/request, "
+              f"statuses {sorted({s[3] for s in stats.samples})}", flush=True)
+
+
 def summarise(label: str, samples: list[tuple[float, str, float, int]], seconds: float) -> dict[str, Any]:
     by_kind: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -206,6 +253,7 @@ def main() -> int:
     parser.add_argument("--steady", type=float, default=120)
     parser.add_argument("--step", type=float, default=60)
     parser.add_argument("--port", type=int, default=18631)
+    parser.add_argument("--probe", type=int, default=0, help="only time each page alone this many times")
     parser.add_argument("--reuse", action="store_true", help="keep the database as a previous run left it (demo loaded)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -229,6 +277,9 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(1)
+        if args.probe:
+            probe(base, setup, serve.pid, args.probe)
+            return 0
         stats, stop, pace = Stats(), threading.Event(), [1.0]
         t0 = time.monotonic()
         users = [User(i, base, setup, stats, pace, stop, t0 + args.ramp * i / args.users, build_report=(i == 0))

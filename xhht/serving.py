@@ -39,6 +39,9 @@ class HeadFirstThreadWorker(ThreadWorker):
     """A ``gthread`` worker whose threads only ever see connections with a complete request head."""
 
     def accept(self, listener: Any) -> None:
+        if self.cfg.is_ssl:  # TLS belongs to nginx; with gunicorn's own TLS the head is encrypted: stock behaviour
+            super().accept(listener)
+            return
         try:
             client_sock, client_addr = listener.accept()
         except OSError as e:
@@ -54,6 +57,9 @@ class HeadFirstThreadWorker(ThreadWorker):
         self._gather_head(conn)
 
     def on_client_socket_readable(self, conn: Any, client: Any) -> None:
+        if self.cfg.is_ssl:
+            super().on_client_socket_readable(conn, client)
+            return
         # A kept-alive connection's next request: its head is gathered without a thread too.
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)

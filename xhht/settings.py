@@ -186,8 +186,6 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-
-
 # Operations (issue 12): JSON-line logs to stdout and <data dir>/logs/xhht.log; jobs; health.
 (DATA_DIR / "logs").mkdir(exist_ok=True)
 from xhht.core.logconf import logging_config  # noqa: E402 - settings read top to bottom
@@ -197,6 +195,8 @@ LOGGING = logging_config(log_dir=str(DATA_DIR / "logs"), level=os.environ.get("L
 XHHT_JOB_STALE_SECONDS = int(os.environ.get("XHHT_JOB_STALE_SECONDS", "300"))
 # /healthz answers 503 when the data folder's disk has less free space than this.
 XHHT_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XHHT_HEALTH_MIN_FREE_BYTES", str(1024 * 1024 * 1024)))
+# Finished jobs (their state and messages) are deleted after this many days.
+XHHT_JOB_KEEP_DAYS = int(os.environ.get("XHHT_JOB_KEEP_DAYS", "90"))
 
 
 # --- Security (issue 12, holes 5 and 6) ------------------------------------------------------------

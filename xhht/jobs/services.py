@@ -174,6 +174,8 @@ def jobs_recover() -> list[int]:
         if updated:
             recovered.append(job.pk)
     _sweep_uploads()
+    keep = timedelta(days=int(getattr(settings, "XHHT_JOB_KEEP_DAYS", 90)))
+    Job.objects.exclude(state__in=ACTIVE).filter(finished_at__lt=now - keep).delete()
     return recovered
 
 

@@ -90,3 +90,13 @@ def test_healthz_needs_a_beating_worker(client: Any, settings: Any) -> None:
     WorkerBeat.objects.update(beat_at=timezone.now() - timedelta(minutes=5))
     settings.XHHT_HEALTH_MIN_FREE_BYTES = 0
     assert client.get("/healthz").status_code == 503
+
+
+def test_finished_jobs_are_kept_for_a_while_then_pruned(settings: Any) -> None:
+    settings.XHHT_JOB_KEEP_DAYS = 30
+    old = job_enqueue(handler=SLEEPY, params={})
+    recent = job_enqueue(handler=SLEEPY, params={})
+    Job.objects.filter(pk=old.pk).update(state=JobState.DONE, finished_at=timezone.now() - timedelta(days=31))
+    Job.objects.filter(pk=recent.pk).update(state=JobState.DONE, finished_at=timezone.now() - timedelta(days=29))
+    jobs_recover()
+    assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
