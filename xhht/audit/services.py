@@ -58,3 +58,14 @@ def audit_record(
         changes=dict(changes or {}),
         note=note,
     )
+
+
+def audit_records(*, actor: Any, entries: Iterable[Mapping[str, Any]]) -> int:
+    """Record many changes in one insert (a bulk write): each entry holds audit_record's keyword arguments but
+    ``instance`` (action, object_type, object_id, object_repr, unit_code, changes, note)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    rows = [AuditEntry(actor=user, action=e["action"], object_type=e.get("object_type") or "", object_id=e.get("object_id") or "",
+                       object_repr=(e.get("object_repr") or "")[:300], unit_code=e.get("unit_code", ""), changes=dict(e.get("changes") or {}),
+                       note=e.get("note", "")) for e in entries]
+    AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
