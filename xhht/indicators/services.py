@@ -55,13 +55,13 @@ def values_check(values: Iterable[Value], *, source: str = "") -> None:
             problems.append(f"{where}: không có phần tử dữ liệu «{item.element}» trong danh mục.")
             continue
         try:
-            kind = parse_period(item.period).kind
+            parsed = parse_period(item.period)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
             continue
         allowed = set(el.period_types) | ({"phase", "school_year", "year"} if source == Source.PROJECTED else set())
-        if kind not in allowed:
-            problems.append(f"{where}: phần tử «{item.element}» không nhận kỳ loại «{kind}» (danh mục: {', '.join(el.period_types)}).")
+        if parsed.kind not in allowed:
+            problems.append(f"{where}: phần tử «{item.element}» không nhận số liệu cho {parsed.label} (danh mục: {', '.join(el.period_types)}).")
         unknown = sorted(set((item.disaggregation or {}).keys()) - set(el.disaggregations))
         if unknown:
             declared = ", ".join(el.disaggregations) or "không phân tổ"

@@ -295,7 +295,7 @@ def unit_closure_rows(*, version_model: Any = UnitVersion, closure_model: Any = 
         for unit_id in parent:
             chain, current, depth = {unit_id}, unit_id, 0
             seen.add((unit_id, unit_id, 0))
-            while (up := parent.get(current)) is not None and up not in chain and up in parent:
+            while (up := parent.get(current)) is not None and up not in chain:
                 depth += 1
                 chain.add(up)
                 seen.add((up, unit_id, depth))
