@@ -29,7 +29,7 @@ from xhht.reporting.selectors import (
     Reporter,
     can_approve_reporter,
     can_edit_reporter,
-    completeness,
+    completeness_page,
     expected_reporters,
     form_or_404,
     form_reports_for,
@@ -89,17 +89,15 @@ def completeness_view(request: HttpRequest, code: str, period: str) -> HttpRespo
 def _completeness_page(request: HttpRequest, code: str, period_code: str, *, home: bool) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     period = period_or_404(None, period_code)
-    result = completeness(unit=unit, period=period)
-    by_form: dict[str, list[Any]] = {}
-    for row in result.rows:
-        by_form.setdefault(row.form.code, []).append(row)
-    groups = [(get_catalogue().forms[k], rows) for k, rows in by_form.items()]
+    page = request.GET.get("trang", "1")
+    result = completeness_page(unit=unit, period=period, page=int(page) if page.isdigit() else 1)
     mine = forms_for_user(request.user, period)
+    totals = result.totals
     return render(request, "reporting/completeness.html", {
-        "unit": unit, "period": period, "result": result, "groups": groups, "home": home, "mine": mine,
-        "on_time_rate": format_rate(result.on_time, result.expected) if result.expected else "",
-        "commune_form": get_catalogue().forms.get("commune"),
-        "can_bulk": any(r.reporter.organisation is None and r.reporter.unit.code != unit.code for r in result.rows),
+        "unit": unit, "period": period, "result": result, "home": home, "mine": mine,
+        "on_time_rate": format_rate(totals.on_time, totals.expected) if totals.expected else "",
+        "can_bulk": any(s.form.code == "commune" and (s.children or any(r.reporter.unit.code != unit.code for r in s.rows)) for s in result.sections),
+        "page_numbers": range(1, result.pages + 1),
     })
 
 
