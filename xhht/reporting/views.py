@@ -27,6 +27,7 @@ from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date
 from xhht.reporting.selectors import (
     Reporter,
+    area_codes,
     can_approve_reporter,
     can_edit_reporter,
     completeness_page,
@@ -52,8 +53,7 @@ from xhht.reporting.services import (
     submission_save,
     submission_submit,
 )
-from xhht.reporting.validation import Finding, form_findings, outlier_findings
-from xhht.units.selectors import unit_descendant_codes
+from xhht.reporting.validation import Finding, form_findings, outlier_findings_many
 
 
 def _input_text(value: Decimal | None) -> str:
@@ -340,7 +340,7 @@ def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     period_obj = period_or_404(None, period)
     periods = [str(y) for y in period_obj.years] if period_obj.kind == "phase" else [period_obj.code]
-    codes = unit_descendant_codes(unit=unit, on=period_obj.end, include_self=True)
+    codes = area_codes(unit=unit, on=period_obj.end)
     rows: list[dict[str, Any]] = []
     catalogue = get_catalogue()
     from xhht.units.models import Unit
@@ -355,8 +355,10 @@ def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
             rows.append({"who": sub.organisation.name if sub.organisation else sub.unit.full_name, "period": sub.period, "finding": f,
                          "comment": (sub.warning_comments or {}).get(f.code, ""),
                          "link": reverse("reporting:entry", args=[sub.form_code, f"tc-{sub.organisation_id}" if sub.organisation_id else sub.unit_id, sub.period])})
+    area = list(Unit.objects.filter(code__in=codes).order_by("code"))
     for p in periods:
-        for u in Unit.objects.filter(code__in=codes).order_by("code"):
-            for f in outlier_findings(unit=u, period=p, catalogue=catalogue):
+        found = outlier_findings_many(units=area, period=p, catalogue=catalogue)
+        for u in area:
+            for f in found.get(u.code, []):
                 rows.append({"who": names.get(u.code, u.code), "period": p, "finding": f, "comment": "", "link": ""})
     return render(request, "reporting/quality.html", {"unit": unit, "period": period_obj, "rows": rows})

@@ -4,6 +4,7 @@ number of communes, and a province page carries its children, not every commune 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -98,3 +99,30 @@ def test_a_long_list_is_paged(client: Any) -> None:
     assert len(communes(second)) == 10 and communes(second).isdisjoint(communes(page))
     html = client.get(url).content.decode()
     assert html.count('data-reporter="') == 31
+
+
+def test_the_peer_check_reads_each_group_once_and_equals_the_median_of_the_siblings() -> None:
+    import random
+    from statistics import median
+
+    from xhht.reporting.catalogue import get_catalogue
+    from xhht.reporting.validation import _ratio_out, outlier_findings_many
+
+    check = next(c for c in get_catalogue().outliers if c.kind == "peers" and c.covers("rpt_clc_topics"))
+    rnd = random.Random(5)
+    counts = []
+    for code, districts, communes in (("Q5", 2, 6), ("Q6", 4, 15)):
+        leaves = province(code, districts, communes)
+        values = {c: rnd.choice([rnd.randint(5, 30), rnd.randint(100, 400)]) for c in leaves}
+        data_values_write(actor=None, source="imported", rule="kiểm thử",
+                          values=[Value(element="rpt_clc_topics", unit_code=c, period="2020", value=v) for c, v in values.items()])
+        units = list(Unit.objects.filter(code__in=leaves))
+        with CaptureQueriesContext(connection) as ctx:
+            found = outlier_findings_many(units=units, period="2020")
+        counts.append(len(ctx.captured_queries))
+        for c in leaves:
+            others = [Decimal(v) for o, v in values.items() if o != c and o[:4] == c[:4]]
+            middle = Decimal(median(others))
+            flagged = len(others) >= check.min_peers and max(middle, values[c]) >= check.min_value and _ratio_out(Decimal(values[c]), middle, check.factor)
+            assert any(f.kind == "peers" and f.keys == ["rpt_clc_topics"] for f in found[c]) == flagged, c
+    assert counts[0] == counts[1]
