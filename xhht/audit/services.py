@@ -63,9 +63,13 @@ def audit_record(
 def audit_records(*, actor: Any, entries: Iterable[Mapping[str, Any]]) -> int:
     """Record many changes in one insert (a bulk write): each entry holds audit_record's keyword arguments but
     ``instance`` (action, object_type, object_id, object_repr, unit_code, changes, note)."""
+    from django.utils import timezone
+
+    from xhht.core.bulk import bulk_insert
+
     user = actor if getattr(actor, "is_authenticated", False) else None
-    rows = [AuditEntry(actor=user, action=e["action"], object_type=e.get("object_type") or "", object_id=e.get("object_id") or "",
-                       object_repr=(e.get("object_repr") or "")[:300], unit_code=e.get("unit_code", ""), changes=dict(e.get("changes") or {}),
-                       note=e.get("note", "")) for e in entries]
-    AuditEntry.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    now = timezone.now()
+    rows = [{"at": now, "actor_id": user.pk if user is not None else None, "action": e["action"], "object_type": e.get("object_type") or "",
+             "object_id": e.get("object_id") or "", "object_repr": (e.get("object_repr") or "")[:300], "unit_code": e.get("unit_code", ""),
+             "changes": dict(e.get("changes") or {}), "note": e.get("note", "")} for e in entries]
+    return bulk_insert(AuditEntry, rows, fields=list(rows[0]) if rows else [])

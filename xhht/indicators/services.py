@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from xhht.audit.services import audit_records
+from xhht.core.bulk import bulk_insert, bulk_upsert
 from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
 from xhht.indicators.periods import parse_period
 from xhht.units.models import UnitClosure
@@ -96,9 +98,11 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
         for units in _chunks(sorted({k[1] for k, _ in items})):
             for dv in DataValue.objects.filter(element__in=elements, period__in=periods, unit_id__in=units):
                 current[(dv.element, dv.unit_id, dv.period, dv.disaggregation)] = dv
-        upsert: list[DataValue] = []
+        upsert: list[dict[str, Any]] = []
         remove: list[int] = []
-        history: list[DataValueHistory] = []
+        history: list[dict[str, Any]] = []
+        now = timezone.now()
+        user_id = user.pk if user is not None else None
         written: list[tuple[str, str, str, str]] = []
         for key, item in items:
             dv = current.get(key)
@@ -111,20 +115,19 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
                 if dv is not None:
                     remove.append(dv.pk)
             else:
-                upsert.append(DataValue(element=key[0], unit_id=key[1], period=key[2], disaggregation=key[3], value=new, source=source,
-                                        rule=rule, updated_by=user))
+                upsert.append({"element": key[0], "unit_id": key[1], "period": key[2], "disaggregation": key[3], "value": new, "source": source,
+                               "rule": rule, "updated_at": now, "updated_by_id": user_id})
             if old != new:
-                history.append(DataValueHistory(element=key[0], unit_code=key[1], period=key[2], disaggregation=key[3], old_value=old,
-                                                new_value=new, source=source, rule=rule, changed_by=user))
+                history.append({"element": key[0], "unit_code": key[1], "period": key[2], "disaggregation": key[3], "old_value": old,
+                                "new_value": new, "source": source, "rule": rule, "changed_at": now, "changed_by_id": user_id})
                 label = f"{key[0]}[{key[3]}]" if key[3] else key[0]
                 touched.setdefault((key[1], key[2]), {})[label] = [None if old is None else str(old), None if new is None else str(new)]
-        if upsert:
-            DataValue.objects.bulk_create(upsert, batch_size=5000, update_conflicts=True,
-                                          unique_fields=["element", "unit", "period", "disaggregation"],
-                                          update_fields=["value", "source", "rule", "updated_by", "updated_at"])
+        bulk_upsert(DataValue, upsert, fields=["element", "unit_id", "period", "disaggregation", "value", "source", "rule", "updated_at", "updated_by_id"],
+                    unique=["element", "unit_id", "period", "disaggregation"], update=["value", "source", "rule", "updated_at", "updated_by_id"])
         for ids in _chunks(remove):
             DataValue.objects.filter(pk__in=ids).delete()
-        DataValueHistory.objects.bulk_create(history, batch_size=5000)
+        bulk_insert(DataValueHistory, history, fields=["element", "unit_code", "period", "disaggregation", "old_value", "new_value", "source", "rule",
+                                                       "changed_at", "changed_by_id"])
         audit_records(actor=actor, entries=[
             {"action": "data_values_write", "object_type": "indicators.datavalue", "object_id": f"{unit_code}/{period}",
              "object_repr": f"Số liệu {unit_code} kỳ {period}", "unit_code": unit_code, "changes": changes, "note": f"{source} {rule}".strip()}
@@ -217,10 +220,10 @@ def rollups_refresh(*, keys: Iterable[tuple[str, str, str, str]]) -> int:
             for element, unit, period, key, value in rows:
                 own[(element, unit, period, key)] = value
         sums = _children_sums(units, elements, periods)
-        rows_out = [DataRollup(element=k[0], unit_id=k[1], period=k[2], disaggregation=k[3], period_end=ends[k[2]],
-                               value=own[k] if k in own else sums.get(k)) for k in todo]
-        DataRollup.objects.bulk_create(rows_out, batch_size=5000, update_conflicts=True,
-                                       unique_fields=["element", "unit", "period", "disaggregation"], update_fields=["value", "period_end"])
+        rows_out = [{"element": k[0], "unit_id": k[1], "period": k[2], "disaggregation": k[3], "period_end": ends[k[2]],
+                     "value": own[k] if k in own else sums.get(k)} for k in todo]
+        bulk_upsert(DataRollup, rows_out, fields=["element", "unit_id", "period", "disaggregation", "period_end", "value"],
+                    unique=["element", "unit_id", "period", "disaggregation"], update=["value", "period_end"])
         written += len(rows_out)
     return written
 

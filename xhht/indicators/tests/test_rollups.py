@@ -168,3 +168,27 @@ def test_the_store_refuses_an_element_period_or_disaggregation_the_catalogue_doe
             data_values_write(actor=None, values=[Value(element="workers_total", unit_code="R0", period="2019", value=5), value], source="entered")
         assert named in str(exc.value) and "không ghi gì" in str(exc.value)
     assert not DataValue.objects.exists()  # all or nothing: the good value of each batch was not written either
+
+
+@pytest.mark.django_db
+def test_a_large_write_goes_through_copy_and_equals_the_sum() -> None:
+    from xhht.audit.models import AuditEntry
+    from xhht.core.bulk import COPY_FROM
+    from xhht.indicators.models import DataValueHistory
+
+    with unit_tree_batch():
+        Unit.objects.create(code="R", name="Tỉnh", kind="province")
+        UnitVersion.objects.create(unit_id="R", name="Tỉnh", kind="province")
+        Unit.objects.create(code="R0", name="H", kind="district", parent_id="R")
+        UnitVersion.objects.create(unit_id="R0", name="H", kind="district", parent_id="R")
+        for i in range(COPY_FROM):
+            Unit.objects.create(code=f"R0{i:03d}", name=str(i), kind="commune", parent_id="R0")
+            UnitVersion.objects.create(unit_id=f"R0{i:03d}", name=str(i), kind="commune", parent_id="R0")
+    values = [Value(element="workers_total", unit_code=f"R0{i:03d}", period="2020", value=i) for i in range(COPY_FROM)]
+    assert data_values_write(actor=None, values=values, source="imported", rule="lớn") == COPY_FROM
+    assert element_value(unit=Unit.objects.get(code="R"), element="workers_total", period="2020") == sum(range(COPY_FROM))
+    assert DataValueHistory.objects.filter(period="2020").count() == COPY_FROM and AuditEntry.objects.filter(action="data_values_write").count() == COPY_FROM
+    # Written again with other values: updated in place (ON CONFLICT), the roll-up follows.
+    data_values_write(actor=None, values=[Value(v.element, v.unit_code, v.period, 2 * int(v.value or 0)) for v in values], source="imported")
+    assert DataValue.objects.filter(period="2020").count() == COPY_FROM
+    assert element_value(unit=Unit.objects.get(code="R"), element="workers_total", period="2020") == 2 * sum(range(COPY_FROM))
