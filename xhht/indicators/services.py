@@ -233,7 +233,11 @@ def rollups_rebuild(**_: Any) -> int:
     with transaction.atomic():
         DataRollup.objects.all().delete()
         keys = DataValue.objects.exclude(source=Source.PROJECTED).values_list("element", "unit_id", "period", "disaggregation")
-        return rollups_refresh(keys=list(keys.iterator(chunk_size=10000)))
+        written = rollups_refresh(keys=list(keys.iterator(chunk_size=10000)))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a bulk load: fresh statistics for the planner
+                cursor.execute(f"ANALYZE {DataRollup._meta.db_table}, {UnitClosure._meta.db_table}")
+        return written
 
 
 def projection_set(*, actor: Any, unit_code: str, programme_id: str, indicator_code: str, phase: str, value: Decimal | None) -> int:
