@@ -356,7 +356,7 @@ class CompletenessPage:
     pages: int
 
 
-def completeness_page(*, unit: Unit, period: Period, today: date | None = None, page: int = 1, per_page: int = 100) -> CompletenessPage:
+def completeness_page(*, unit: Unit, period: Period, today: date | None = None, page: int = 1, per_page: int = 50) -> CompletenessPage:
     """The completeness page of ``unit``: totals, each form's reports from the unit itself and its direct children
     (paged), the reports from further below summed by child unit, and the reminder list (paged).
 
@@ -365,7 +365,9 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
     """
     today = today or timezone.localdate()
     end = period.end
-    codes = area_codes(unit=unit, on=end)
+    # The area as a subquery, not a list of codes: thousands of parameters cost more to send than the query.
+    below = UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor_id=unit.code, depth__gte=1).values("descendant_id")
+    in_area = Q(unit_id=unit.code) | Q(unit_id__in=below)
     under = dict(UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor__in=UnitClosure.objects.filter(
         UnitClosure.valid_on(end), ancestor_id=unit.code, depth=1).values("descendant_id")).values_list("descendant_id", "ancestor_id"))
     children = {u.code: u for u in Unit.objects.filter(code__in=set(under.values()))}
@@ -376,16 +378,17 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
         if period.kind not in form.period_types:
             continue
         if form.by_organisation:
-            orgs = (Organisation.objects.filter(unit_id__in=codes, kind__in=form.organisation_kinds)
+            orgs = (Organisation.objects.filter(in_area, kind__in=form.organisation_kinds)
                     .filter(Q(established_on__isnull=True) | Q(established_on__lte=end))
                     .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start)).order_by("unit_id", "name"))
             reporters: list[tuple[str, str, int | None]] = [(f"o:{pk}", u, pk) for pk, u in orgs.values_list("pk", "unit_id")]
         else:
-            units = Unit.objects.filter(code__in=codes, kind__in=form.unit_kinds).order_by("code").values_list("code", flat=True)
+            units = (Unit.objects.filter(Q(code=unit.code) | Q(code__in=below), kind__in=form.unit_kinds).order_by("code")
+                     .values_list("code", flat=True))
             reporters = [(f"u:{c}", c, None) for c in units]
         if not reporters:
             continue
-        state = {key: (first, st) for key, first, st in Submission.objects.filter(form_code=form.code, period=period.code, unit_id__in=codes)
+        state = {key: (first, st) for key, first, st in Submission.objects.filter(in_area, form_code=form.code, period=period.code)
                  .values_list("reporter_key", "first_submitted_at", "status")}
         due = due_date(period, form.due_days)
         direct: list[tuple[str, str, int | None, str, int]] = []
