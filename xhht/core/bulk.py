@@ -18,7 +18,7 @@ COPY_FROM = 500
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(f).column for f in fields]
+    return [str(getattr(model._meta.get_field(f), "column")) for f in fields]
 
 
 def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:

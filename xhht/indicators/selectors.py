@@ -97,8 +97,8 @@ class StoreReader:
             target[(element, unit_code, period, key)] = value
         summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or (el.aggregation == "sum" and not el.sum_of)}
         rolled = DataRollup.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes)
-        for element, unit_code, period, key, value in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
-            self.rolled[(element, unit_code, period, key)] = value
+        for element, unit_code, period, key, figure in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
+            self.rolled[(element, unit_code, period, key)] = figure
         self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
 
     def _parts(self, code: str) -> set[str]:

@@ -96,8 +96,8 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
         elements = sorted({k[0] for k, _ in items})
         periods = sorted({k[2] for k, _ in items})
         for units in _chunks(sorted({k[1] for k, _ in items})):
-            for dv in DataValue.objects.filter(element__in=elements, period__in=periods, unit_id__in=units):
-                current[(dv.element, dv.unit_id, dv.period, dv.disaggregation)] = dv
+            for found in DataValue.objects.filter(element__in=elements, period__in=periods, unit_id__in=units):
+                current[(found.element, found.unit_id, found.period, found.disaggregation)] = found
         upsert: list[dict[str, Any]] = []
         remove: list[int] = []
         history: list[dict[str, Any]] = []

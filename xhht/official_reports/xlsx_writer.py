@@ -131,9 +131,9 @@ def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
     # instead of walking every cell again afterwards.
     longest = [len(h) for h in header]
     for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])):
-        row = [v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
-               v["source_label"], v["rule"], v["updated_by"], v["updated_at"]]
-        sources.append(row)
-        longest = [max(n, len(str(x)) if x is not None else 0) for n, x in zip(longest, row, strict=True)]
+        line = [v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
+                v["source_label"], v["rule"], v["updated_by"], v["updated_at"]]
+        sources.append(line)
+        longest = [max(n, len(str(x)) if x is not None else 0) for n, x in zip(longest, line, strict=True)]
     for col, n in enumerate(longest, 1):
         sources.column_dimensions[get_column_letter(col)].width = min(max(8, n + 2), 60)

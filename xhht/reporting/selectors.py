@@ -258,7 +258,8 @@ def contacts_for(reporters: list[Reporter]) -> dict[str, list[Contact]]:
     units = {r.unit.code: r for r in reporters if r.organisation is None}
     if orgs:
         for u in User.objects.filter(organisation_id__in=orgs, is_active=True).order_by("pk"):
-            out[orgs[u.organisation_id].key].append(Contact(_person(u), u.phone, u.email))
+            if u.organisation_id is not None:
+                out[orgs[u.organisation_id].key].append(Contact(_person(u), u.phone, u.email))
         for r in orgs.values():
             o = r.organisation
             if not out[r.key] and o is not None and (o.phone or o.email):
@@ -266,7 +267,7 @@ def contacts_for(reporters: list[Reporter]) -> dict[str, list[Contact]]:
     if units:
         commune_roles, other_roles = {Role.COMMUNE_OFFICER}, {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
         for u in User.objects.filter(unit_id__in=units, is_active=True, role__in=commune_roles | other_roles).order_by("username"):
-            r = units[u.unit_id]
+            r = units[str(u.unit_id)]
             if u.role in (commune_roles if r.unit.is_commune_level else other_roles):
                 out[r.key].append(Contact(_person(u), u.phone, u.email))
     return out
@@ -366,8 +367,8 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
     today = today or timezone.localdate()
     end = period.end
     # The area as a subquery, not a list of codes: thousands of parameters cost more to send than the query.
-    below = UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor_id=unit.code, depth__gte=1).values("descendant_id")
-    in_area = Q(unit_id=unit.code) | Q(unit_id__in=below)
+    area_below = UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor_id=unit.code, depth__gte=1).values("descendant_id")
+    in_area = Q(unit_id=unit.code) | Q(unit_id__in=area_below)
     under = dict(UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor__in=UnitClosure.objects.filter(
         UnitClosure.valid_on(end), ancestor_id=unit.code, depth=1).values("descendant_id")).values_list("descendant_id", "ancestor_id"))
     children = {u.code: u for u in Unit.objects.filter(code__in=set(under.values()))}
@@ -383,7 +384,7 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
                     .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start)).order_by("unit_id", "name"))
             reporters: list[tuple[str, str, int | None]] = [(f"o:{pk}", u, pk) for pk, u in orgs.values_list("pk", "unit_id")]
         else:
-            units = (Unit.objects.filter(Q(code=unit.code) | Q(code__in=below), kind__in=form.unit_kinds).order_by("code")
+            units = (Unit.objects.filter(Q(code=unit.code) | Q(code__in=area_below), kind__in=form.unit_kinds).order_by("code")
                      .values_list("code", flat=True))
             reporters = [(f"u:{c}", c, None) for c in units]
         if not reporters:
@@ -430,7 +431,10 @@ def _reporters_by_key(wanted: set[tuple[str, str, int | None]]) -> dict[str, Rep
     """Reporter objects for (key, unit code, organisation id) triples: two queries."""
     units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, org in wanted if org is None})}
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in={org for _, _, org in wanted if org is not None}).select_related("unit")}
-    return {key: Reporter(orgs[org].unit, orgs[org]) if org is not None else Reporter(units[code]) for key, code, org in wanted}
+    out: dict[str, Reporter] = {}
+    for key, code, org in wanted:
+        out[key] = Reporter(orgs[org].unit, orgs[org]) if org is not None else Reporter(units[code])
+    return out
 
 
 def forms_for_user(user: Any, period: Period) -> list[tuple[Form, Reporter]]:

@@ -176,11 +176,11 @@ def outlier_findings_many(*, units: Sequence[Unit], period: str, catalogue: Cata
                                              f"{names.get(element, element)}{' [' + disagg + ']' if disagg else ''}: {period} = {_fmt(value)}; so với " + ", ".join(jumps),
                                              code, period, "history"))
             else:
-                parent = parent_of.get(code)
-                if parent is None:
+                up = parent_of.get(code)
+                if up is None:
                     continue
                 for (element, disagg), value in sorted(covered.items()):
-                    group = groups.get((parent, unit.level, element, disagg), [])
+                    group = groups.get((up, unit.level, element, disagg), [])
                     if len(group) - 1 < check.min_peers:
                         continue
                     middle = Decimal(_median_without(group, value))

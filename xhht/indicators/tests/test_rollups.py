@@ -146,7 +146,7 @@ def test_a_saved_value_is_visible_at_every_level_at_once_and_costs_the_children_
     data_values_write(actor=None, values=[Value(element="workers_total", unit_code=commune, period="2020", value=42)], source="entered")
     for code in ("R", commune[:2], commune):
         assert element_value(unit=Unit.objects.get(code=code), element="workers_total", period="2020") == 42
-    assert DataRollup.objects.filter(element="workers_total", period="2020").count() == 3
+    assert DataRollup.objects.filter(element="workers_total", period="2020", unit__code__startswith="R").count() == 3
     # One more value: the refresh is a fixed number of queries per level, whatever the number of units.
     with CaptureQueriesContext(connection) as ctx:
         data_values_write(actor=None, values=[Value(element="workers_total", unit_code=commune, period="2020", value=43)], source="entered")
@@ -167,7 +167,7 @@ def test_the_store_refuses_an_element_period_or_disaggregation_the_catalogue_doe
         with pytest.raises(UnknownValue) as exc:
             data_values_write(actor=None, values=[Value(element="workers_total", unit_code="R0", period="2019", value=5), value], source="entered")
         assert named in str(exc.value) and "không ghi gì" in str(exc.value)
-    assert not DataValue.objects.exists()  # all or nothing: the good value of each batch was not written either
+    assert not DataValue.objects.filter(unit_id="R0").exists()  # all or nothing: the good value of each batch was not written either
 
 
 @pytest.mark.django_db
@@ -187,8 +187,9 @@ def test_a_large_write_goes_through_copy_and_equals_the_sum() -> None:
     values = [Value(element="workers_total", unit_code=f"R0{i:03d}", period="2020", value=i) for i in range(COPY_FROM)]
     assert data_values_write(actor=None, values=values, source="imported", rule="lớn") == COPY_FROM
     assert element_value(unit=Unit.objects.get(code="R"), element="workers_total", period="2020") == sum(range(COPY_FROM))
-    assert DataValueHistory.objects.filter(period="2020").count() == COPY_FROM and AuditEntry.objects.filter(action="data_values_write").count() == COPY_FROM
+    assert DataValueHistory.objects.filter(period="2020", unit_code__startswith="R0").count() == COPY_FROM
+    assert AuditEntry.objects.filter(action="data_values_write", unit_code__startswith="R0").count() == COPY_FROM
     # Written again with other values: updated in place (ON CONFLICT), the roll-up follows.
     data_values_write(actor=None, values=[Value(v.element, v.unit_code, v.period, 2 * int(v.value or 0)) for v in values], source="imported")
-    assert DataValue.objects.filter(period="2020").count() == COPY_FROM
+    assert DataValue.objects.filter(period="2020", unit__code__startswith="R0").count() == COPY_FROM
     assert element_value(unit=Unit.objects.get(code="R"), element="workers_total", period="2020") == 2 * sum(range(COPY_FROM))
