@@ -39,6 +39,13 @@ def province_tree_replace(*, code: str, name: str, districts: int, communes: int
     District codes are ``code`` + a ``district_digits``-digit number, commune codes the district's + two digits.
     Returns the commune codes. The caller deletes its own rows that point at the old units first.
     """
+    from xhht.units.services import unit_tree_batch
+
+    with unit_tree_batch():  # the closure table (and the roll-ups) rebuilt once, at the end
+        return _province_tree_replace(code=code, name=name, districts=districts, communes=communes, district_digits=district_digits)
+
+
+def _province_tree_replace(*, code: str, name: str, districts: int, communes: int, district_digits: int) -> list[str]:
     from xhht.units.models import Unit, UnitVersion
 
     old = list(Unit.objects.filter(code__startswith=code).values_list("code", flat=True))

@@ -76,3 +76,18 @@ def person_records_access_record(*, actor: Any, action: str, unit_code: str, wha
     return audit_record(actor=actor, action=action, object_type="personal_records", object_id=unit_code, object_repr=what,
                         unit_code=unit_code, changes={"count": [None, count]},
                         note=f"{verb} {count} bản ghi cá nhân" + (f"; {note}" if note else ""))
+
+
+def audit_records(*, actor: Any, entries: Iterable[Mapping[str, Any]]) -> int:
+    """Record many changes in one insert (a bulk write): each entry holds audit_record's keyword arguments but
+    ``instance`` (action, object_type, object_id, object_repr, unit_code, changes, note)."""
+    from django.utils import timezone
+
+    from xhht.core.bulk import bulk_insert
+
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    rows = [{"at": now, "actor_id": user.pk if user is not None else None, "action": e["action"], "object_type": e.get("object_type") or "",
+             "object_id": e.get("object_id") or "", "object_repr": (e.get("object_repr") or "")[:300], "unit_code": e.get("unit_code", ""),
+             "changes": dict(e.get("changes") or {}), "note": e.get("note", "")} for e in entries]
+    return bulk_insert(AuditEntry, rows, fields=list(rows[0]) if rows else [])

@@ -14,3 +14,8 @@ class IndicatorsConfig(AppConfig):
             catalogue()
         except CatalogueError as exc:
             raise ImproperlyConfigured(str(exc)) from None
+        # The roll-ups follow the tree: rebuilt whenever the units' closure table is.
+        from xhht.indicators.services import rollups_rebuild
+        from xhht.units.services import tree_changed
+
+        tree_changed.connect(rollups_rebuild, dispatch_uid="indicator_rollups_rebuild")

@@ -58,3 +58,23 @@ class DataValueHistory(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["element", "unit_code", "period"])]
+
+
+class DataRollup(models.Model):
+    """An element's figure at a unit for a period, summed up the tree (the rule of :mod:`xhht.indicators.selectors`):
+    the unit's own stored value, else the sum of its children's roll-ups under the tree as of ``period_end``;
+    ``None`` when nothing below holds a value. Kept current by :func:`xhht.indicators.services.rollups_refresh`
+    in the transaction of every write, so a unit's figure is one row and its children's are one row each.
+    Only for summed elements (``aggregation: sum``) and actual values (projections are never summed).
+    """
+
+    element = models.CharField(max_length=80)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    period = models.CharField(max_length=20)
+    period_end = models.DateField()
+    disaggregation = models.CharField(max_length=200, blank=True, default="")
+    value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["element", "unit", "period", "disaggregation"], name="data_rollup_unique")]
+        indexes = [models.Index(fields=["unit", "period"])]

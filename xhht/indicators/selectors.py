@@ -25,7 +25,6 @@ averaged. Where the numerator or the denominator is missing at that level, the i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,11 +33,11 @@ from fractions import Fraction
 from typing import Any
 
 from xhht.indicators.catalogue import Catalogue, Indicator, Programme, Target, catalogue
-from xhht.indicators.models import DataValue, Source
+from xhht.indicators.models import DataRollup, DataValue, Source
 from xhht.indicators.periods import parse_period
 from xhht.indicators.services import disaggregation_key
 from xhht.indicators.sources import source_link
-from xhht.units.models import Unit, UnitVersion
+from xhht.units.models import Unit, UnitClosure
 from xhht.units.selectors import unit_ancestors
 
 Number = Decimal | Fraction
@@ -62,27 +61,12 @@ class IndicatorQueryError(ValueError):
 # ---------------------------------------------------------------------------------------------
 
 
-def _tree_on(root: str, on: date) -> dict[str, list[str]]:
-    """parent code → child codes under ``root`` as of ``on`` (one query per level)."""
-    children: dict[str, list[str]] = defaultdict(list)
-    frontier = [root]
-    seen = {root}
-    while frontier:
-        rows = UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=frontier).values_list("parent_id", "unit_id")
-        nxt = []
-        for parent, child in rows:
-            if child not in seen:
-                seen.add(child)
-                children[parent].append(child)
-                nxt.append(child)
-        frontier = nxt
-    return children
-
-
 class StoreReader:
-    """Aggregated values of data elements for a unit's subtree, read with a handful of queries.
+    """Aggregated values of data elements at a unit and its children, read with a handful of queries.
 
-    ``periods`` are period codes; each period's tree is the tree as of its last day.
+    ``periods`` are period codes; each period's tree is the tree as of its last day. Summed elements are read
+    from the roll-ups (:class:`~xhht.indicators.models.DataRollup`, kept current on every write), so the cost is
+    the unit's rows and its children's, not its subtree's.
     """
 
     def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None,
@@ -95,25 +79,26 @@ class StoreReader:
             wanted |= self._parts(code)
         self.elements = wanted
         ends = {p: parse_period(p).end for p in self.periods}
-        trees = {on: _tree_on(self.root, on) for on in set(ends.values())}
-        self.children = {p: trees[ends[p]] for p in self.periods}
-        codes = {self.root}
-        for tree in trees.values():
-            for kids in tree.values():
-                codes.update(kids)
+        kids = list(UnitClosure.objects.filter(ancestor_id=self.root, depth=1).order_by("descendant_id")
+                    .values_list("descendant_id", "valid_from", "valid_to"))
+        self.children: dict[str, dict[str, list[str]]] = {}
+        for p, end in ends.items():
+            self.children[p] = {self.root: [c for c, vf, vt in kids if (vf is None or vf <= end) and (vt is None or end <= vt)]}
+        codes = {self.root} | {c for c, _, _ in kids}
         self.actual: dict[tuple[str, str, str, str], Decimal] = {}
         self.projected: dict[tuple[str, str, str, str], Decimal] = {}
-        # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only,
-        # unless the caller shows each unit below on its own (``own_values_below``, the figure's trace).
-        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
-        queries = [DataValue.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes),
-                   DataValue.objects.filter(element__in=wanted - summed, period__in=self.periods,
-                                            unit_id__in=codes if own_values_below else [self.root])]
-        for query in queries:
-            rows = query.values_list("element", "unit_id", "period", "disaggregation", "value", "source")
-            for element, unit_code, period, key, value, source in rows.iterator(chunk_size=5000):
-                target = self.projected if source == Source.PROJECTED else self.actual
-                target[(element, unit_code, period, key)] = value
+        self.rolled: dict[tuple[str, str, str, str], Decimal | None] = {}
+        self._rolled_units = codes
+        # Own values at the unit (and at each child when the caller shows each on its own: the figure's trace);
+        # summed figures from the roll-ups of the unit and its children.
+        rows = DataValue.objects.filter(element__in=wanted, period__in=self.periods, unit_id__in=codes if own_values_below else [self.root])
+        for element, unit_code, period, key, value, source in rows.values_list("element", "unit_id", "period", "disaggregation", "value", "source"):
+            target = self.projected if source == Source.PROJECTED else self.actual
+            target[(element, unit_code, period, key)] = value
+        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or (el.aggregation == "sum" and not el.sum_of)}
+        rolled = DataRollup.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes)
+        for element, unit_code, period, key, figure in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
+            self.rolled[(element, unit_code, period, key)] = figure
         self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
 
     def _parts(self, code: str) -> set[str]:
@@ -140,12 +125,10 @@ class StoreReader:
             parts = [self.value(p, period, key, unit_code) for p in el.sum_of]
             present = [p for p in parts if p is not None]
             result = sum(present, Decimal(0)) if present else None
+        elif el is None or el.aggregation == "sum":
+            result = self.rolled.get(memo_key) if unit_code in self._rolled_units else None
         else:
             result = self.own(element, unit_code, period, key)
-            if result is None and (el is None or el.aggregation == "sum"):
-                kids = [self.value(element, period, key, child) for child in self.children.get(period, {}).get(unit_code, [])]
-                present = [k for k in kids if k is not None]
-                result = sum(present, Decimal(0)) if present else None
         self._memo[memo_key] = result
         return result
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
-from xhht.audit.services import audit_record
-from xhht.indicators.models import DataValue, DataValueHistory
+from xhht.audit.services import audit_records
+from xhht.core.bulk import bulk_insert, bulk_upsert
+from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
+from xhht.indicators.periods import parse_period
+from xhht.units.models import UnitClosure
 
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
@@ -27,41 +33,211 @@ class Value:
     disaggregation: Mapping[str, str] = field(default_factory=dict)
 
 
+class UnknownValue(ValueError):
+    """A value for an element, period or disaggregation the catalogue does not declare (message in Vietnamese)."""
+
+
+def values_check(values: Iterable[Value], *, source: str = "") -> None:
+    """Refuse what the catalogue does not declare, as DHIS2 refuses it at entry: an unknown element, a period that
+    is no period code or not of a type the element is kept for (a projection may be for a phase), a disaggregation
+    by a category the element is not split by. Raises :class:`UnknownValue` naming every value refused (at most 10)."""
+    from xhht.indicators.catalogue import catalogue
+
+    elements = catalogue().elements
+    problems: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for item in values:
+        key = disaggregation_key(item.disaggregation)
+        if (item.element, item.period, key) in seen:
+            continue
+        seen.add((item.element, item.period, key))
+        el = elements.get(item.element)
+        where = f"{item.element} · {item.unit_code} · kỳ {item.period}" + (f" · {key}" if key else "")
+        if el is None:
+            problems.append(f"{where}: không có phần tử dữ liệu «{item.element}» trong danh mục.")
+            continue
+        try:
+            parsed = parse_period(item.period)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        allowed = set(el.period_types) | ({"phase", "school_year", "year"} if source == Source.PROJECTED else set())
+        if parsed.kind not in allowed:
+            problems.append(f"{where}: phần tử «{item.element}» không nhận số liệu cho {parsed.label} (danh mục: {', '.join(el.period_types)}).")
+        unknown = sorted(set((item.disaggregation or {}).keys()) - set(el.disaggregations))
+        if unknown:
+            declared = ", ".join(el.disaggregations) or "không phân tổ"
+            problems.append(f"{where}: phần tử «{item.element}» không phân tổ theo «{', '.join(unknown)}» (danh mục: {declared}).")
+    if problems:
+        more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
+        raise UnknownValue("Số liệu không khớp danh mục, không ghi gì: " + " ".join(problems[:10]) + more)
+
+
+def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule: str = "") -> int:
     """Write values (insert, update, or delete where value is None); returns how many changed.
 
-    All or nothing: one transaction, with one audit entry per unit and period touched.
+    All or nothing: one transaction, with one audit entry per unit and period touched. Values are checked
+    against the catalogue first (:func:`values_check`), read and written in bulk (one upsert, one insert of
+    history, one of audit rows), and the roll-ups above them refreshed in the same transaction.
     """
-    changed = 0
+    items = list({(v.element, v.unit_code, v.period, disaggregation_key(v.disaggregation)): v for v in values}.items())
+    if not items:
+        return 0
+    values_check([v for _, v in items], source=source)
     user = actor if getattr(actor, "is_authenticated", False) else None
     touched: dict[tuple[str, str], dict[str, list[Any]]] = {}
     with transaction.atomic():
-        for item in values:
-            key = disaggregation_key(item.disaggregation)
-            current = DataValue.objects.filter(element=item.element, unit_id=item.unit_code, period=item.period, disaggregation=key).first()
-            old = current.value if current else None
+        current: dict[tuple[str, str, str, str], DataValue] = {}
+        elements = sorted({k[0] for k, _ in items})
+        periods = sorted({k[2] for k, _ in items})
+        for units in _chunks(sorted({k[1] for k, _ in items})):
+            for found in DataValue.objects.filter(element__in=elements, period__in=periods, unit_id__in=units):
+                current[(found.element, found.unit_id, found.period, found.disaggregation)] = found
+        upsert: list[dict[str, Any]] = []
+        remove: list[int] = []
+        history: list[dict[str, Any]] = []
+        now = timezone.now()
+        user_id = user.pk if user is not None else None
+        written: list[tuple[str, str, str, str]] = []
+        for key, item in items:
+            dv = current.get(key)
+            old = dv.value if dv else None
             new = None if item.value is None else Decimal(item.value)
-            if old == new and (current is None or (current.source == source and current.rule == rule)):
+            if old == new and (dv is None or (dv.source == source and dv.rule == rule)):
                 continue
+            written.append(key)
             if new is None:
-                if current is not None:
-                    current.delete()
-            elif current is None:
-                DataValue.objects.create(element=item.element, unit_id=item.unit_code, period=item.period, disaggregation=key,
-                                         value=new, source=source, rule=rule, updated_by=user)
+                if dv is not None:
+                    remove.append(dv.pk)
             else:
-                current.value, current.source, current.rule, current.updated_by = new, source, rule, user
-                current.save()
+                upsert.append({"element": key[0], "unit_id": key[1], "period": key[2], "disaggregation": key[3], "value": new, "source": source,
+                               "rule": rule, "updated_at": now, "updated_by_id": user_id})
             if old != new:
-                DataValueHistory.objects.create(element=item.element, unit_code=item.unit_code, period=item.period, disaggregation=key,
-                                                old_value=old, new_value=new, source=source, rule=rule, changed_by=user)
-                label = f"{item.element}[{key}]" if key else item.element
-                touched.setdefault((item.unit_code, item.period), {})[label] = [None if old is None else str(old), None if new is None else str(new)]
-                changed += 1
-        for (unit_code, period), changes in touched.items():
-            audit_record(actor=actor, action="data_values_write", object_type="indicators.datavalue", object_id=f"{unit_code}/{period}",
-                         object_repr=f"Số liệu {unit_code} kỳ {period}", unit_code=unit_code, changes=changes, note=f"{source} {rule}".strip())
-    return changed
+                history.append({"element": key[0], "unit_code": key[1], "period": key[2], "disaggregation": key[3], "old_value": old,
+                                "new_value": new, "source": source, "rule": rule, "changed_at": now, "changed_by_id": user_id})
+                label = f"{key[0]}[{key[3]}]" if key[3] else key[0]
+                touched.setdefault((key[1], key[2]), {})[label] = [None if old is None else str(old), None if new is None else str(new)]
+        bulk_upsert(DataValue, upsert, fields=["element", "unit_id", "period", "disaggregation", "value", "source", "rule", "updated_at", "updated_by_id"],
+                    unique=["element", "unit_id", "period", "disaggregation"], update=["value", "source", "rule", "updated_at", "updated_by_id"])
+        for ids in _chunks(remove):
+            DataValue.objects.filter(pk__in=ids).delete()
+        bulk_insert(DataValueHistory, history, fields=["element", "unit_code", "period", "disaggregation", "old_value", "new_value", "source", "rule",
+                                                       "changed_at", "changed_by_id"])
+        audit_records(actor=actor, entries=[
+            {"action": "data_values_write", "object_type": "indicators.datavalue", "object_id": f"{unit_code}/{period}",
+             "object_repr": f"Số liệu {unit_code} kỳ {period}", "unit_code": unit_code, "changes": changes, "note": f"{source} {rule}".strip()}
+            for (unit_code, period), changes in touched.items()])
+        rollups_refresh(keys=written)
+    return len(history)
+
+
+# ---------------------------------------------------------------------------------------------
+# Roll-ups: each summed element's figure at every unit above a stored value, kept current on write
+# ---------------------------------------------------------------------------------------------
+
+
+def _summed(element: str) -> bool:
+    from xhht.indicators.catalogue import catalogue
+
+    el = catalogue().elements.get(element)
+    return el is None or (el.aggregation == "sum" and not el.sum_of)
+
+
+def _period_end(period: str) -> date | None:
+    try:
+        return parse_period(period).end
+    except ValueError:
+        return None
+
+
+def _children_sums(parents: list[str], elements: list[str], periods: list[str]) -> dict[tuple[str, str, str, str], Decimal]:
+    """(element, parent, period, key) → the sum of the children's roll-ups (children as of the period's end), for the
+    keys where some child holds a figure: one GROUP BY over the closure join (summed in Python on SQLite, whose
+    decimals are floats)."""
+    out: dict[tuple[str, str, str, str], Decimal] = {}
+    if not parents or not elements or not periods:
+        return out
+    postgres = connection.vendor == "postgresql"
+    rollup, closure = DataRollup._meta.db_table, UnitClosure._meta.db_table
+    select = "SUM(r.value)" if postgres else "r.value"
+    group = " GROUP BY r.element, c.ancestor_id, r.period, r.disaggregation" if postgres else ""
+    for chunk in _chunks(parents, 1000):
+        sql = (f"SELECT r.element, c.ancestor_id, r.period, r.disaggregation, {select} FROM {rollup} r "
+               f"JOIN {closure} c ON c.descendant_id = r.unit_id AND c.depth = 1 "
+               "AND (c.valid_from IS NULL OR c.valid_from <= r.period_end) AND (c.valid_to IS NULL OR c.valid_to >= r.period_end) "
+               f"WHERE r.value IS NOT NULL AND c.ancestor_id IN ({', '.join(['%s'] * len(chunk))}) "
+               f"AND r.element IN ({', '.join(['%s'] * len(elements))}) AND r.period IN ({', '.join(['%s'] * len(periods))}){group}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*chunk, *elements, *periods])
+            for element, parent, period, key, value in cursor.fetchall():
+                k = (element, parent, period, key)
+                amount = value if isinstance(value, Decimal) else Decimal(str(value))
+                out[k] = out.get(k, Decimal(0)) + amount
+    return out
+
+
+def rollups_refresh(*, keys: Iterable[tuple[str, str, str, str]]) -> int:
+    """Recompute the roll-ups of (element, unit, period, disaggregation) keys whose stored value changed, and of
+    every unit above them (as of each period's end), deepest level first; returns the roll-up rows written.
+
+    Each level costs one query for the units' own values, one GROUP BY over their children's roll-ups and one upsert,
+    in proportion to those units' children, not their subtrees.
+    """
+    wanted = [k for k in dict.fromkeys(keys) if _summed(k[0])]
+    ends = {p: _period_end(p) for p in {k[2] for k in wanted}}
+    wanted = [k for k in wanted if ends[k[2]] is not None]
+    if not wanted:
+        return 0
+    chains: dict[str, list[tuple[str, int, date | None, date | None]]] = defaultdict(list)
+    for units in _chunks(sorted({k[1] for k in wanted})):
+        for a, d, depth, vf, vt in UnitClosure.objects.filter(descendant_id__in=units).values_list(
+                "ancestor_id", "descendant_id", "depth", "valid_from", "valid_to"):
+            chains[d].append((a, depth, vf, vt))
+    levels: dict[int, set[tuple[str, str, str, str]]] = defaultdict(set)
+    for element, unit, period, key in wanted:
+        end = ends[period]
+        chain = [(a, depth) for a, depth, vf, vt in chains.get(unit, ()) if (vf is None or vf <= end) and (vt is None or end <= vt)]  # type: ignore[operator]
+        if not chain:
+            chain = [(unit, 0)]
+        height = max(depth for _, depth in chain)
+        for a, depth in chain:
+            levels[height - depth].add((element, a, period, key))
+    written = 0
+    for level in sorted(levels, reverse=True):
+        todo = levels[level]
+        units = sorted({k[1] for k in todo})
+        elements = sorted({k[0] for k in todo})
+        periods = sorted({k[2] for k in todo})
+        own: dict[tuple[str, str, str, str], Decimal] = {}
+        for chunk in _chunks(units):
+            rows = (DataValue.objects.filter(element__in=elements, period__in=periods, unit_id__in=chunk).exclude(source=Source.PROJECTED)
+                    .values_list("element", "unit_id", "period", "disaggregation", "value"))
+            for element, unit, period, key, value in rows:
+                own[(element, unit, period, key)] = value
+        sums = _children_sums(units, elements, periods)
+        rows_out = [{"element": k[0], "unit_id": k[1], "period": k[2], "disaggregation": k[3], "period_end": ends[k[2]],
+                     "value": own[k] if k in own else sums.get(k)} for k in todo]
+        bulk_upsert(DataRollup, rows_out, fields=["element", "unit_id", "period", "disaggregation", "period_end", "value"],
+                    unique=["element", "unit_id", "period", "disaggregation"], update=["value", "period_end"])
+        written += len(rows_out)
+    return written
+
+
+def rollups_rebuild(**_: Any) -> int:
+    """Rebuild every roll-up from the stored values (after the tree changed: the closure table was rebuilt)."""
+    with transaction.atomic():
+        DataRollup.objects.all().delete()
+        keys = DataValue.objects.exclude(source=Source.PROJECTED).values_list("element", "unit_id", "period", "disaggregation")
+        written = rollups_refresh(keys=list(keys.iterator(chunk_size=10000)))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a bulk load: fresh statistics for the planner
+                cursor.execute(f"ANALYZE {DataRollup._meta.db_table}, {UnitClosure._meta.db_table}")
+        return written
 
 
 def projection_set(*, actor: Any, unit_code: str, programme_id: str, indicator_code: str, phase: str, value: Decimal | None) -> int:

@@ -127,7 +127,13 @@ def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
     sources.append(header)
     for c in sources[1]:
         c.font = Font(name=FONT, bold=True)
+    # One row per value used (tens of thousands for a province): appended once, widths measured on the way
+    # instead of walking every cell again afterwards.
+    longest = [len(h) for h in header]
     for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])):
-        sources.append([v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
-                        v["source_label"], v["rule"], v["updated_by"], v["updated_at"]])
-    _widths(sources)
+        line = [v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
+                v["source_label"], v["rule"], v["updated_by"], v["updated_at"]]
+        sources.append(line)
+        longest = [max(n, len(str(x)) if x is not None else 0) for n, x in zip(longest, line, strict=True)]
+    for col, n in enumerate(longest, 1):
+        sources.column_dimensions[get_column_letter(col)].width = min(max(8, n + 2), 60)

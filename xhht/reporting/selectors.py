@@ -30,8 +30,7 @@ from xhht.reporting.catalogue import Form, cell_key, get_catalogue
 from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date, previous_period
 from xhht.reporting.routing import approval_route
-from xhht.units.models import Unit
-from xhht.units.selectors import unit_descendant_codes
+from xhht.units.models import Unit, UnitClosure
 
 
 @dataclass(frozen=True)
@@ -174,9 +173,16 @@ def previous_values(*, form: Form, unit_code: str, period: str) -> tuple[str | N
 # ---------------------------------------------------------------- completeness and timeliness
 
 
-def expected_reporters(*, form: Form, unit: Unit, period: Period) -> list[Reporter]:
-    """The units and organisations in ``unit``'s area (itself included) that must send ``form`` for the period."""
-    codes = unit_descendant_codes(unit=unit, on=period.end, include_self=True)
+def area_codes(*, unit: Unit, on: date) -> list[str]:
+    """``unit`` and every unit below it as of the date: one query over the closure table."""
+    below = UnitClosure.objects.filter(UnitClosure.valid_on(on), ancestor_id=unit.code, depth__gte=1).values_list("descendant_id", flat=True)
+    return [unit.code, *below]
+
+
+def expected_reporters(*, form: Form, unit: Unit, period: Period, codes: list[str] | None = None) -> list[Reporter]:
+    """The units and organisations in ``unit``'s area (itself included) that must send ``form`` for the period
+    (``codes``: the area, when the caller already read it)."""
+    codes = codes if codes is not None else area_codes(unit=unit, on=period.end)
     if form.by_organisation:
         orgs = (
             Organisation.objects.select_related("unit")
@@ -260,16 +266,27 @@ def _person(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip() or user.username
 
 
-def _contacts(reporter: Reporter) -> list[Contact]:
-    if reporter.organisation is not None:
-        users = User.objects.filter(organisation=reporter.organisation, is_active=True)
-        found = [Contact(_person(u), u.phone, u.email) for u in users]
-        if not found and (reporter.organisation.phone or reporter.organisation.email):
-            found = [Contact(reporter.organisation.name, reporter.organisation.phone, reporter.organisation.email)]
-        return found
-    roles = responsible_roles(commune_level=reporter.unit.is_commune_level)
-    users = User.objects.filter(unit=reporter.unit, role__in=roles, is_active=True).order_by("username")
-    return [Contact(_person(u), u.phone, u.email) for u in users]
+def contacts_for(reporters: list[Reporter]) -> dict[str, list[Contact]]:
+    """reporter key → the officers to call: an organisation's own accounts (else its phone and e-mail), a commune's
+    commune officers, a district's or province's officers. Two queries, whatever the number of reporters."""
+    out: dict[str, list[Contact]] = {r.key: [] for r in reporters}
+    orgs = {r.organisation.pk: r for r in reporters if r.organisation is not None}
+    units = {r.unit.code: r for r in reporters if r.organisation is None}
+    if orgs:
+        for u in User.objects.filter(organisation_id__in=orgs, is_active=True).order_by("pk"):
+            if u.organisation_id is not None:
+                out[orgs[u.organisation_id].key].append(Contact(_person(u), u.phone, u.email))
+        for r in orgs.values():
+            o = r.organisation
+            if not out[r.key] and o is not None and (o.phone or o.email):
+                out[r.key] = [Contact(o.name, o.phone, o.email)]
+    if units:
+        commune_roles, other_roles = responsible_roles(commune_level=True), responsible_roles(commune_level=False)
+        for u in User.objects.filter(unit_id__in=units, is_active=True, role__in=[*commune_roles, *other_roles]).order_by("username"):
+            r = units[str(u.unit_id)]
+            if u.role in (commune_roles if r.unit.is_commune_level else other_roles):
+                out[r.key].append(Contact(_person(u), u.phone, u.email))
+    return out
 
 
 def _local_date(moment: datetime) -> date:
@@ -280,10 +297,11 @@ def completeness(*, unit: Unit, period: Period, today: date | None = None, form_
     """Who in ``unit``'s area has sent each report of the period: on time, late, or not at all."""
     today = today or timezone.localdate()
     rows: list[CompletenessRow] = []
+    codes = area_codes(unit=unit, on=period.end)
     for form in get_catalogue().forms.values():
         if period.kind not in form.period_types or (form_codes and form.code not in form_codes):
             continue
-        reporters = expected_reporters(form=form, unit=unit, period=period)
+        reporters = expected_reporters(form=form, unit=unit, period=period, codes=codes)
         submissions = {
             s.reporter_key: s
             for s in Submission.objects.filter(form_code=form.code, period=period.code, reporter_key__in=[r.key for r in reporters])
@@ -300,10 +318,139 @@ def completeness(*, unit: Unit, period: Period, today: date | None = None, form_
                 timeliness = "missing" if today > due else "pending"
                 days_late = max(0, (today - due).days)
             rows.append(CompletenessRow(form, reporter, sub, due, timeliness, days_late))
+    contacts = contacts_for([r.reporter for r in rows if r.needs_reminder])
     for row in rows:
         if row.needs_reminder:
-            row.contacts = _contacts(row.reporter)
+            row.contacts = contacts[row.reporter.key]
     return Completeness(unit, period, rows)
+
+
+def _timeliness(first_submitted_at: datetime | None, due: date, today: date) -> tuple[str, int]:
+    if first_submitted_at is not None:
+        days_late = max(0, (_local_date(first_submitted_at) - due).days)
+        return ("late" if days_late else "on_time"), days_late
+    return ("missing" if today > due else "pending"), max(0, (today - due).days)
+
+
+@dataclass
+class AreaSummary:
+    """How many reports an area (a child unit's subtree, or the whole unit's) owes, and how they stand."""
+
+    unit: Unit | None
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    pending: int = 0
+
+    @property
+    def not_submitted(self) -> int:
+        return self.missing + self.pending
+
+    def add(self, timeliness: str) -> None:
+        self.expected += 1
+        setattr(self, timeliness, getattr(self, timeliness) + 1)
+
+
+@dataclass
+class FormSection:
+    form: Form
+    due: date
+    rows: list[CompletenessRow]  # the unit's own report and its direct children's, this page of them
+    rows_total: int
+    children: list[AreaSummary]  # reports from further below, summed by the child unit they are under
+
+
+@dataclass
+class CompletenessPage:
+    unit: Unit
+    period: Period
+    totals: AreaSummary
+    sections: list[FormSection]
+    reminders: list[CompletenessRow]  # this page of them
+    reminders_total: int
+    page: int
+    pages: int
+
+
+def completeness_page(*, unit: Unit, period: Period, today: date | None = None, page: int = 1, per_page: int = 50) -> CompletenessPage:
+    """The completeness page of ``unit``: totals, each form's reports from the unit itself and its direct children
+    (paged), the reports from further below summed by child unit, and the reminder list (paged).
+
+    A fixed number of queries whatever the size of the area: the area and its children from the closure table,
+    per form its reporters and submissions as plain tuples, then objects and contacts for the rows shown only.
+    """
+    today = today or timezone.localdate()
+    end = period.end
+    # The area as a subquery, not a list of codes: thousands of parameters cost more to send than the query.
+    area_below = UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor_id=unit.code, depth__gte=1).values("descendant_id")
+    in_area = Q(unit_id=unit.code) | Q(unit_id__in=area_below)
+    under = dict(UnitClosure.objects.filter(UnitClosure.valid_on(end), ancestor__in=UnitClosure.objects.filter(
+        UnitClosure.valid_on(end), ancestor_id=unit.code, depth=1).values("descendant_id")).values_list("descendant_id", "ancestor_id"))
+    children = {u.code: u for u in Unit.objects.filter(code__in=set(under.values()))}
+    totals = AreaSummary(unit)
+    plans: list[tuple[Form, date, list[tuple[str, str, int | None, str, int]], dict[str, AreaSummary]]] = []
+    reminders: list[tuple[Form, date, str, str, int | None, str, int]] = []
+    for form in get_catalogue().forms.values():
+        if period.kind not in form.period_types:
+            continue
+        if form.by_organisation:
+            orgs = (Organisation.objects.filter(in_area, kind__in=form.organisation_kinds)
+                    .filter(Q(established_on__isnull=True) | Q(established_on__lte=end))
+                    .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start)).order_by("unit_id", "name"))
+            reporters: list[tuple[str, str, int | None]] = [(f"o:{pk}", u, pk) for pk, u in orgs.values_list("pk", "unit_id")]
+        else:
+            units = (Unit.objects.filter(Q(code=unit.code) | Q(code__in=area_below), kind__in=form.unit_kinds).order_by("code")
+                     .values_list("code", flat=True))
+            reporters = [(f"u:{c}", c, None) for c in units]
+        if not reporters:
+            continue
+        state = {key: (first, st) for key, first, st in Submission.objects.filter(in_area, form_code=form.code, period=period.code)
+                 .values_list("reporter_key", "first_submitted_at", "status")}
+        due = due_date(period, form.due_days)
+        direct: list[tuple[str, str, int | None, str, int]] = []
+        below: dict[str, AreaSummary] = {}
+        for key, code, org in reporters:
+            first, st = state.get(key, (None, None))
+            timeliness, days_late = _timeliness(first, due, today)
+            totals.add(timeliness)
+            if st not in {Status.SUBMITTED, Status.APPROVED}:
+                reminders.append((form, due, key, code, org, timeliness, days_late))
+            child = under.get(code)
+            if code == unit.code or child == code:
+                direct.append((key, code, org, timeliness, days_late))
+            elif child is not None:
+                below.setdefault(child, AreaSummary(children[child])).add(timeliness)
+        plans.append((form, due, direct, below))
+    pages = max(1, -(-max([len(reminders), *[len(d) for _, _, d, _ in plans]]) // per_page))
+    page = min(max(1, page), pages)
+    window = slice((page - 1) * per_page, page * per_page)
+    shown = [(form, due, *rest) for form, due, direct, _ in plans for rest in direct[window]] + reminders[window]
+    reporter_objs = _reporters_by_key({(key, code, org) for _, _, key, code, org, _, _ in shown})
+    subs = {(s.form_code, s.reporter_key): s for s in Submission.objects.filter(
+        period=period.code, reporter_key__in={key for _, _, key, _, _, _, _ in shown}).select_related("unit", "organisation")}
+
+    def row(form: Form, due: date, key: str, timeliness: str, days_late: int) -> CompletenessRow:
+        return CompletenessRow(form, reporter_objs[key], subs.get((form.code, key)), due, timeliness, days_late)
+
+    sections = [FormSection(form, due, [row(form, due, k, t, d) for k, _, _, t, d in direct[window]], len(direct),
+                            sorted(below.values(), key=lambda a: a.unit.code if a.unit else ""))
+                for form, due, direct, below in plans]
+    reminder_rows = [row(form, due, k, t, d) for form, due, k, _, _, t, d in reminders[window]]
+    contacts = contacts_for([r.reporter for r in reminder_rows])
+    for r in reminder_rows:
+        r.contacts = contacts[r.reporter.key]
+    return CompletenessPage(unit, period, totals, sections, reminder_rows, len(reminders), page, pages)
+
+
+def _reporters_by_key(wanted: set[tuple[str, str, int | None]]) -> dict[str, Reporter]:
+    """Reporter objects for (key, unit code, organisation id) triples: two queries."""
+    units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, org in wanted if org is None})}
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in={org for _, _, org in wanted if org is not None}).select_related("unit")}
+    out: dict[str, Reporter] = {}
+    for key, code, org in wanted:
+        out[key] = Reporter(orgs[org].unit, orgs[org]) if org is not None else Reporter(units[code])
+    return out
 
 
 def forms_for_user(user: Any, period: Period) -> list[tuple[Form, Reporter]]:

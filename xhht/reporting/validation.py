@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
+from bisect import bisect_left
 
 from xhht.core.formatting import format_number
 from xhht.indicators.models import DataValue
 from xhht.reporting.catalogue import Catalogue, Form, Rule, Term, cell_key, get_catalogue
 from xhht.reporting.periods import years_back
-from xhht.units.models import Unit, UnitVersion
+from xhht.units.models import LEVEL, Unit, UnitClosure, UnitKind
 
 OPERATORS = {
     "<": lambda a, b: a < b,
@@ -98,65 +98,96 @@ def _ratio_out(value: Decimal, reference: Decimal, factor: Decimal) -> bool:
     return ratio > factor or ratio < 1 / factor
 
 
-def _peer_codes(unit: Unit, on_period_end: object) -> list[str]:
-    version = unit.versions.filter(UnitVersion.valid_on(on_period_end)).order_by("-valid_from").first()  # type: ignore[arg-type]
-    if version is None or version.parent_id is None:
-        return []
-    siblings = UnitVersion.objects.filter(UnitVersion.valid_on(on_period_end), parent_id=version.parent_id)  # type: ignore[arg-type]
-    same_level = [v.unit_id for v in siblings.select_related("unit") if v.unit.level == unit.level and v.unit_id != unit.code]
-    return same_level
+def _median_without(ordered: Sequence[Decimal], value: Decimal) -> Decimal:
+    """The median of ``ordered`` (sorted) with one occurrence of ``value`` left out, in constant time."""
+    skip = bisect_left(ordered, value)
+    n = len(ordered) - 1
+
+    def at(k: int) -> Decimal:
+        return ordered[k] if k < skip else ordered[k + 1]
+
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
 
 
 def outlier_findings(*, unit: Unit, period: str, catalogue: Catalogue | None = None, elements: set[str] | None = None) -> list[Finding]:
     """Outlier findings for the values of ``unit`` in ``period`` in the shared store."""
+    return outlier_findings_many(units=[unit], period=period, catalogue=catalogue, elements=elements).get(unit.code, [])
+
+
+def outlier_findings_many(*, units: Sequence[Unit], period: str, catalogue: Catalogue | None = None,
+                          elements: set[str] | None = None) -> dict[str, list[Finding]]:
+    """Outlier findings of many units for a period: unit code → findings.
+
+    Linear in the number of units: the values of the units, their peers (units of the same level under the same
+    parent as of the period's end) and their history are read in three queries, and each group of peers is sorted
+    once, so a unit's median of its peers (itself left out) costs a constant, not a pass over its siblings.
+    """
     from xhht.indicators.periods import parse_period
 
     catalogue = catalogue or get_catalogue()
-    rows = DataValue.objects.filter(unit=unit, period=period)
+    names = {code: e.name for code, e in catalogue.elements.items()}
+    end = parse_period(period).end
+    mine = {u.code: u for u in units}
+    parent_of = dict(UnitClosure.objects.filter(UnitClosure.valid_on(end), depth=1, descendant_id__in=mine).values_list("descendant_id", "ancestor_id"))
+    siblings = list(UnitClosure.objects.filter(UnitClosure.valid_on(end), depth=1, ancestor_id__in=set(parent_of.values()))
+                    .values_list("ancestor_id", "descendant_id", "descendant__kind"))
+    level_of = {code: LEVEL[UnitKind(kind)] for _, code, kind in siblings if kind in UnitKind.values}
+    rows = DataValue.objects.filter(unit_id__in=set(mine) | {c for _, c, _ in siblings}, period=period)
     if elements is not None:
         rows = rows.filter(element__in=elements)
-    current = {(r.element, r.disaggregation): r.value for r in rows}
-    names = {code: e.name for code, e in catalogue.elements.items()}
-    found: list[Finding] = []
-    end = parse_period(period).end
-    for check in catalogue.outliers:
-        covered = {k: v for k, v in current.items() if check.covers(k[0])}
-        if not covered:
-            continue
-        if check.kind == "history":
-            earlier = [p for p in (years_back(period, n) for n in range(1, check.lookback + 1)) if p]
-            history: dict[tuple[str, str, str], Decimal] = {
-                (r.element, r.disaggregation, r.period): r.value
-                for r in DataValue.objects.filter(unit=unit, period__in=earlier, element__in={k[0] for k in covered})
-            }
-            for (element, disagg), value in sorted(covered.items()):
-                jumps = []
-                for other in earlier:
-                    before = history.get((element, disagg, other))
-                    if before is None or max(before, value) < check.min_value:
-                        continue
-                    if _ratio_out(value, before, check.factor):
-                        jumps.append(f"{other}: {_fmt(before)}")
-                if jumps:
-                    key = cell_key(element, disagg)
-                    found.append(Finding(check.code, check.importance, check.message, [key],
-                                         f"{names.get(element, element)}{' [' + disagg + ']' if disagg else ''}: {period} = {_fmt(value)}; so với " + ", ".join(jumps),
-                                         unit.code, period, "history"))
-        else:
-            peers = _peer_codes(unit, end)
-            if not peers:
+    values: dict[str, dict[tuple[str, str], Decimal]] = {}
+    for code, element, disagg, value in rows.values_list("unit_id", "element", "disaggregation", "value"):
+        values.setdefault(code, {})[(element, disagg)] = value
+    groups: dict[tuple[str, int, str, str], list[Decimal]] = {}
+    for parent, code, _ in siblings:
+        for (element, disagg), value in values.get(code, {}).items():
+            groups.setdefault((parent, level_of.get(code, 0), element, disagg), []).append(value)
+    for group in groups.values():
+        group.sort()
+    lookback = max([c.lookback for c in catalogue.outliers if c.kind == "history"] or [0])
+    earlier_all = [p for p in (years_back(period, n) for n in range(1, lookback + 1)) if p]
+    history: dict[tuple[str, str, str, str], Decimal] = {}
+    if earlier_all:
+        past = DataValue.objects.filter(unit_id__in=mine, period__in=earlier_all)
+        if elements is not None:
+            past = past.filter(element__in=elements)
+        for code, element, disagg, p, value in past.values_list("unit_id", "element", "disaggregation", "period", "value"):
+            history[(code, element, disagg, p)] = value
+    out: dict[str, list[Finding]] = {}
+    for code, unit in mine.items():
+        current = values.get(code, {})
+        found: list[Finding] = []
+        for check in catalogue.outliers:
+            covered = {k: v for k, v in current.items() if check.covers(k[0])}
+            if not covered:
                 continue
-            peer_values: dict[tuple[str, str], list[Decimal]] = {}
-            for r in DataValue.objects.filter(unit_id__in=peers, period=period, element__in={k[0] for k in covered}):
-                peer_values.setdefault((r.element, r.disaggregation), []).append(r.value)
-            for (element, disagg), value in sorted(covered.items()):
-                others = peer_values.get((element, disagg), [])
-                if len(others) < check.min_peers:
+            if check.kind == "history":
+                earlier = [p for p in (years_back(period, n) for n in range(1, check.lookback + 1)) if p]
+                for (element, disagg), value in sorted(covered.items()):
+                    jumps = []
+                    for other in earlier:
+                        before = history.get((code, element, disagg, other))
+                        if before is None or max(before, value) < check.min_value:
+                            continue
+                        if _ratio_out(value, before, check.factor):
+                            jumps.append(f"{other}: {_fmt(before)}")
+                    if jumps:
+                        found.append(Finding(check.code, check.importance, check.message, [cell_key(element, disagg)],
+                                             f"{names.get(element, element)}{' [' + disagg + ']' if disagg else ''}: {period} = {_fmt(value)}; so với " + ", ".join(jumps),
+                                             code, period, "history"))
+            else:
+                up = parent_of.get(code)
+                if up is None:
                     continue
-                middle = Decimal(median(others))
-                if max(middle, value) < check.min_value or not _ratio_out(value, middle, check.factor):
-                    continue
-                found.append(Finding(check.code, check.importance, check.message, [cell_key(element, disagg)],
-                                     f"{names.get(element, element)}{' [' + disagg + ']' if disagg else ''}: {_fmt(value)}; trung vị {len(others)} đơn vị cùng cấp: {_fmt(middle)}",
-                                     unit.code, period, "peers"))
-    return found
+                for (element, disagg), value in sorted(covered.items()):
+                    group = groups.get((up, unit.level, element, disagg), [])
+                    if len(group) - 1 < check.min_peers:
+                        continue
+                    middle = Decimal(_median_without(group, value))
+                    if max(middle, value) < check.min_value or not _ratio_out(value, middle, check.factor):
+                        continue
+                    found.append(Finding(check.code, check.importance, check.message, [cell_key(element, disagg)],
+                                         f"{names.get(element, element)}{' [' + disagg + ']' if disagg else ''}: {_fmt(value)}; trung vị {len(group) - 1} đơn vị cùng cấp: {_fmt(middle)}",
+                                         code, period, "peers"))
+        out[code] = found
+    return out

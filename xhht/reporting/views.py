@@ -27,9 +27,10 @@ from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date
 from xhht.reporting.selectors import (
     Reporter,
+    area_codes,
     can_approve_reporter,
     can_edit_reporter,
-    completeness,
+    completeness_page,
     expected_reporters,
     form_or_404,
     form_reports_for,
@@ -53,8 +54,7 @@ from xhht.reporting.services import (
     submission_submit,
 )
 from xhht.reporting.routing import approval_route, route_label
-from xhht.reporting.validation import Finding, form_findings, outlier_findings
-from xhht.units.selectors import unit_descendant_codes
+from xhht.reporting.validation import Finding, form_findings, outlier_findings_many
 
 
 def _input_text(value: Decimal | None) -> str:
@@ -90,17 +90,15 @@ def completeness_view(request: HttpRequest, code: str, period: str) -> HttpRespo
 def _completeness_page(request: HttpRequest, code: str, period_code: str, *, home: bool) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     period = period_or_404(None, period_code)
-    result = completeness(unit=unit, period=period)
-    by_form: dict[str, list[Any]] = {}
-    for row in result.rows:
-        by_form.setdefault(row.form.code, []).append(row)
-    groups = [(get_catalogue().forms[k], rows) for k, rows in by_form.items()]
+    page = request.GET.get("trang", "1")
+    result = completeness_page(unit=unit, period=period, page=int(page) if page.isdigit() else 1)
     mine = forms_for_user(request.user, period)
+    totals = result.totals
     return render(request, "reporting/completeness.html", {
-        "unit": unit, "period": period, "result": result, "groups": groups, "home": home, "mine": mine,
-        "on_time_rate": format_rate(result.on_time, result.expected) if result.expected else "",
-        "commune_form": get_catalogue().forms.get("commune"),
-        "can_bulk": any(r.reporter.organisation is None and r.reporter.unit.code != unit.code for r in result.rows),
+        "unit": unit, "period": period, "result": result, "home": home, "mine": mine,
+        "on_time_rate": format_rate(totals.on_time, totals.expected) if totals.expected else "",
+        "can_bulk": any(s.form.code == "commune" and (s.children or any(r.reporter.unit.code != unit.code for r in s.rows)) for s in result.sections),
+        "page_numbers": range(1, result.pages + 1),
     })
 
 
@@ -344,7 +342,7 @@ def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     period_obj = period_or_404(None, period)
     periods = [str(y) for y in period_obj.years] if period_obj.kind == "phase" else [period_obj.code]
-    codes = unit_descendant_codes(unit=unit, on=period_obj.end, include_self=True)
+    codes = area_codes(unit=unit, on=period_obj.end)
     rows: list[dict[str, Any]] = []
     catalogue = get_catalogue()
     from xhht.units.models import Unit
@@ -359,8 +357,10 @@ def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
             rows.append({"who": sub.organisation.name if sub.organisation else sub.unit.full_name, "period": sub.period, "finding": f,
                          "comment": (sub.warning_comments or {}).get(f.code, ""),
                          "link": reverse("reporting:entry", args=[sub.form_code, f"tc-{sub.organisation_id}" if sub.organisation_id else sub.unit_id, sub.period])})
+    area = list(Unit.objects.filter(code__in=codes).order_by("code"))
     for p in periods:
-        for u in Unit.objects.filter(code__in=codes).order_by("code"):
-            for f in outlier_findings(unit=u, period=p, catalogue=catalogue):
+        found = outlier_findings_many(units=area, period=p, catalogue=catalogue)
+        for u in area:
+            for f in found.get(u.code, []):
                 rows.append({"who": names.get(u.code, u.code), "period": p, "finding": f, "comment": "", "link": ""})
     return render(request, "reporting/quality.html", {"unit": unit, "period": period_obj, "rows": rows})

@@ -123,3 +123,25 @@ class UnitVersion(models.Model):
     @staticmethod
     def valid_on(on: date) -> Q:
         return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+class UnitClosure(models.Model):
+    """The ancestor (closure) table of the versioned tree: ``ancestor`` is ``depth`` levels above ``descendant``
+    from ``valid_from`` to ``valid_to`` (inclusive; empty = open), ``depth`` 0 being the unit itself.
+
+    Derived from :class:`UnitVersion` by :func:`xhht.units.services.unit_closure_rebuild`, which every write of the
+    tree calls; never written otherwise. Roll-ups join it to find a unit's children or ancestors as of a date.
+    """
+
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    depth = models.PositiveSmallIntegerField()
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ancestor", "depth"]), models.Index(fields=["descendant", "depth"])]
+
+    @staticmethod
+    def valid_on(on: date) -> Q:
+        return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))

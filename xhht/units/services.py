@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from xhht.audit.services import audit_record, diff
 from xhht.core.tabular import Problem, Rejected, open_table
-from xhht.units.models import LEVEL, Unit, UnitKind, UnitVersion
+from xhht.units.models import LEVEL, Unit, UnitClosure, UnitKind, UnitVersion
+
+# Sent (no arguments) after the closure table was rebuilt: apps holding figures summed up the tree
+# (the indicator roll-ups) rebuild theirs. Units is the lowest app, so it announces and never imports them.
+tree_changed = Signal()
+_batched: ContextVar[bool] = ContextVar("unit_tree_batched", default=False)
 
 COLUMNS = ["code", "name", "kind", "parent_code", "valid_from", "valid_to", "special_difficulty"]
 REQUIRED = ["code", "name", "kind"]
@@ -193,7 +202,7 @@ def unit_import(*, actor: Any, path: Path | str, display_name: str | None = None
     by_code: dict[str, list[UnitRow]] = defaultdict(list)
     for row in rows:
         by_code[row.code].append(row)
-    with transaction.atomic():
+    with transaction.atomic(), unit_tree_batch():
         # Parents first, so every foreign key points at a unit that exists.
         order = sorted(by_code, key=lambda c: min(LEVEL[UnitKind(r.kind)] for r in by_code[c]))
         for code in order:
@@ -233,3 +242,88 @@ def unit_import(*, actor: Any, path: Path | str, display_name: str | None = None
                 result.unchanged += 1
             result.codes.append(code)
     return result
+
+
+# --------------------------------------------------------------------------- the ancestor (closure) table
+
+
+@contextmanager
+def unit_tree_batch() -> Iterator[None]:
+    """Write many versions, then rebuild the closure table (and what depends on it) once, at the end."""
+    if _batched.get():
+        yield
+        return
+    token = _batched.set(True)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    unit_closure_rebuild()
+
+
+def unit_version_saved(**_: Any) -> None:
+    """Receiver of UnitVersion's post_save/post_delete: a version written outside a batch rebuilds at once."""
+    if not _batched.get():
+        unit_closure_rebuild()
+
+
+def unit_closure_rows(*, version_model: Any = UnitVersion, closure_model: Any = UnitClosure) -> list[Any]:
+    """The closure table as the versions define it: the tree is the same between two successive dates at which
+    some version starts or ends, so it is walked once per such span and a row kept over consecutive spans merged."""
+    versions = list(version_model.objects.order_by("unit_id", "valid_from").values_list("unit_id", "parent_id", "valid_from", "valid_to"))
+    cuts: set[date] = set()
+    for _, _, start, end in versions:
+        if start is not None:
+            cuts.add(start)
+        if end is not None and end < date.max:
+            cuts.add(end + timedelta(days=1))
+    bounds = sorted(cuts)
+    spans: list[tuple[date | None, date | None]] = []  # inclusive [from, to]; None = open
+    starts: list[date | None] = [None, *bounds]
+    for i, start in enumerate(starts):
+        end = bounds[i] - timedelta(days=1) if i < len(bounds) else None
+        spans.append((start, end))
+    open_rows: dict[tuple[str, str, int], list[Any]] = {}  # (ancestor, descendant, depth) -> [from, to]
+    done: list[Any] = []
+    for start, end in spans:
+        on = start or (end if end is not None else date.today())
+        parent: dict[str, str | None] = {}
+        for unit_id, parent_id, vf, vt in versions:  # by valid_from: the latest version valid on the day wins
+            if (vf is None or vf <= on) and (vt is None or on <= vt):
+                parent[unit_id] = parent_id
+        seen: set[tuple[str, str, int]] = set()
+        for unit_id in parent:
+            chain, current, depth = {unit_id}, unit_id, 0
+            seen.add((unit_id, unit_id, 0))
+            while (up := parent.get(current)) is not None and up not in chain:
+                depth += 1
+                chain.add(up)
+                seen.add((up, unit_id, depth))
+                current = up
+        for key in list(open_rows):
+            if key not in seen:
+                a, d, depth = key
+                vf, vt = open_rows.pop(key)
+                done.append(closure_model(ancestor_id=a, descendant_id=d, depth=depth, valid_from=vf, valid_to=vt))
+        for key in seen:
+            if key in open_rows:
+                open_rows[key][1] = end
+            else:
+                open_rows[key] = [start, end]
+    for (a, d, depth), (vf, vt) in open_rows.items():
+        done.append(closure_model(ancestor_id=a, descendant_id=d, depth=depth, valid_from=vf, valid_to=vt))
+    return done
+
+
+def unit_closure_rebuild() -> int:
+    """Rebuild the ancestor table from the versions, then tell the apps that sum up the tree (one transaction).
+
+    Every write of the tree calls it: :func:`unit_import` once at its end, a version saved on its own at once
+    (signals), unit lineage (format 4) through :func:`unit_tree_batch`. Returns the number of rows.
+    """
+    with transaction.atomic():
+        rows = unit_closure_rows()
+        UnitClosure.objects.all().delete()
+        UnitClosure.objects.bulk_create(rows, batch_size=5000)
+        tree_changed.send(sender=UnitClosure)
+    return len(rows)

@@ -89,13 +89,13 @@ def test_figures_are_summed_up_the_tree_and_rates_recomputed(demo: None) -> None
         Value(element="literacy_level1", unit_code="05115", period="2014", value=999, disaggregation={"age_band": "15-25"}),
         Value(element="literacy_population", unit_code="05113", period="2014", value=3, disaggregation={"age_band": "15-25"}),
         Value(element="literacy_level1", unit_code="05113", period="2014", value=1, disaggregation={"age_band": "15-25"}),
-        Value(element="budget_clc_total", unit_code="051", period="2013", value=1000000),
-        Value(element="budget_clc_total", unit_code="051", period="2015", value=2500000),
+        Value(element="rpt_clc_funding_total", unit_code="051", period="2013", value=1000000),
+        Value(element="rpt_clc_funding_total", unit_code="051", period="2015", value=2500000),
     ])
     resolver = Resolver(unit=Unit.objects.get(code="051"), period=parse_period("2012-2016"))
     runs = render_runs("[[ratio:literacy_level1/literacy_population|age_band=15-25|period=2014]] đạt "
                        "[[rate:literacy_level1/literacy_population|age_band=15-25|period=2014]]; "
-                       "[[money:budget_clc_total|over=years]]; [[value:budget_clc_total]]; [[count:communes]] xã", resolver)
+                       "[[money:rpt_clc_funding_total|over=years]]; [[value:rpt_clc_funding_total]]; [[count:communes]] xã", resolver)
     text = "".join(r.text for r in runs)
     # (999 + 1) / (1000 + 3) = 99,70% (an average of the two rates would give 66,62%).
     assert text == "1.000/1.003 đạt 99,70%; 3.500.000 đ; …; 21 xã"

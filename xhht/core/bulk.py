@@ -1,0 +1,70 @@
+"""Writing many rows at once: COPY on PostgreSQL (then one INSERT … ON CONFLICT from a staging table), Django's
+bulk_create elsewhere. The one way every bulk write path (the indicator store, its roll-ups, the audit log) loads rows.
+
+Rows are given as field-name → value dicts of concrete fields; defaults (auto_now…) are the caller's to fill.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import JSONField
+
+# Below this many rows a COPY's set-up (a staging table) costs more than it saves: one multi-row INSERT instead.
+COPY_FROM = 500
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    return [str(getattr(model._meta.get_field(f), "column")) for f in fields]
+
+
+def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _values(model: type[models.Model], fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    json_fields = {f for f in fields if isinstance(model._meta.get_field(f), JSONField)}
+    return [tuple(json.dumps(r[f], ensure_ascii=False) if f in json_fields else r[f] for f in fields) for r in rows]
+
+
+def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fields: Sequence[str]) -> int:
+    """Insert ``rows`` (no conflict expected): COPY straight into the table on PostgreSQL."""
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        with connection.cursor() as cursor:
+            _copy_rows(cursor, model._meta.db_table, _columns(model, fields), _values(model, fields, rows))
+    else:
+        model._default_manager.bulk_create([model(**r) for r in rows], batch_size=2000)
+    return len(rows)
+
+
+def bulk_upsert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fields: Sequence[str], unique: Sequence[str],
+                update: Sequence[str]) -> int:
+    """Insert ``rows``, or update ``update`` where a row with the same ``unique`` fields exists.
+
+    PostgreSQL, from :data:`COPY_FROM` rows: COPY into a temporary table, then one ``INSERT … SELECT … ON CONFLICT
+    DO UPDATE``; else ``bulk_create(update_conflicts=True)`` (``INSERT … ON CONFLICT`` too on PostgreSQL and SQLite). ``rows`` must not repeat a unique key.
+    """
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+        model._default_manager.bulk_create([model(**r) for r in rows], batch_size=2000, update_conflicts=True,
+                                           unique_fields=list(unique), update_fields=list(update))
+        return len(rows)
+    table, cols = model._meta.db_table, _columns(model, fields)
+    staging = f"_bulk_{table}"
+    keys, sets = _columns(model, unique), _columns(model, update)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {', '.join(cols)} FROM {table} WITH NO DATA")
+        _copy_rows(cursor, staging, cols, _values(model, fields, rows))
+        cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {staging} "
+                       f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in sets)}")
+        cursor.execute(f"DROP TABLE {staging}")
+    return len(rows)
