@@ -143,3 +143,8 @@ def can_approve_organisation_report(user: Any, unit: Unit | str, organisation_id
 def responsible_roles(*, commune_level: bool) -> list[str]:
     """The roles that answer for a unit's reports: its commune officers, or the education offices."""
     return [Role.COMMUNE_OFFICER] if commune_level else [Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER]
+
+
+def answers_for_reports(user: Any, *, commune_level: bool) -> bool:
+    """Whether ``user``'s role is one that answers for the reports of a commune (or of a district/province)."""
+    return _role(user) in responsible_roles(commune_level=commune_level)

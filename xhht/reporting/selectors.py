@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from xhht.accounts.access import (
+    answers_for_reports,
     can_approve_for,
     can_approve_organisation_report,
     can_edit_organisation,
@@ -281,10 +282,10 @@ def contacts_for(reporters: list[Reporter]) -> dict[str, list[Contact]]:
             if not out[r.key] and o is not None and (o.phone or o.email):
                 out[r.key] = [Contact(o.name, o.phone, o.email)]
     if units:
-        commune_roles, other_roles = responsible_roles(commune_level=True), responsible_roles(commune_level=False)
-        for u in User.objects.filter(unit_id__in=units, is_active=True, role__in=[*commune_roles, *other_roles]).order_by("username"):
+        roles = [*responsible_roles(commune_level=True), *responsible_roles(commune_level=False)]
+        for u in User.objects.filter(unit_id__in=units, is_active=True, role__in=roles).order_by("username"):
             r = units[str(u.unit_id)]
-            if u.role in (commune_roles if r.unit.is_commune_level else other_roles):
+            if answers_for_reports(u, commune_level=r.unit.is_commune_level):
                 out[r.key].append(Contact(_person(u), u.phone, u.email))
     return out
 
