@@ -3,6 +3,7 @@
     xhht serve [--host H] [--port N]   web server (gunicorn; static files by WhiteNoise)
     xhht demo                           create/refresh the database and load the Hòa An demo
     xhht import units FILE              import administrative units (format 1)
+    xhht import unit-changes FILE       import mergers, splits, renames, re-parenting, abolition (format 4)
     xhht import <kind> …                any other importer (``import_<kind>`` command)
     xhht createuser NAME --role R …     create a user
     xhht <command> …                    any other Django management command
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if not rest:
             print("Dùng: xhht import units FILE", file=sys.stderr)
             return 2
-        command, rest = f"import_{rest[0]}", rest[1:]
+        command, rest = f"import_{rest[0].replace('-', '_')}", rest[1:]
     _django()
     from django.core.management import execute_from_command_line
 
