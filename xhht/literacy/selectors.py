@@ -164,12 +164,18 @@ class _Node:
     level: int
     special: bool
     children: list[_Node]
+    name: str = ""  # full name as of the tree's date ("xã Trung Vương" in 2019, though renamed in 2020)
+
+    @property
+    def full_name(self) -> str:
+        return self.name or self.unit.full_name
 
 
 def _tree(unit: Unit, on: date) -> _Node:
     """``unit`` and its descendants down to communes, as of ``on`` (level by level, one query each)."""
     version = unit.versions.filter(UnitVersion.valid_on(on)).order_by("-valid_from").first()
-    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [])
+    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [],
+                 Unit(kind=version.kind, name=version.name).full_name if version else "")
     frontier = {unit.code: root}
     while frontier:
         versions = (UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=list(frontier))
@@ -181,7 +187,7 @@ def _tree(unit: Unit, on: date) -> _Node:
             level = Unit(kind=v.kind).level
             if level > 3:
                 continue
-            node = _Node(v.unit, level, v.special_difficulty, [])
+            node = _Node(v.unit, level, v.special_difficulty, [], Unit(kind=v.kind, name=v.name).full_name)
             if v.parent_id is None:
                 continue
             frontier[v.parent_id].children.append(node)
@@ -247,7 +253,7 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
             bands, figures = _shape(shaped, vector)
             standards, checks = commune_levels(level_rules, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
                                                has_records=vector[0] > 0)
-            return UnitResult(node.unit.code, node.unit.full_name, 3, node.special, vector[0], bands, figures,
+            return UnitResult(node.unit.code, node.full_name, 3, node.special, vector[0], bands, figures,
                               standards, attested.get(node.unit.code, {}), checks, remapped=remapped)
         children = [build(child, False) for child in node.children]
         if top and not child_parts and not remapped:
@@ -264,7 +270,7 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
                 attested=attested.get(node.unit.code, {}).get(name), attestation_required=level_rules.attestation_required)
-        return UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total[0], bands, figures,
+        return UnitResult(node.unit.code, node.full_name, node.level, node.special, total[0], bands, figures,
                           levels, attested.get(node.unit.code, {}), [], shares, children, remapped=remapped)
 
     result = build(root, True)

@@ -161,3 +161,22 @@ def test_share_split_without_villages_apportions_persons(db: None, tmp_path: Pat
     for band in whole:
         for measure, value in whole[band].items():
             assert a.bands[band].total[measure] + b.bands[band].total[measure] == value
+
+
+def test_seed_figures_keep_their_own_tree_and_read_on_2025(survey: None) -> None:
+    from xhht.demo.foundation import DISTRICT, REFORM_2025, XA_HOA_AN, reforms_load
+
+    district = Unit.objects.get(code=DISTRICT)
+    before = unit_results(unit=district, year=2019)
+    reforms_load()
+    after = unit_results(unit=district, year=2019)  # the tree at the end of 2019: the seed's 21 communes, unchanged
+    assert after.as_format3(year=2019) == before.as_format3(year=2019) and len(after.children) == 21
+    assert "xã Trung Vương" in [c.name for c in after.children]  # named as it was in 2019
+    by_code = {c.code: c for c in before.children}
+    hoa_an = unit_results(unit=Unit.objects.get(code=XA_HOA_AN), year=2019, on=REFORM_2025)
+    assert hoa_an.remapped
+    for band, counts in hoa_an.bands.items():
+        for measure, value in counts.total.items():
+            # Nước Hai with Bế Triều and Đức Xuân (2020, minh họa), Đại Tiến, Hồng Việt with Bình Long (2020, minh họa).
+            parts = ["05100", "05102", "05109", "05107", "05113", "05104"]
+            assert value == sum(by_code[c].bands[band].total[measure] for c in parts), (band, measure)
