@@ -39,7 +39,7 @@ from xhht.indicators.periods import parse_period
 from xhht.indicators.services import disaggregation_key
 from xhht.indicators.sources import source_link
 from xhht.units.models import Unit, UnitVersion
-from xhht.units.selectors import unit_ancestors
+from xhht.units.selectors import TreeMapping, apportion_decimal, tree_mapping, unit_ancestors, unit_predecessor_names
 
 Number = Decimal | Fraction
 
@@ -86,7 +86,7 @@ class StoreReader:
     """
 
     def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None,
-                 own_values_below: bool = False):
+                 own_values_below: bool = False, on: date | None = None, not_before: date | None = None):
         self.cat = cat or catalogue()
         self.root = unit.code
         self.periods = list(dict.fromkeys(periods))
@@ -95,12 +95,24 @@ class StoreReader:
             wanted |= self._parts(code)
         self.elements = wanted
         ends = {p: parse_period(p).end for p in self.periods}
-        trees = {on: _tree_on(self.root, on) for on in set(ends.values())}
-        self.children = {p: trees[ends[p]] for p in self.periods}
+        # Each period on its own tree, unless read on the tree of ``on`` (format 4), or not before ``not_before``
+        # (a unit born in a reform reads its earlier periods on its first day, from its predecessors).
+        tree_dates = {p: on or (max(end, not_before) if not_before else end) for p, end in ends.items()}
+        trees = {d: _tree_on(self.root, d) for d in set(tree_dates.values())}
+        self.children = {p: trees[tree_dates[p]] for p in self.periods}
         codes = {self.root}
         for tree in trees.values():
             for kids in tree.values():
                 codes.update(kids)
+        self.mappings: dict[str, TreeMapping] = {}
+        for p in self.periods:
+            if tree_dates[p] > ends[p]:
+                mapping = tree_mapping(year=ends[p].year, since=ends[p], on=tree_dates[p])
+                if not mapping.is_identity():
+                    self.mappings[p] = mapping
+        for p, mapping in self.mappings.items():
+            for code in list(codes):
+                codes.update(part.source for part in mapping.parts_of(code))
         self.actual: dict[tuple[str, str, str, str], Decimal] = {}
         self.projected: dict[tuple[str, str, str, str], Decimal] = {}
         # Summed elements are read over the subtree; the others (rates as reported, levels) at the unit only,
@@ -124,7 +136,22 @@ class StoreReader:
         return out
 
     def own(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
-        return self.actual.get((element, unit_code, period, key))
+        mapping = self.mappings.get(period)
+        if mapping is None or (unit_code not in mapping.by_target and unit_code not in mapping.by_source):
+            return self.actual.get((element, unit_code, period, key))
+        el = self.cat.elements.get(element)
+        if el is not None and el.aggregation != "sum":
+            return None  # a rate or level as reported is not inherited: recomputed from what is summed
+        total: Decimal | None = None
+        for part in mapping.parts_of(unit_code):
+            value = self.actual.get((element, part.source, period, key))
+            if value is None:
+                continue
+            siblings = mapping.by_source.get(part.source) or [part]
+            split = apportion_decimal(value, [s.share for s in siblings])
+            got = sum((x for s, x in zip(siblings, split, strict=True) if s is part), Decimal(0))
+            total = got if total is None else total + got
+        return total
 
     def own_projection(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
         return self.projected.get((element, unit_code, period, key))
@@ -342,6 +369,8 @@ class Appendix:
     years: list[int]
     rows: list[AppendixRow]
     propose_projections: bool = False
+    on: date | None = None  # read on the tree of this date (format 4)
+    lineage_note: str = ""  # for a unit born in a reform: from which units its earlier figures come
 
     @property
     def year_columns(self) -> int:
@@ -420,7 +449,8 @@ def _years_of_period(period: Any) -> list[int]:
 
 
 def appendix_build(*, unit: Unit, programme: Programme | str | None = None, years: Sequence[int] | None = None,
-                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None) -> Appendix:
+                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None,
+                   on: date | None = None) -> Appendix:
     """The appendix table (PHỤ LỤC) of ``programme`` for ``unit`` over ``years`` — computed on read.
 
     Either ``years`` or a report ``period`` (code such as "2016-2020" or "2020", or a Period): a
@@ -452,7 +482,18 @@ def appendix_build(*, unit: Unit, programme: Programme | str | None = None, year
     for ind in indicators:
         elements |= {e for e in (ind.numerator, ind.denominator, ind.count, ind.rate_element) if e}
         periods |= {year_period(ind, y) for y in years}
-    reader = StoreReader(unit=unit, elements=elements, periods=periods, cat=cat)
+    not_before, lineage_note = None, ""
+    if on is not None:
+        if not unit.versions.filter(UnitVersion.valid_on(on)).exists():
+            raise IndicatorQueryError(f"{unit.title_name} không tồn tại vào ngày {on:%d/%m/%Y}.")
+        predecessors = unit_predecessor_names(unit=unit)
+        lineage_note = f"Số liệu tính theo địa giới ngày {on:%d/%m/%Y}" + (f"; gồm địa bàn của {', '.join(predecessors)}." if predecessors else ".")
+    elif unit.valid_from is not None and unit.valid_from > date(years[0], 1, 1) and unit.changes_in.exists():
+        # Born in a reform: its earlier years are its predecessors' figures, on its first day's tree.
+        not_before = unit.valid_from
+        lineage_note = (f"{unit.title_name} được thành lập ngày {unit.valid_from:%d/%m/%Y}; số liệu các năm trước là của "
+                        f"{', '.join(unit_predecessor_names(unit=unit))}, tính theo địa giới ngày {unit.valid_from:%d/%m/%Y}.")
+    reader = StoreReader(unit=unit, elements=elements, periods=periods, cat=cat, on=on, not_before=not_before)
     targets = targets_for(programme=programme, unit=unit, on=date(years[-1], 12, 31), cat=cat)
 
     def build(ind: Indicator, kind: str, tt: str, name: str) -> AppendixRow:
@@ -497,7 +538,8 @@ def appendix_build(*, unit: Unit, programme: Programme | str | None = None, year
             rows.append(AppendixRow(kind="group", tt=group.code, name=group.name))
         for ind in group.indicators:
             rows.append(build(ind, "indicator", ind.tt, ind.name))
-    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections)
+    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections,
+                        on=on, lineage_note=lineage_note)
     from xhht.indicators.exports import flat_rows
 
     for row, texts in zip(appendix.rows, flat_rows(appendix), strict=True):

@@ -153,16 +153,17 @@ class TreeMapping:
         return not self.by_source
 
 
-def tree_mapping(*, year: int, on: date) -> TreeMapping:
-    """Follow the unit changes between the end of ``year`` and ``on`` (inclusive), forward in time.
+def tree_mapping(*, year: int, on: date, since: date | None = None) -> TreeMapping:
+    """Follow the unit changes between the end of ``year`` (or ``since``, the last day of a period) and ``on``
+    (inclusive), forward in time.
 
     Reading backwards (figures of a year on an older tree) is refused: a merged commune's figures
     cannot be split back without its villages.
     """
-    year_end = date(year, 12, 31)
+    year_end = since or date(year, 12, 31)
     if on < year_end:
-        raise ValueError(f"không đọc được số liệu năm {year} trên địa giới ngày {on:%d/%m/%Y} (trước cuối năm {year}): "
-                         "chỉ đọc được trên địa giới từ cuối năm đó trở về sau.")
+        raise ValueError(f"không đọc được số liệu năm {year} trên địa giới ngày {on:%d/%m/%Y} (trước ngày {year_end:%d/%m/%Y}): "
+                         "chỉ đọc được trên địa giới từ cuối kỳ đó trở về sau.")
     pieces: dict[str, list[Part]] = {}  # holder -> pieces it holds (only for holders touched by a change)
     touched: set[str] = set()
     changes = UnitChange.objects.filter(effective_date__gt=year_end, effective_date__lte=on, source__isnull=False).order_by("effective_date", "row", "id")
@@ -219,6 +220,15 @@ def apportion(value: int, shares: list[Decimal]) -> list[int]:
     return floors
 
 
+def apportion_decimal(value: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """:func:`apportion` for a decimal value, in units of its last decimal place (40.552.000 đồng, 12,5 points)."""
+    raw = value.normalize().as_tuple().exponent  # 1001.0000 is stored as a count: apportion whole persons
+    exponent = min(raw, 0) if isinstance(raw, int) else 0
+    scale = Decimal(10) ** exponent
+    units = int(value / scale)
+    return [Decimal(n) * scale for n in apportion(units, shares)]
+
+
 def unit_lineage(*, unit: Unit) -> dict[str, list[UnitChange]]:
     """The changes that made ``unit`` (its predecessors) and that it passed on (its successors)."""
     made = list(UnitChange.objects.filter(unit=unit, source__isnull=False).exclude(source=unit).select_related("source").order_by("effective_date", "row"))
@@ -247,5 +257,5 @@ def unit_predecessor_names(*, unit: Unit) -> list[str]:
             seen.add(c.source_id)
             frontier.append(c.source_id)
             assert c.source is not None
-            names.append(c.source.full_name)
+            names.append(c.source.full_name + (" (minh họa)" if "minh họa" in c.note else ""))
     return names
