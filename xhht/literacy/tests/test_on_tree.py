@@ -12,6 +12,7 @@ import random
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -180,3 +181,20 @@ def test_seed_figures_keep_their_own_tree_and_read_on_2025(survey: None) -> None
             # Nước Hai with Bế Triều and Đức Xuân (2020, minh họa), Đại Tiến, Hồng Việt with Bình Long (2020, minh họa).
             parts = ["05100", "05102", "05109", "05107", "05113", "05104"]
             assert value == sum(by_code[c].bands[band].total[measure] for c in parts), (band, measure)
+
+
+def test_results_page_of_a_new_commune_reads_its_past_and_refuses_what_did_not_exist(survey: None, client: Any) -> None:
+    from xhht.accounts.models import User
+    from xhht.demo.foundation import DISTRICT, XA_HOA_AN, reforms_load
+
+    reforms_load()
+    client.force_login(User.objects.get(username="xa.hoaan"))
+    page = client.get(f"/xoa-mu-chu/{XA_HOA_AN}/2019/").content.decode()
+    assert 'id="lineage-note"' in page and "theo địa giới ngày 01/07/2025" in page and "thị trấn Nước Hai" in page
+    assert "tính từ số liệu, không phải công nhận" in page and "minh họa" in page
+    client.force_login(User.objects.get(username="so.caobang"))
+    response = client.get(f"/xoa-mu-chu/{DISTRICT}/2019/", {"theo_dia_gioi": "2025-07-01"})
+    assert response.status_code == 404 and "không tồn tại vào ngày 01/07/2025" in response.content.decode()
+    assert client.get(f"/xoa-mu-chu/{DISTRICT}/2019/", {"theo_dia_gioi": "hôm qua"}).status_code == 404
+    page = client.get(f"/xoa-mu-chu/{DISTRICT}/2019/").content.decode()
+    assert 'id="lineage-note"' not in page and "Trung Vương" in page
