@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
+from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
 from xhht.indicators.catalogue import Programme, catalogue
 from xhht.indicators.charts import line_chart_svg
 from xhht.indicators.exports import appendix_xlsx, rounded, target_value
 from xhht.indicators.services import projection_set
 from xhht.indicators.selectors import (TREND_METHOD, Appendix, IndicatorQueryError, appendix_build, appendix_years_check,
                                        indicator_trace as trace_build, programmes_available)
+from xhht.units.selectors import unit_lineage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -99,6 +100,7 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "indicators/unit.html", context, status=400)
     context.update({"appendix": appendix, "charts": _charts(appendix), "query": request.GET.urlencode(),
+                    "predecessors": [c for c in unit_lineage(unit=unit)["predecessors"] if can_view_unit(request.user, c.source_id or "")],
                     "can_edit": can_edit_unit(request.user, unit),
                     "year_options": list(range(choice.programme.year_from - 4, choice.programme.year_to + 6))})
     return render(request, "indicators/unit.html", context)

@@ -259,3 +259,14 @@ def unit_predecessor_names(*, unit: Unit) -> list[str]:
             assert c.source is not None
             names.append(c.source.full_name + (" (minh họa)" if "minh họa" in c.note else ""))
     return names
+
+
+def unit_predecessor_codes(*, codes: set[str]) -> set[str]:
+    """Every unit whose territory passed, at some time and by any chain of changes, to one of ``codes``."""
+    found: set[str] = set()
+    frontier = set(codes)
+    while frontier:
+        rows = set(UnitChange.objects.filter(unit_id__in=frontier, source__isnull=False).values_list("source_id", flat=True))
+        frontier = rows - found - set(codes)
+        found |= frontier
+    return found
