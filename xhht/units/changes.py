@@ -428,4 +428,8 @@ def unit_changes_import(*, actor: Any, path: Path | str, display_name: str | Non
         for when, group, before, after in plan:
             _apply(actor, when, group, before, after, result)
             result.applied.append(when)
+        if plan:
+            from xhht.units.selectors import _MAPPINGS
+
+            _MAPPINGS.clear()  # (a rolled-back import elsewhere may leave the same row count and last id)
     return result

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -153,7 +154,22 @@ class TreeMapping:
         return not self.by_source
 
 
+_MAPPINGS: dict[tuple[date, date, tuple[object, ...]], TreeMapping] = {}
+
+
 def tree_mapping(*, year: int, on: date, since: date | None = None) -> TreeMapping:
+    """:func:`tree_mapping_build`, kept in memory until the changes table changes (a nation has ~10,000 rows)."""
+    year_end = since or date(year, 12, 31)
+    stamp = tuple(UnitChange.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values())
+    key = (year_end, on, stamp)
+    if key not in _MAPPINGS:
+        if len(_MAPPINGS) > 64:
+            _MAPPINGS.clear()
+        _MAPPINGS[key] = tree_mapping_build(year=year, on=on, since=since)
+    return _MAPPINGS[key]
+
+
+def tree_mapping_build(*, year: int, on: date, since: date | None = None) -> TreeMapping:
     """Follow the unit changes between the end of ``year`` (or ``since``, the last day of a period) and ``on``
     (inclusive), forward in time.
 
@@ -252,11 +268,10 @@ def unit_predecessor_names(*, unit: Unit) -> list[str]:
                 .select_related("source").order_by("effective_date", "row"))
         frontier = []
         for c in rows:
-            if c.source_id in seen:
+            if c.source_id is None or c.source_id in seen or c.source is None:
                 continue
             seen.add(c.source_id)
             frontier.append(c.source_id)
-            assert c.source is not None
             names.append(c.source.full_name + (" (minh họa)" if "minh họa" in c.note else ""))
     return names
 
