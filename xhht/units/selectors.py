@@ -191,13 +191,17 @@ def tree_mapping_build(*, year: int, on: date, since: date | None = None) -> Tre
     for when in sorted(by_date):
         rows = by_date[when]
         sources = {c.source_id for c in rows}
+        rows_of: dict[str, list[UnitChange]] = {}
+        for c in rows:
+            if c.source_id:
+                rows_of.setdefault(c.source_id, []).append(c)
         moved: dict[str, list[Part]] = {}
-        for source in sorted(s for s in sources if s):
+        for source in sorted(rows_of):
             held = pieces.pop(source, None)
             if held is None:
                 held = [Part(source, source, None, Decimal(1))]
                 touched.add(source)
-            for c in (r for r in rows if r.source_id == source):
+            for c in rows_of[source]:
                 passed = frozenset(c.villages) if c.villages else None
                 for p in held:
                     villages = passed if p.villages is None else (p.villages & passed if passed is not None else p.villages)
