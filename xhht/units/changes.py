@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from xhht.audit.services import audit_record
 from xhht.core.tabular import Problem, Rejected, open_table
@@ -175,7 +176,8 @@ def _read(path: Path, display_name: str | None) -> tuple[str, str | None, list[C
 def _current_states() -> dict[str, _State]:
     ended = dict(Unit.objects.values_list("code", "valid_to"))
     states: dict[str, _State] = {}
-    for v in UnitVersion.objects.order_by("unit_id", "valid_from").values("unit_id", "name", "kind", "parent_id", "special_difficulty", "valid_from"):
+    # The latest version of each unit wins (an open start, NULL, is the earliest on every database).
+    for v in UnitVersion.objects.order_by("unit_id", F("valid_from").asc(nulls_first=True)).values("unit_id", "name", "kind", "parent_id", "special_difficulty", "valid_from"):
         states[v["unit_id"]] = _State(v["name"], v["kind"], v["parent_id"], v["special_difficulty"], ended.get(v["unit_id"]))
     return states
 
