@@ -212,3 +212,10 @@ def test_command_and_format_1_still_work(tree: None, tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("code,name,kind,parent_code,valid_from,valid_to,special_difficulty\n98,Thử Nghiệm,province,,,,0\n", encoding="utf-8")
     assert unit_import(actor=None, path=path).unchanged == 1
+
+
+def test_xhht_import_unit_changes_command_line(tree: None, tmp_path: Path) -> None:
+    from xhht.cli import main
+
+    assert main(["import", "unit-changes", str(write(tmp_path, EXAMPLE))]) == 0
+    assert Unit.objects.get(code="98302").name == "Sông Cầu"
