@@ -28,7 +28,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     else:
         roots = [Unit.objects.get(code=user.unit_id)]  # type: ignore[union-attr]
     nodes = [{"unit": r, "children": [{"unit": c, "children": unit_children(unit=c, on=on)} for c in unit_children(unit=r, on=on)]} for r in roots]
-    return render(request, "units/tree.html", {"nodes": nodes, "on": on})
+    return render(request, "units/tree.html", {"nodes": nodes, "on": on, "is_admin": is_administrator(user)})
 
 
 def _capability_links(unit: Unit) -> list[tuple[str, str]]:

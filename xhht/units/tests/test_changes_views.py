@@ -22,12 +22,14 @@ def upload(client: Any, content: bytes, name: str = "thay-doi.csv") -> Any:
 def test_only_administrators_import_changes(client_for: Any, district_officer: Any, province_officer: Any) -> None:
     for user in (district_officer, province_officer):
         assert client_for(user).get("/don-vi/thay-doi-dia-gioi/").status_code == 403
+        assert "/don-vi/thay-doi-dia-gioi/" not in client_for(user).get("/don-vi/").content.decode()
         assert upload(client_for(user), GOOD).status_code == 403
     assert not UnitChange.objects.exists()
 
 
 def test_administrator_imports_and_a_bad_file_is_refused_whole(client_for: Any, demo: None) -> None:
     client = client_for(User.objects.get(username="quantri"))
+    assert "/don-vi/thay-doi-dia-gioi/" in client.get("/don-vi/").content.decode()
     bad = GOOD.replace(b"05104,,,", b"05104,,0.9999,")
     response = upload(client, bad)
     assert response.status_code == 400
