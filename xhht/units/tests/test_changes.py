@@ -214,8 +214,17 @@ def test_command_and_format_1_still_work(tree: None, tmp_path: Path) -> None:
     assert unit_import(actor=None, path=path).unchanged == 1
 
 
-def test_xhht_import_unit_changes_command_line(tree: None, tmp_path: Path) -> None:
+def test_xhht_import_unit_changes_command_line(tree: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``xhht import unit-changes FILE`` runs the ``import_unit_changes`` command (run here in-process: the real
+    entry point closes every database connection when it ends, which a test on PostgreSQL cannot afford)."""
+    import django.core.management
+
     from xhht.cli import main
 
-    assert main(["import", "unit-changes", str(write(tmp_path, EXAMPLE))]) == 0
+    ran: list[list[str]] = []
+    monkeypatch.setattr(django.core.management, "execute_from_command_line",
+                        lambda argv: ran.append(argv) or call_command(argv[1], *argv[2:]))
+    path = str(write(tmp_path, EXAMPLE))
+    assert main(["import", "unit-changes", path]) == 0
+    assert ran == [["xhht", "import_unit_changes", path]]
     assert Unit.objects.get(code="98302").name == "Sông Cầu"
