@@ -5,6 +5,7 @@
     xhht backup DIR / xhht restore DIR  back up / restore the database, files and settings
     xhht demo                           create/refresh the database and load the Hòa An demo
     xhht import units FILE              import administrative units (format 1)
+    xhht import unit-changes FILE       import mergers, splits, renames, re-parenting, abolition (format 4)
     xhht import <kind> …                any other importer (``import_<kind>`` command)
     xhht createuser NAME --role R …     create a user
     xhht check-report FILE [--format json|table]   check a report's figures (format 5)
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         if not rest:
             print("Dùng: xhht import units FILE", file=sys.stderr)
             return 2
-        command, rest = f"import_{rest[0]}", rest[1:]
+        command, rest = f"import_{rest[0].replace('-', '_')}", rest[1:]
     if command == "check-report":  # the documented spelling of the check_report command
         command = "check_report"
     _django()

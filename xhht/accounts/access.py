@@ -15,7 +15,7 @@ from django.http import Http404
 from xhht.accounts.models import APPROVING_ROLES, EDITING_ROLES, Role
 from xhht.organisations.models import Organisation
 from xhht.units.models import Unit
-from xhht.units.selectors import unit_subtree_codes_ever
+from xhht.units.selectors import unit_predecessor_codes, unit_subtree_codes_ever
 
 
 def is_administrator(user: Any) -> bool:
@@ -39,8 +39,18 @@ def scope_codes(user: Any) -> set[str] | None:
         return None
     cached = getattr(user, "_xhht_scope", None)
     if cached is None:
-        cached = unit_subtree_codes_ever(unit=user.unit) if user.unit_id else set()
+        own = _own_codes(user)
+        # A commune born in a reform reads the history of the units it was made of (read only: see can_edit_unit).
+        cached = own | unit_predecessor_codes(codes=own)
         user._xhht_scope = cached
+    return cached
+
+
+def _own_codes(user: Any) -> set[str]:
+    cached = getattr(user, "_xhht_own", None)
+    if cached is None:
+        cached = unit_subtree_codes_ever(unit=user.unit) if user.unit_id else set()
+        user._xhht_own = cached
     return cached
 
 
@@ -56,7 +66,8 @@ def can_edit_unit(user: Any, unit: Unit | str) -> bool:
         return False
     if is_administrator(user):
         return True
-    return user.role in EDITING_ROLES and user.role != Role.ORGANISATION_OFFICER
+    code = unit if isinstance(unit, str) else unit.code
+    return user.role in EDITING_ROLES and user.role != Role.ORGANISATION_OFFICER and code in _own_codes(user)
 
 
 def can_edit_organisation(user: Any, organisation: Organisation) -> bool:

@@ -36,6 +36,20 @@ XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, XA_BACH_DANG = "01654", "01660", "01699",
 REFORM_DAY = date(2025, 7, 1)
 INTERIM_UNITS = "hoa_an_2025_interim.csv"
 
+# The two reforms (xhht/demo/data/hoa_an_changes.csv, format 4; loaded by ``reforms_load``, last in ``xhht demo``).
+# The 21 communes keep their placeholder codes 05100–05120; the units born on 1 July 2025 have the GSO codes
+# of rules.md §5b. In 2020 Trung Vương (05119) took Nguyễn Huệ (05117) and its name.
+REFORM_2020, REFORM_2025 = date(2020, 2, 1), date(2025, 7, 1)
+BASIS_2020, BASIS_2025 = "Nghị quyết 864/NQ-UBTVQH14", "Nghị quyết 1657/NQ-UBTVQH15"
+NGUYEN_HUE_2020 = "05119"  # xã Nguyễn Huệ 2020–2025 (formerly Trung Vương)
+XA_HOA_AN = "01654"  # xã Hòa An = Nước Hai + Đại Tiến + Hồng Việt
+XA_NAM_TUAN = "01660"  # xã Nam Tuấn (2025) = Đức Long + Dân Chủ + Nam Tuấn
+XA_NGUYEN_HUE = "01699"  # xã Nguyễn Huệ (2025) = Quang Trung + Ngũ Lão + Nguyễn Huệ
+XA_BACH_DANG = "01708"  # xã Bạch Đằng (2025) = Bình Dương + Bạch Đằng (+ Thịnh Vượng, outside the demo)
+PHUONG_THUC_PHAN, PHUONG_TAN_GIANG = "01273", "01288"  # wards of the provincial city (only Hoàng Tung, Lê Chung in the demo)
+XA_MINH_TAM, XA_KIM_DONG = "01747", "01792"  # only Trương Lương, Hồng Nam in the demo
+NEW_COMMUNES_2025 = [XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, XA_BACH_DANG, PHUONG_THUC_PHAN, PHUONG_TAN_GIANG, XA_MINH_TAM, XA_KIM_DONG]
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -187,3 +201,35 @@ def load(*, actor: Any = None) -> None:
                 phone=account.phone,  # fictitious demo contacts, for the reminder list
                 email=account.email,
             )
+
+
+REFORM_ACCOUNTS = [
+    DemoAccount("xa.hoaan", Role.COMMUNE_OFFICER, XA_HOA_AN, "Cán bộ xã Hòa An", "Công chức Văn hóa - Xã hội", "cán bộ xã Hòa An (từ 01/07/2025)",
+                "0912 000 101", "xa.hoaan@example.gov.vn"),
+    DemoAccount("xa.namtuan2025", Role.COMMUNE_OFFICER, XA_NAM_TUAN, "Cán bộ xã Nam Tuấn (mới)", "Công chức Văn hóa - Xã hội",
+                "cán bộ xã Nam Tuấn (từ 01/07/2025)", "0912 000 102", "xa.namtuan2025@example.gov.vn"),
+    DemoAccount("xa.nguyenhue", Role.COMMUNE_OFFICER, XA_NGUYEN_HUE, "Cán bộ xã Nguyễn Huệ", "Công chức Văn hóa - Xã hội",
+                "cán bộ xã Nguyễn Huệ (từ 01/07/2025)", "0912 000 103", "xa.nguyenhue@example.gov.vn"),
+    DemoAccount("xa.bachdang", Role.COMMUNE_OFFICER, XA_BACH_DANG, "Cán bộ xã Bạch Đằng", "Công chức Văn hóa - Xã hội",
+                "cán bộ xã Bạch Đằng (từ 01/07/2025)", "0912 000 104", "xa.bachdang@example.gov.vn"),
+]
+
+
+def reforms_load(*, actor: Any = None) -> None:
+    """The early-2020 merger (21 → 15) and the 1 July 2025 reform, through the format-4 importer; then the new
+    communes' officers and bodies. Idempotent (a reorganisation already imported is skipped).
+
+    Not part of :func:`load`: tests that read the seed's flat tree of today keep it; ``xhht demo`` runs this last.
+    """
+    from xhht.units.changes import unit_changes_import
+
+    with transaction.atomic():
+        unit_changes_import(actor=actor, path=DATA / "hoa_an_changes.csv")
+        for code in NEW_COMMUNES_2025[:4]:
+            commune = Unit.objects.get(code=code)
+            _organisation(actor, commune, K.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {commune.full_name}", "UBND")
+            _organisation(actor, commune, K.COMMUNITY_LEARNING_CENTRE, f"Trung tâm học tập cộng đồng {commune.full_name}", "TTHTCĐ")
+        for account in REFORM_ACCOUNTS:
+            user_create_or_update(actor=actor, username=account.username, password=DEMO_PASSWORD, role=account.role,
+                                  unit=Unit.objects.get(code=account.unit), full_name=account.full_name, position=account.position,
+                                  phone=account.phone, email=account.email)

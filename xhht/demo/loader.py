@@ -20,6 +20,8 @@ def demo_loaders() -> list[tuple[str, Callable[..., None]]]:
             continue
         module = import_module(module_name)
         loaders.append((app.rsplit(".", 1)[-1], module.load))
+    # Last: the 2020 merger and the 2025 reform (format 4), once every app's history of the old tree is in.
+    loaders.append(("reforms", foundation.reforms_load))
     # After every app: 2021–2026 across the 2025 reform (synthetic figures, "số liệu minh họa"; issue 18).
     from xhht.demo import twolevel
 

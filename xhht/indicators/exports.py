@@ -134,6 +134,8 @@ def appendix_text(appendix: Appendix) -> str:
         rows.append([row.tt, name, flat[2], *years, *rest])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = [f"{appendix.programme.title} — {appendix.unit.title_name}"]
+    if appendix.lineage_note:
+        lines.append(appendix.lineage_note)
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines.append("  ".join("-" * w for w in widths))
     for r in rows:

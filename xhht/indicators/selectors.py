@@ -25,6 +25,7 @@ averaged. Where the numerator or the denominator is missing at that level, the i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,8 +38,8 @@ from xhht.indicators.models import DataRollup, DataValue, Source
 from xhht.indicators.periods import parse_period
 from xhht.indicators.services import disaggregation_key
 from xhht.indicators.sources import source_link
-from xhht.units.models import Unit, UnitClosure
-from xhht.units.selectors import unit_ancestors
+from xhht.units.models import Unit, UnitClosure, UnitVersion
+from xhht.units.selectors import TreeMapping, apportion_decimal, tree_mapping, unit_ancestors, unit_predecessor_names
 
 Number = Decimal | Fraction
 
@@ -61,16 +62,33 @@ class IndicatorQueryError(ValueError):
 # ---------------------------------------------------------------------------------------------
 
 
+def _tree_on(root: str, on: date) -> dict[str, list[str]]:
+    """parent code → child codes under ``root`` as of ``on``, from the closure table (one query)."""
+    rows = (UnitClosure.objects.filter(UnitClosure.valid_on(on), ancestor_id=root, depth__gte=1)
+            .values_list("descendant_id", flat=True))
+    below = set(rows)
+    parents = UnitVersion.objects.filter(UnitVersion.valid_on(on), unit_id__in=below).values_list("parent_id", "unit_id")
+    children: dict[str, list[str]] = defaultdict(list)
+    for parent, child in parents:
+        if parent is not None and (parent == root or parent in below):
+            children[parent].append(child)
+    return children
+
+
 class StoreReader:
     """Aggregated values of data elements at a unit and its children, read with a handful of queries.
 
-    ``periods`` are period codes; each period's tree is the tree as of its last day. Summed elements are read
-    from the roll-ups (:class:`~xhht.indicators.models.DataRollup`, kept current on every write), so the cost is
-    the unit's rows and its children's, not its subtree's.
+    ``periods`` are period codes; each period's tree is the tree as of its last day. Read so, summed elements
+    come from the roll-ups (:class:`~xhht.indicators.models.DataRollup`, kept current on every write): the cost
+    is the unit's rows and its children's, not its subtree's.
+
+    Read on a later tree (``on``, or ``not_before`` for a unit born in a reform: format 4), the periods whose tree
+    differs are summed from the stored values of the subtree on that tree, each source passing to its successors
+    by share (largest remainder); rates and levels as reported are not inherited.
     """
 
     def __init__(self, *, unit: Unit, elements: Iterable[str], periods: Iterable[str], cat: Catalogue | None = None,
-                 own_values_below: bool = False):
+                 own_values_below: bool = False, on: date | None = None, not_before: date | None = None):
         self.cat = cat or catalogue()
         self.root = unit.code
         self.periods = list(dict.fromkeys(periods))
@@ -79,27 +97,60 @@ class StoreReader:
             wanted |= self._parts(code)
         self.elements = wanted
         ends = {p: parse_period(p).end for p in self.periods}
-        kids = list(UnitClosure.objects.filter(ancestor_id=self.root, depth=1).order_by("descendant_id")
-                    .values_list("descendant_id", "valid_from", "valid_to"))
-        self.children: dict[str, dict[str, list[str]]] = {}
-        for p, end in ends.items():
-            self.children[p] = {self.root: [c for c, vf, vt in kids if (vf is None or vf <= end) and (vt is None or end <= vt)]}
-        codes = {self.root} | {c for c, _, _ in kids}
+        tree_dates = {p: on or (max(end, not_before) if not_before else end) for p, end in ends.items()}
         self.actual: dict[tuple[str, str, str, str], Decimal] = {}
         self.projected: dict[tuple[str, str, str, str], Decimal] = {}
         self.rolled: dict[tuple[str, str, str, str], Decimal | None] = {}
+        self.mappings: dict[str, TreeMapping] = {}
+        self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
+        # Periods read on another tree than their own are walked; the others come from the roll-ups.
+        self._walked = {p for p in self.periods if tree_dates[p] != ends[p]}
+        rolled_periods = [p for p in self.periods if p not in self._walked]
+        self.children: dict[str, dict[str, list[str]]] = {}
+        kids = list(UnitClosure.objects.filter(ancestor_id=self.root, depth=1).order_by("descendant_id")
+                    .values_list("descendant_id", "valid_from", "valid_to"))
+        for p in rolled_periods:
+            end = ends[p]
+            self.children[p] = {self.root: [c for c, vf, vt in kids if (vf is None or vf <= end) and (vt is None or end <= vt)]}
+        codes = {self.root} | {c for c, _, _ in kids}
         self._rolled_units = codes
-        # Own values at the unit (and at each child when the caller shows each on its own: the figure's trace);
-        # summed figures from the roll-ups of the unit and its children.
-        rows = DataValue.objects.filter(element__in=wanted, period__in=self.periods, unit_id__in=codes if own_values_below else [self.root])
-        for element, unit_code, period, key, value, source in rows.values_list("element", "unit_id", "period", "disaggregation", "value", "source"):
+        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or (el.aggregation == "sum" and not el.sum_of)}
+        if rolled_periods:
+            # Own values at the unit (and at each child when the caller shows each on its own: the figure's trace);
+            # summed figures from the roll-ups of the unit and its children.
+            rows = DataValue.objects.filter(element__in=wanted, period__in=rolled_periods,
+                                            unit_id__in=codes if own_values_below else [self.root])
+            self._keep(rows)
+            rolled = DataRollup.objects.filter(element__in=summed, period__in=rolled_periods, unit_id__in=codes)
+            for element, unit_code, period, key, figure in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
+                self.rolled[(element, unit_code, period, key)] = figure
+        if self._walked:
+            trees = {d: _tree_on(self.root, d) for d in {tree_dates[p] for p in self._walked}}
+            walked_codes = {self.root}
+            for p in self._walked:
+                self.children[p] = trees[tree_dates[p]]
+            for tree in trees.values():
+                for below in tree.values():
+                    walked_codes.update(below)
+            for p in self._walked:
+                if tree_dates[p] > ends[p]:
+                    mapping = tree_mapping(year=ends[p].year, since=ends[p], on=tree_dates[p])
+                    if not mapping.is_identity():
+                        self.mappings[p] = mapping
+            for mapping in self.mappings.values():
+                for code in list(walked_codes):
+                    walked_codes.update(part.source for part in mapping.parts_of(code))
+            walked = sorted(self._walked)
+            sum_all = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
+            self._keep(DataValue.objects.filter(element__in=sum_all, period__in=walked, unit_id__in=walked_codes))
+            self._keep(DataValue.objects.filter(element__in=wanted - sum_all, period__in=walked,
+                                                unit_id__in=walked_codes if own_values_below else [self.root]))
+
+    def _keep(self, rows: Any) -> None:
+        for element, unit_code, period, key, value, source in rows.values_list(
+                "element", "unit_id", "period", "disaggregation", "value", "source").iterator(chunk_size=5000):
             target = self.projected if source == Source.PROJECTED else self.actual
             target[(element, unit_code, period, key)] = value
-        summed = {c for c in wanted if (el := self.cat.elements.get(c)) is None or (el.aggregation == "sum" and not el.sum_of)}
-        rolled = DataRollup.objects.filter(element__in=summed, period__in=self.periods, unit_id__in=codes)
-        for element, unit_code, period, key, figure in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
-            self.rolled[(element, unit_code, period, key)] = figure
-        self._memo: dict[tuple[str, str, str, str], Decimal | None] = {}
 
     def _parts(self, code: str) -> set[str]:
         el = self.cat.elements.get(code)
@@ -109,7 +160,22 @@ class StoreReader:
         return out
 
     def own(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
-        return self.actual.get((element, unit_code, period, key))
+        mapping = self.mappings.get(period)
+        if mapping is None or (unit_code not in mapping.by_target and unit_code not in mapping.by_source):
+            return self.actual.get((element, unit_code, period, key))
+        el = self.cat.elements.get(element)
+        if el is not None and el.aggregation != "sum":
+            return None  # a rate or level as reported is not inherited: recomputed from what is summed
+        total: Decimal | None = None
+        for part in mapping.parts_of(unit_code):
+            value = self.actual.get((element, part.source, period, key))
+            if value is None:
+                continue
+            siblings = mapping.by_source.get(part.source) or [part]
+            split = apportion_decimal(value, [s.share for s in siblings])
+            got = sum((x for s, x in zip(siblings, split, strict=True) if s is part), Decimal(0))
+            total = got if total is None else total + got
+        return total
 
     def own_projection(self, element: str, unit_code: str, period: str, key: str = "") -> Decimal | None:
         return self.projected.get((element, unit_code, period, key))
@@ -120,15 +186,20 @@ class StoreReader:
         if memo_key in self._memo:
             return self._memo[memo_key]
         el = self.cat.elements.get(element)
+        summed = el is None or el.aggregation == "sum"
         result: Decimal | None
         if el is not None and el.sum_of:
             parts = [self.value(p, period, key, unit_code) for p in el.sum_of]
             present = [p for p in parts if p is not None]
             result = sum(present, Decimal(0)) if present else None
-        elif el is None or el.aggregation == "sum":
+        elif summed and period not in self._walked:
             result = self.rolled.get(memo_key) if unit_code in self._rolled_units else None
         else:
             result = self.own(element, unit_code, period, key)
+            if result is None and summed:
+                kids = [self.value(element, period, key, child) for child in self.children.get(period, {}).get(unit_code, [])]
+                present = [k for k in kids if k is not None]
+                result = sum(present, Decimal(0)) if present else None
         self._memo[memo_key] = result
         return result
 
@@ -325,6 +396,8 @@ class Appendix:
     years: list[int]
     rows: list[AppendixRow]
     propose_projections: bool = False
+    on: date | None = None  # read on the tree of this date (format 4)
+    lineage_note: str = ""  # for a unit born in a reform: from which units its earlier figures come
 
     @property
     def year_columns(self) -> int:
@@ -403,7 +476,8 @@ def _years_of_period(period: Any) -> list[int]:
 
 
 def appendix_build(*, unit: Unit, programme: Programme | str | None = None, years: Sequence[int] | None = None,
-                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None) -> Appendix:
+                   period: Any = None, propose_projections: bool = False, cat: Catalogue | None = None,
+                   on: date | None = None) -> Appendix:
     """The appendix table (PHỤ LỤC) of ``programme`` for ``unit`` over ``years`` — computed on read.
 
     Either ``years`` or a report ``period`` (code such as "2016-2020" or "2020", or a Period): a
@@ -435,7 +509,18 @@ def appendix_build(*, unit: Unit, programme: Programme | str | None = None, year
     for ind in indicators:
         elements |= {e for e in (ind.numerator, ind.denominator, ind.count, ind.rate_element) if e}
         periods |= {year_period(ind, y) for y in years}
-    reader = StoreReader(unit=unit, elements=elements, periods=periods, cat=cat)
+    not_before, lineage_note = None, ""
+    if on is not None:
+        if not unit.versions.filter(UnitVersion.valid_on(on)).exists():
+            raise IndicatorQueryError(f"{unit.title_name} không tồn tại vào ngày {on:%d/%m/%Y}.")
+        predecessors = unit_predecessor_names(unit=unit)
+        lineage_note = f"Số liệu tính theo địa giới ngày {on:%d/%m/%Y}" + (f"; gồm địa bàn của {', '.join(predecessors)}." if predecessors else ".")
+    elif unit.valid_from is not None and unit.valid_from > date(years[0], 1, 1) and unit.changes_in.exists():
+        # Born in a reform: its earlier years are its predecessors' figures, on its first day's tree.
+        not_before = unit.valid_from
+        lineage_note = (f"{unit.title_name} được thành lập ngày {unit.valid_from:%d/%m/%Y}; số liệu các năm trước là của "
+                        f"{', '.join(unit_predecessor_names(unit=unit))}, tính theo địa giới ngày {unit.valid_from:%d/%m/%Y}.")
+    reader = StoreReader(unit=unit, elements=elements, periods=periods, cat=cat, on=on, not_before=not_before)
     targets = targets_for(programme=programme, unit=unit, on=date(years[-1], 12, 31), cat=cat)
 
     def build(ind: Indicator, kind: str, tt: str, name: str) -> AppendixRow:
@@ -480,7 +565,8 @@ def appendix_build(*, unit: Unit, programme: Programme | str | None = None, year
             rows.append(AppendixRow(kind="group", tt=group.code, name=group.name))
         for ind in group.indicators:
             rows.append(build(ind, "indicator", ind.tt, ind.name))
-    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections)
+    appendix = Appendix(unit=unit, programme=programme, years=years, rows=rows, propose_projections=propose_projections,
+                        on=on, lineage_note=lineage_note)
     from xhht.indicators.exports import flat_rows
 
     for row, texts in zip(appendix.rows, flat_rows(appendix), strict=True):

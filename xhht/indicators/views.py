@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from xhht.accounts.access import can_edit_unit, require_edit_unit, unit_for_user_or_404
+from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
 from xhht.indicators.catalogue import Programme, catalogue
 from xhht.indicators.charts import line_chart_svg
 from xhht.indicators.exports import appendix_xlsx, rounded, target_value
 from xhht.indicators.services import projection_set
 from xhht.indicators.selectors import (TREND_METHOD, Appendix, IndicatorQueryError, appendix_build, appendix_years_check,
                                        indicator_trace as trace_build, programmes_available)
+from xhht.units.selectors import unit_lineage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,6 +74,17 @@ def _charts(appendix: Appendix) -> list[dict[str, Any]]:
     return charts
 
 
+def _on(request: HttpRequest) -> date | None:
+    """``?theo_dia_gioi=YYYY-MM-DD``: read every year on the units as they stand on that date (format 4)."""
+    text = (request.GET.get("theo_dia_gioi") or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise IndicatorQueryError(f"Ngày địa giới «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
+
+
 @login_required
 def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
@@ -79,12 +92,15 @@ def unit_indicators(request: HttpRequest, code: str) -> HttpResponse:
     try:
         choice = _choice(request)
         context["choice"] = choice
+        on = _on(request)
+        context["on"] = on
         appendix = appendix_build(unit=unit, programme=choice.programme, years=range(choice.year_from, choice.year_to + 1),
-                                  propose_projections=choice.propose)
+                                  propose_projections=choice.propose, on=on)
     except IndicatorQueryError as exc:
         context["error"] = str(exc)
         return render(request, "indicators/unit.html", context, status=400)
     context.update({"appendix": appendix, "charts": _charts(appendix), "query": request.GET.urlencode(),
+                    "predecessors": [c for c in unit_lineage(unit=unit)["predecessors"] if can_view_unit(request.user, c.source_id or "")],
                     "can_edit": can_edit_unit(request.user, unit),
                     "year_options": list(range(choice.programme.year_from - 4, choice.programme.year_to + 6))})
     return render(request, "indicators/unit.html", context)
@@ -109,7 +125,7 @@ def appendix_export(request: HttpRequest, code: str) -> HttpResponse:
     try:
         choice = _choice(request)
         appendix = appendix_build(unit=unit, programme=choice.programme, years=range(choice.year_from, choice.year_to + 1),
-                                  propose_projections=choice.propose)
+                                  propose_projections=choice.propose, on=_on(request))
     except IndicatorQueryError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(appendix_xlsx(appendix), content_type=XLSX)

@@ -17,3 +17,16 @@ class LiteracyConfig(AppConfig):
 
         source_link_register(rule_prefix="literacy:", resolver=lambda v: (
             "kết quả tính từ phiếu điều tra", reverse("literacy:results", args=[v.unit_id, int(v.period)])))
+        # A split by villages (format 4) is checked against the villages the survey knows.
+        from xhht.units.changes import village_provider_register
+
+        village_provider_register(_survey_villages)
+
+
+def _survey_villages(codes: list[str]) -> dict[str, set[str]]:
+    from xhht.literacy.models import Village
+
+    found: dict[str, set[str]] = {}
+    for commune, name in Village.objects.filter(commune_id__in=codes).values_list("commune_id", "name"):
+        found.setdefault(commune, set()).add(name)
+    return found

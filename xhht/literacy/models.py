@@ -145,3 +145,31 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.recognition} ≤ {self.level}"
+
+
+class VillageAggregate(models.Model):
+    """The counts of :class:`CommuneAggregate`, per village, for communes split by village (format 4).
+
+    Built on demand when a commune's figures are read on a tree where its villages went to different
+    units, and dropped whenever the commune's aggregate is rebuilt (so it is never stale).
+    """
+
+    commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    village = models.CharField(max_length=120)
+    age_from = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=1)
+    minority = models.BooleanField()
+    unable_to_learn = models.BooleanField()
+    population = models.IntegerField(default=0)
+    level1 = models.IntegerField(default=0)
+    level2 = models.IntegerField(default=0)
+    entered_grade1 = models.IntegerField(default=0)
+    completed_primary = models.IntegerField(default=0)
+    in_primary = models.IntegerField(default=0)
+    lower_secondary_diploma = models.IntegerField(default=0)
+    studying_upper = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "commune", "village", "age_from", "sex", "minority", "unable_to_learn"],
+                                               name="literacy_village_aggregate_unique")]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
@@ -14,8 +15,9 @@ from xhht.core.text import fold
 from xhht.literacy.catalogue import RECOGNITIONS, Rules, rules
 from xhht.literacy.authorities import rule_set_on
 from xhht.literacy.engine import Check, commune_levels, share_level
-from xhht.literacy.models import Attestation, CommuneAggregate, SurveyPerson
+from xhht.literacy.models import Attestation, CommuneAggregate, SurveyPerson, VillageAggregate
 from xhht.units.models import Unit, UnitVersion
+from xhht.units.selectors import Part, TreeMapping, apportion, tree_mapping, unit_predecessor_names
 
 MEASURES = ("population", "level1", "level2")
 PARTS = {"M": Q(sex="M"), "F": Q(sex="F"), "kinh": Q(minority=False), "minority": Q(minority=True)}
@@ -42,6 +44,10 @@ class UnitResult:
     checks: list[Check] = field(default_factory=list)
     shares: dict[str, dict[int, tuple[int, int]]] = field(default_factory=dict)
     children: list[UnitResult] = field(default_factory=list)
+    # Read on another tree than the year's own (``on``): levels are computed from re-aggregated counts.
+    remapped: bool = False
+    on: date | None = None
+    predecessors: list[str] = field(default_factory=list)
 
     @property
     def is_commune(self) -> bool:
@@ -53,6 +59,10 @@ class UnitResult:
             data["year"] = year
         data["bands"] = {band: dict(counts.total) for band, counts in self.bands.items()}
         data["standards"] = dict(self.standards)
+        if self.remapped:
+            data["standards_computed"] = True  # not granted recognitions: computed from the re-aggregated counts
+        if self.on is not None:
+            data["on"] = self.on.isoformat()
         if with_children:
             data["children"] = [c.as_format3(with_children=False) for c in self.children]
         return data
@@ -155,12 +165,18 @@ class _Node:
     level: int
     special: bool
     children: list[_Node]
+    name: str = ""  # full name as of the tree's date ("xã Trung Vương" in 2019, though renamed in 2020)
+
+    @property
+    def full_name(self) -> str:
+        return self.name or self.unit.full_name
 
 
 def _tree(unit: Unit, on: date) -> _Node:
     """``unit`` and its descendants down to communes, as of ``on`` (level by level, one query each)."""
     version = unit.versions.filter(UnitVersion.valid_on(on)).order_by("-valid_from").first()
-    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [])
+    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [],
+                 Unit(kind=version.kind, name=version.name).full_name if version else "")
     frontier = {unit.code: root}
     while frontier:
         versions = (UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=list(frontier))
@@ -172,7 +188,7 @@ def _tree(unit: Unit, on: date) -> _Node:
             level = Unit(kind=v.kind).level
             if level > 3:
                 continue
-            node = _Node(v.unit, level, v.special_difficulty, [])
+            node = _Node(v.unit, level, v.special_difficulty, [], Unit(kind=v.kind, name=v.name).full_name)
             if v.parent_id is None:
                 continue
             frontier[v.parent_id].children.append(node)
@@ -188,36 +204,60 @@ def _communes_of(node: _Node) -> list[_Node]:
     return [c for child in node.children for c in _communes_of(child)]
 
 
-def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_parts: bool = False) -> UnitResult:
+def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_parts: bool = False,
+                 on: date | None = None) -> UnitResult:
     """Bands, PCGD figures and recognition levels of ``unit`` for survey ``year``, with its direct children.
 
     The children's bands carry the sex/ethnic parts only with ``child_parts`` (publishing needs them, pages do not).
+    By default the tree is the one in force at the end of ``year``; with ``on`` the year's figures are read on the
+    tree of that date (format 4): each unit gets what passed to it along the chain of changes, and its levels are
+    computed from those counts (``remapped`` is set: they are not recognitions that were granted).
+    Raises :class:`UnitNotInPeriod` for a unit that did not exist on that date.
     """
     r = rule_set or rules()
-    root = _tree(unit, date(year, 12, 31))
+    when = on or date(year, 12, 31)
+    if not unit.versions.filter(UnitVersion.valid_on(when)).exists() and unit.versions.exists():
+        raise UnitNotInPeriod(f"{unit.title_name} không tồn tại vào ngày {when:%d/%m/%Y}; "
+                              f"hãy chọn địa giới ngày khác hoặc đơn vị đã tiếp nhận địa bàn của nó.")
+    root = _tree(unit, when)
     communes = _communes_of(root)
     codes = [c.unit.code for c in communes]
+    mapping = None
+    if on is not None and on != date(year, 12, 31):
+        mapping = tree_mapping(year=year, on=on)
+        if mapping.is_identity():
+            mapping = None
+    remapped = mapping is not None
+    if remapped:
+        child_parts = True
     layout = _layout(r, child_parts)
     full = _layout(r, True)
-    sums = commune_figures(year=year, communes=codes, rule_set=r, parts=child_parts)
+    if mapping is not None:
+        sums = remapped_commune_figures(year=year, mapping=mapping, targets=codes, rule_set=r, parts=True)
+    else:
+        sums = commune_figures(year=year, communes=codes, rule_set=r, parts=child_parts)
     attested: dict[str, dict[str, int]] = {}
     for a in Attestation.objects.filter(year=year, unit_id__in=[unit.code] + [n.unit.code for n in _all_nodes(root)]):
         attested.setdefault(a.unit_id, {})[a.recognition] = a.level
+    # On another tree, recognitions are not inherited: levels follow from the counts alone.
+    level_rules = replace(r, attestation_required=False) if remapped else r
+    if remapped:
+        attested = {}
 
     def build(node: _Node, top: bool) -> UnitResult:
         if node.level >= 3:
             own = sums.get(node.unit.code)
             shaped = layout
-            if top and not child_parts:
+            if top and not child_parts and not remapped:
                 own, shaped = (total_figures(year=year, communes=[node.unit.code], rule_set=r) if own else None), full
             vector = own or [0] * shaped.size
             bands, figures = _shape(shaped, vector)
-            standards, checks = commune_levels(r, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
+            standards, checks = commune_levels(level_rules, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
                                                has_records=vector[0] > 0)
-            return UnitResult(node.unit.code, node.unit.full_name, 3, node.special, vector[0], bands, figures,
-                              standards, attested.get(node.unit.code, {}), checks)
+            return UnitResult(node.unit.code, node.full_name, 3, node.special, vector[0], bands, figures,
+                              standards, attested.get(node.unit.code, {}), checks, remapped=remapped)
         children = [build(child, False) for child in node.children]
-        if top and not child_parts:
+        if top and not child_parts and not remapped:
             shaped, total = full, total_figures(year=year, communes=codes, rule_set=r)
         else:
             shaped, total = layout, [0] * layout.size
@@ -234,11 +274,87 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
             override = province_rules.share_of_communes(name) if province_rules and province_rules.province_over == "communes" else None
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
-                attested=attested.get(node.unit.code, {}).get(name), attestation_required=r.attestation_required, shares=override)
-        return UnitResult(node.unit.code, node.unit.full_name, node.level, node.special, total[0], bands, figures,
-                          levels, attested.get(node.unit.code, {}), [], shares, children)
+                attested=attested.get(node.unit.code, {}).get(name), attestation_required=level_rules.attestation_required,
+                shares=override)
+        return UnitResult(node.unit.code, node.full_name, node.level, node.special, total[0], bands, figures,
+                          levels, attested.get(node.unit.code, {}), [], shares, children, remapped=remapped)
 
-    return build(root, True)
+    result = build(root, True)
+    if mapping is not None:
+        result.on = on
+        result.predecessors = unit_predecessor_names(unit=unit)
+    return result
+
+
+class UnitNotInPeriod(Exception):
+    """A unit asked for on a date it did not exist (the message says so, in Vietnamese)."""
+
+
+def remapped_commune_figures(*, year: int, mapping: TreeMapping, targets: list[str], rule_set: Rules | None = None,
+                             parts: bool = True) -> dict[str, list[int]]:
+    """Per unit of the mapping's date: the sums of the layout over what it holds of the year's communes.
+
+    Persons follow their village exactly (per-village counts of the split sources); what a source passes without
+    villages is apportioned once by the composite share, by largest remainder, so the parts add up to the source.
+    """
+    r = rule_set or rules()
+    layout = _layout(r, parts)
+    held = {t: mapping.parts_of(t) for t in targets}
+    sources = sorted({p.source for ps in held.values() for p in ps})
+    whole = commune_figures(year=year, communes=sources, rule_set=r, parts=parts)
+    by_village_sources = sorted({p.source for ps in held.values() for p in ps if p.villages is not None})
+    by_village = village_figures(year=year, communes=by_village_sources, rule_set=r, parts=parts)
+    result = {t: [0] * layout.size for t in targets}
+    for source in sources:
+        vector = whole.get(source)
+        if not vector:
+            continue
+        everything = mapping.by_source.get(source) or [Part(source, source, None, Decimal(1))]
+        rest = list(vector)
+        for p in everything:
+            if p.villages is None:
+                continue
+            got = [0] * layout.size
+            for name in p.villages:
+                _add(got, by_village.get((source, name)))
+            if p.target in result:
+                _add(result[p.target], got)
+            for i, v in enumerate(got):
+                rest[i] -= v
+        shared = [p for p in everything if p.villages is None]
+        if not shared:
+            continue
+        if len(shared) == 1:
+            if shared[0].target in result:
+                _add(result[shared[0].target], rest)
+            continue
+        total = sum((p.share for p in shared), Decimal(0))
+        shares = [p.share / total for p in shared]
+        for i, value in enumerate(rest):
+            if value:
+                for p, x in zip(shared, apportion(value, shares)):
+                    if p.target in result:
+                        result[p.target][i] += x
+    return result
+
+
+def village_figures(*, year: int, communes: list[str], rule_set: Rules | None = None, parts: bool = True) -> dict[tuple[str, str], list[int]]:
+    """Per (commune, village): the layout's sums, from the per-village counts (built on first use)."""
+    if not communes:
+        return {}
+    r = rule_set or rules()
+    built = set(VillageAggregate.objects.filter(year=year, commune_id__in=communes).values_list("commune_id", flat=True).distinct())
+    missing = [c for c in communes if c not in built]
+    if missing:
+        from xhht.literacy.services import village_aggregates_rebuild
+
+        village_aggregates_rebuild(year=year, communes=missing, rule_set=r)
+    layout = _layout(r, parts)
+    qs = VillageAggregate.objects.filter(year=year, commune_id__in=communes)
+    if r.exclude_unable_to_learn:
+        qs = qs.filter(unable_to_learn=False)
+    rows = qs.values("commune_id", "village").annotate(**layout.exprs).values_list("commune_id", "village", *layout.exprs).order_by()
+    return {(str(row[0]), str(row[1])): list(row[2:]) for row in rows}
 
 
 def _all_nodes(node: _Node) -> list[_Node]:

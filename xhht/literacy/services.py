@@ -23,7 +23,7 @@ from xhht.audit.services import audit_record, diff, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.indicators.services import Value, data_values_write
 from xhht.literacy.catalogue import Rules, rules
-from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village
+from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village, VillageAggregate
 from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row
 from xhht.units.models import Unit
 
@@ -226,8 +226,18 @@ def _replace(cursor: Any, year: int) -> None:
 
 def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set: Rules | None = None) -> None:
     """Recount the aggregate of ``communes`` (all communes if None) for ``year`` from their persons, by SQL."""
+    _rebuild(year=year, communes=communes, rule_set=rule_set, by_village=False)
+
+
+def village_aggregates_rebuild(*, year: int, communes: list[str], rule_set: Rules | None = None) -> None:
+    """Count ``communes``' persons of ``year`` per village too (for reading them on a tree that splits them)."""
+    _rebuild(year=year, communes=communes, rule_set=rule_set, by_village=True)
+
+
+def _rebuild(*, year: int, communes: list[str] | None, rule_set: Rules | None, by_village: bool) -> None:
     r = rule_set or rules()
-    person, aggregate = SurveyPerson._meta.db_table, CommuneAggregate._meta.db_table
+    person = SurveyPerson._meta.db_table
+    aggregate = (VillageAggregate if by_village else CommuneAggregate)._meta.db_table
     where = "year = %s"
     params_where: list[Any] = [year]
     if communes is not None:
@@ -239,10 +249,11 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
     age = ("CASE " + " ".join(f"WHEN {int(year)} - birth_year < {nxt} THEN {start}" for start, nxt in zip(segments, segments[1:]))
            + f" ELSE {segments[-1]} END")
     level = "CASE WHEN literacy_phase >= %s OR highest_grade >= %s THEN 1 ELSE 0 END"
+    village, village_col = (", village", "village, ") if by_village else ("", "")
     sql = f"""
-        INSERT INTO {aggregate} (commune_id, year, age_from, sex, minority, unable_to_learn, population, level1, level2,
+        INSERT INTO {aggregate} (commune_id, year, {village_col}age_from, sex, minority, unable_to_learn, population, level1, level2,
             entered_grade1, completed_primary, in_primary, lower_secondary_diploma, studying_upper)
-        SELECT commune_id, year, {age}, sex, minority, disability = 2, COUNT(*),
+        SELECT commune_id, year, {village_col}{age}, sex, minority, disability = 2, COUNT(*),
             SUM({level}), SUM({level}),
             SUM(CASE WHEN enrolled_grade >= 1 OR highest_grade >= 1 THEN 1 ELSE 0 END),
             SUM(CASE WHEN highest_grade >= 5 THEN 1 ELSE 0 END),
@@ -250,11 +261,13 @@ def aggregates_rebuild(*, year: int, communes: list[str] | None = None, rule_set
             SUM(CASE WHEN highest_grade >= 9 THEN 1 ELSE 0 END),
             SUM(CASE WHEN enrolled_grade BETWEEN 10 AND 12 THEN 1 ELSE 0 END)
         FROM {person} WHERE {where}
-        GROUP BY commune_id, year, {age}, sex, minority, disability = 2
+        GROUP BY commune_id, year{village}, {age}, sex, minority, disability = 2
     """
     params = [r.level1[0], r.level1[1], r.level2[0], r.level2[1], *params_where]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {aggregate} WHERE {where}", params_where)
+        if not by_village:  # per-village counts are rebuilt on demand, from the new persons
+            cursor.execute(f"DELETE FROM {VillageAggregate._meta.db_table} WHERE {where}", params_where)
         cursor.execute(sql, params)
 
 

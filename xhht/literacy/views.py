@@ -23,7 +23,7 @@ from xhht.audit.services import PERSON_RECORDS_READ, person_records_access_recor
 from xhht.literacy.models import Recognition, SurveyPerson
 from xhht.literacy.authorities import recognition_authority, rule_set_on
 from xhht.literacy.catalogue import rules
-from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
+from xhht.literacy.selectors import PART_LABELS, UnitNotInPeriod, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
@@ -62,13 +62,25 @@ def _commune_or_404(request: HttpRequest, code: str) -> Unit:
 def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
     year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
-    result = unit_results(unit=unit, year=year)
+    text = (request.GET.get("theo_dia_gioi") or "").strip()
+    on = None
+    try:
+        if text:
+            try:
+                on = date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"Ngày địa giới «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
+        elif unit.valid_from is not None and unit.valid_from > date(year, 12, 31) and unit.changes_in.exists():
+            on = unit.valid_from  # born in a reform: its past is its predecessors', on its first day's tree
+        result = unit_results(unit=unit, year=year, on=on)
+    except (UnitNotInPeriod, ValueError) as exc:
+        return render(request, "literacy/not_in_period.html", {"unit": unit, "year": year, "message": str(exc)}, status=404)
     checks: dict[str, list] = {}
     for check in result.checks:
         checks.setdefault(check.recognition, []).append(check)
     return render(request, "literacy/results.html", {
         "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
-        "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
+        "on": on, "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and can_attest(request.user),
         **_authorities(unit, year),

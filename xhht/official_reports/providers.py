@@ -418,7 +418,8 @@ def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
               "phụ lục dưới đây liệt kê mọi số liệu có trong kho.")
     if callable(build):
         try:
-            built = build(unit=unit, period=period.code)
+            on = getattr(resolver, "on", None)
+            built = build(unit=unit, period=period.code, **({"on": on} if on else {}))
             table = TableSpec(header_rows=[[escape_text(str(c)) for c in r] for r in built.header_rows],
                               rows=[[escape_text(str(c)) for c in r] for r in built.rows])
             return Appendix(tables=[table], source="indicators")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from xhht.indicators.periods import Period, parse_period
@@ -94,11 +95,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 class Renderer:
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, on: date | None = None) -> None:
         self.report = report
         self.period = parse_period(report.period)
         self.kind = report_kind(report.kind)
-        self.resolver = Resolver(unit=report.unit, period=self.period)
+        self.resolver = Resolver(unit=report.unit, period=self.period, on=on)
         self.figures: list[Figure] = []
 
     def runs(self, text: str) -> list[Run]:
@@ -167,5 +168,5 @@ class Renderer:
         )
 
 
-def report_render(report: Report, progress: Callable[[str], None] | None = None) -> RenderedReport:
-    return Renderer(report).render(progress=progress)
+def report_render(report: Report, progress: Callable[[str], None] | None = None, on: date | None = None) -> RenderedReport:
+    return Renderer(report, on=on).render(progress=progress)

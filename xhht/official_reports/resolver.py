@@ -73,9 +73,10 @@ class Folded:
 class Resolver:
     """Placeholder → Figure for the report's unit and period. One instance per rendering (it caches)."""
 
-    def __init__(self, *, unit: Unit, period: Period) -> None:
+    def __init__(self, *, unit: Unit, period: Period, on: date | None = None) -> None:
         self.unit = unit
         self.period = period
+        self.on = on  # read the period's figures on the tree of this date (format 4); None: the period's own
         self._children: dict[str, list[str]] = {}
         self._codes: list[str] = [unit.code]
         self._build_tree()

@@ -7,6 +7,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -237,12 +238,16 @@ def file_stem(report: Report) -> str:
     return f"bao-cao-{report.unit_id}-{report.period}-{safe_number}"
 
 
-def report_generate(*, report: Report, out_dir: Path, pdf: bool = True, progress: Progress | None = None) -> GeneratedFiles:
-    """Write the .docx, .xlsx and (LibreOffice) .pdf of ``report`` into ``out_dir``. Reads only."""
+def report_generate(*, report: Report, out_dir: Path, pdf: bool = True, progress: Progress | None = None,
+                    on: date | None = None) -> GeneratedFiles:
+    """Write the .docx, .xlsx and (LibreOffice) .pdf of ``report`` into ``out_dir``. Reads only.
+
+    ``on``: the figures of the period read on the tree of that date (format 4).
+    """
     step = progress or (lambda _: None)
     out_dir.mkdir(parents=True, exist_ok=True)
     step("Tính số liệu")
-    rendered = report_render(report)
+    rendered = report_render(report, on=on)
     stem = file_stem(report)
     step("Tạo tệp .docx")
     docx = write_docx(rendered, out_dir / f"{stem}.docx")
@@ -327,14 +332,24 @@ def report_version_withdraw(*, actor: Any, issued: IssuedVersion, reason: str) -
     return issued
 
 
-def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None) -> Report:
-    """The latest report of the unit, period and kind, or a new draft when there is none."""
+def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None, on: date | None = None) -> Report:
+    """The latest report of the unit, period and kind, or a new draft when there is none.
+
+    Refused for a unit that did not exist in the period (or, with ``on``, on that date).
+    """
     from xhht.official_reports.catalogue import default_kind_for_period
+    from xhht.units.selectors import unit_existed_during
 
     try:
         per = parse_period(period)
         kind = kind or default_kind_for_period(per.kind)
     except (ValueError, CatalogueError) as exc:
         raise ReportError(str(exc)) from exc
+    if on is not None:
+        if not unit_existed_during(unit=unit, start=on, end=on):
+            raise ReportError(f"{unit.title_name} không tồn tại vào ngày {on:%d/%m/%Y}; không thể lập báo cáo theo địa giới ngày đó.")
+    elif not unit_existed_during(unit=unit, start=per.start, end=per.end):
+        raise ReportError(f"{unit.title_name} không tồn tại trong kỳ {per.code} ({per.start:%d/%m/%Y}–{per.end:%d/%m/%Y}); "
+                          "hãy lập báo cáo của đơn vị tồn tại trong kỳ, hoặc đọc số liệu theo địa giới một ngày sau (--on).")
     existing = Report.objects.filter(unit=unit, period=per.code, kind=kind).order_by("-report_date", "-id").first()
     return existing or report_create(actor=actor, unit=unit, period=per.code, kind=kind)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -145,3 +146,41 @@ class UnitClosure(models.Model):
     @staticmethod
     def valid_on(on: date) -> Q:
         return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+class UnitChange(models.Model):
+    """One (resulting unit, source) pair of a reorganisation (format 4), as imported.
+
+    All changes of one ``effective_date`` form one reorganisation. ``source`` passes to ``unit`` from
+    ``effective_date``: whole, or only ``villages`` (names as in the survey); ``share`` is the part of its
+    figures kept without villages that passes. A row without source only renames, re-parents or creates;
+    ``end`` marks a unit that ceases to exist (its last day is ``effective_date`` − 1).
+    """
+
+    effective_date = models.DateField("ngày hiệu lực")
+    basis = models.CharField("căn cứ pháp lý", max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="changes_in", verbose_name="đơn vị sau thay đổi")
+    source = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="changes_out", verbose_name="đơn vị nguồn")
+    villages = models.JSONField("các thôn chuyển", default=list, blank=True)
+    share = models.DecimalField("tỷ lệ chuyển", max_digits=12, decimal_places=10, null=True, blank=True)
+    end = models.BooleanField("chấm dứt", default=False)
+    name = models.CharField("tên", max_length=200, blank=True)
+    kind = models.CharField("loại", max_length=20, choices=UnitKind.choices, blank=True)
+    parent_code = models.CharField("mã cấp trên", max_length=20, blank=True)
+    special_difficulty = models.BooleanField("xã đặc biệt khó khăn", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=200, blank=True)
+    row = models.PositiveIntegerField("dòng trong tệp", default=0)
+
+    class Meta:
+        verbose_name = "thay đổi địa giới"
+        verbose_name_plural = "thay đổi địa giới"
+        ordering = ["effective_date", "row", "id"]
+        indexes = [models.Index(fields=["effective_date"])]
+
+    def __str__(self) -> str:
+        source = f" ← {self.source_id}" if self.source_id else ""
+        return f"{self.effective_date} {self.unit_id}{source} ({self.basis})"
+
+    @property
+    def passed_share(self) -> Decimal:
+        return self.share if self.share is not None else Decimal(1)

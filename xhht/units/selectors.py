@@ -7,12 +7,16 @@ the whole country (about 11,000 communes before 2025) and needs no materialised 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from xhht.core.text import vietnamese_sort_key
-from xhht.units.models import LEVEL, Unit, UnitKind, UnitVersion
+from xhht.units.models import LEVEL, Unit, UnitChange, UnitKind, UnitVersion
 
 
 def _today() -> date:
@@ -105,3 +109,183 @@ def unit_roots(*, on: date | None = None) -> list[Unit]:
     """Units with no parent on the date (the provinces)."""
     codes = UnitVersion.objects.filter(UnitVersion.valid_on(on or _today()), parent__isnull=True).values("unit_id")
     return sort_units(Unit.objects.filter(code__in=codes))
+
+
+# --- Lineage: reading the figures of a year on the tree of another date (format 4) -------------------------
+
+@dataclass(frozen=True)
+class Part:
+    """What a unit of date D holds of a unit that existed at the end of year Y.
+
+    ``villages`` None means the part is not drawn by village (all of ``source``'s persons, or ``share`` of
+    them); otherwise the persons of exactly those villages pass. ``share`` is the part of counts kept
+    without villages, multiplied along the chain of changes. ``bases`` names the resolutions on the way.
+    """
+
+    target: str
+    source: str
+    villages: frozenset[str] | None
+    share: Decimal
+    bases: tuple[str, ...] = ()
+
+
+@dataclass
+class TreeMapping:
+    """Units of year ``year`` (the tree at its end) mapped onto the tree of date ``on``."""
+
+    year: int
+    on: date
+    by_source: dict[str, list[Part]]  # only the sources that changed; any other unit holds itself whole
+    by_target: dict[str, list[Part]]
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+    def parts_of(self, target: str) -> list[Part]:
+        """Every part ``target`` holds (itself whole when no change touched it)."""
+        if target in self.by_target:
+            return self.by_target[target]
+        if target in self.by_source:
+            return []  # it gave itself away entirely and received nothing
+        return [Part(target, target, None, Decimal(1))]
+
+    def is_identity(self) -> bool:
+        return not self.by_source
+
+
+_MAPPINGS: dict[tuple[date, date, tuple[object, ...]], TreeMapping] = {}
+
+
+def tree_mapping(*, year: int, on: date, since: date | None = None) -> TreeMapping:
+    """:func:`tree_mapping_build`, kept in memory until the changes table changes (a nation has ~10,000 rows)."""
+    year_end = since or date(year, 12, 31)
+    stamp = tuple(UnitChange.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values())
+    key = (year_end, on, stamp)
+    if key not in _MAPPINGS:
+        if len(_MAPPINGS) > 64:
+            _MAPPINGS.clear()
+        _MAPPINGS[key] = tree_mapping_build(year=year, on=on, since=since)
+    return _MAPPINGS[key]
+
+
+def tree_mapping_build(*, year: int, on: date, since: date | None = None) -> TreeMapping:
+    """Follow the unit changes between the end of ``year`` (or ``since``, the last day of a period) and ``on``
+    (inclusive), forward in time.
+
+    Reading backwards (figures of a year on an older tree) is refused: a merged commune's figures
+    cannot be split back without its villages.
+    """
+    year_end = since or date(year, 12, 31)
+    if on < year_end:
+        raise ValueError(f"không đọc được số liệu năm {year} trên địa giới ngày {on:%d/%m/%Y} (trước ngày {year_end:%d/%m/%Y}): "
+                         "chỉ đọc được trên địa giới từ cuối kỳ đó trở về sau.")
+    pieces: dict[str, list[Part]] = {}  # holder -> pieces it holds (only for holders touched by a change)
+    touched: set[str] = set()
+    changes = UnitChange.objects.filter(effective_date__gt=year_end, effective_date__lte=on, source__isnull=False).order_by("effective_date", "row", "id")
+    by_date: dict[date, list[UnitChange]] = {}
+    for c in changes:
+        by_date.setdefault(c.effective_date, []).append(c)
+    targets = {c.unit_id for rows in by_date.values() for c in rows}
+    born_later = set(Unit.objects.filter(code__in=targets, valid_from__gt=year_end).values_list("code", flat=True))
+    for when in sorted(by_date):
+        rows = by_date[when]
+        sources = {c.source_id for c in rows}
+        rows_of: dict[str, list[UnitChange]] = {}
+        for c in rows:
+            if c.source_id:
+                rows_of.setdefault(c.source_id, []).append(c)
+        moved: dict[str, list[Part]] = {}
+        for source in sorted(rows_of):
+            held = pieces.pop(source, None)
+            if held is None:
+                held = [Part(source, source, None, Decimal(1))]
+                touched.add(source)
+            for c in rows_of[source]:
+                passed = frozenset(c.villages) if c.villages else None
+                for p in held:
+                    villages = passed if p.villages is None else (p.villages & passed if passed is not None else p.villages)
+                    bases = p.bases if c.basis in p.bases else (*p.bases, c.basis)
+                    moved.setdefault(c.unit_id, []).append(Part(c.unit_id, p.source, villages, p.share * c.passed_share, bases))
+        for target, got in moved.items():
+            if target not in pieces:
+                fresh = target in sources or target in touched or target in born_later
+                pieces[target] = [] if fresh else [Part(target, target, None, Decimal(1))]
+                touched.add(target)
+            pieces[target].extend(got)
+    by_target = {t: ps for t, ps in pieces.items()}
+    by_source: dict[str, list[Part]] = {}
+    for ps in by_target.values():
+        for p in ps:
+            by_source.setdefault(p.source, []).append(p)
+    # A unit that held itself whole all along is not a "changed source".
+    by_source = {s: ps for s, ps in by_source.items() if not (len(ps) == 1 and ps[0].target == s and ps[0].villages is None and ps[0].share == 1)}
+    for s in touched:
+        if s not in by_source and s not in by_target:
+            by_source[s] = []
+    return TreeMapping(year=year, on=on, by_source=by_source, by_target=by_target)
+
+
+def apportion(value: int, shares: list[Decimal]) -> list[int]:
+    """Split the integer ``value`` by ``shares`` (summing to 1) so that the parts add up to it exactly.
+
+    Largest remainder (Hamilton): floors first, then one more to the largest fractional parts, ties to the earlier.
+    """
+    exact = [Decimal(value) * s for s in shares]
+    floors = [int(x) if x >= 0 else -int(-x) for x in exact]
+    left = value - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(left, 0)]:
+        floors[i] += 1
+    return floors
+
+
+def apportion_decimal(value: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """:func:`apportion` for a decimal value, in units of its last decimal place (40.552.000 đồng, 12,5 points)."""
+    raw = value.normalize().as_tuple().exponent  # 1001.0000 is stored as a count: apportion whole persons
+    exponent = min(raw, 0) if isinstance(raw, int) else 0
+    scale = Decimal(10) ** exponent
+    units = int(value / scale)
+    return [Decimal(n) * scale for n in apportion(units, shares)]
+
+
+def unit_lineage(*, unit: Unit) -> dict[str, list[UnitChange]]:
+    """The changes that made ``unit`` (its predecessors) and that it passed on (its successors)."""
+    made = list(UnitChange.objects.filter(unit=unit, source__isnull=False).exclude(source=unit).select_related("source").order_by("effective_date", "row"))
+    gave = list(UnitChange.objects.filter(source=unit).exclude(unit=unit).select_related("unit").order_by("effective_date", "row"))
+    own = list(UnitChange.objects.filter(unit=unit, source__isnull=True).order_by("effective_date", "row"))
+    return {"predecessors": made, "successors": gave, "own": own}
+
+
+def unit_existed_during(*, unit: Unit, start: date, end: date) -> bool:
+    """Whether ``unit`` existed on some day of [start, end]."""
+    return unit.versions.filter((Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))).exists()
+
+
+def unit_predecessor_names(*, unit: Unit) -> list[str]:
+    """Full names of the units whose territory passed to ``unit``, earliest first, transitively."""
+    names: list[str] = []
+    seen = {unit.code}
+    frontier = [unit.code]
+    while frontier:
+        rows = (UnitChange.objects.filter(unit_id__in=frontier, source__isnull=False).exclude(source_id__in=seen)
+                .select_related("source").order_by("effective_date", "row"))
+        frontier = []
+        for c in rows:
+            if c.source_id is None or c.source_id in seen or c.source is None:
+                continue
+            seen.add(c.source_id)
+            frontier.append(c.source_id)
+            names.append(c.source.full_name + (" (minh họa)" if "minh họa" in c.note else ""))
+    return names
+
+
+def unit_predecessor_codes(*, codes: set[str]) -> set[str]:
+    """Every unit whose territory passed, at some time and by any chain of changes, to one of ``codes``."""
+    found: set[str] = set()
+    frontier = set(codes)
+    while frontier:
+        rows = set(UnitChange.objects.filter(unit_id__in=frontier, source__isnull=False).values_list("source_id", flat=True))
+        frontier = rows - found - set(codes)
+        found |= frontier
+    return found

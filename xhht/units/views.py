@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from xhht.accounts.access import can_edit_unit, can_view_unit, is_administrator, scope_codes, unit_for_user_or_404
 from xhht.core.dates import parse_as_of
 from xhht.units import exports
 from xhht.units.models import Unit
-from xhht.units.selectors import unit_ancestors, unit_children, unit_roots
+from xhht.units.selectors import unit_ancestors, unit_children, unit_lineage, unit_roots
 
 
 @login_required
@@ -22,7 +28,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     else:
         roots = [Unit.objects.get(code=user.unit_id)]  # type: ignore[union-attr]
     nodes = [{"unit": r, "children": [{"unit": c, "children": unit_children(unit=c, on=on)} for c in unit_children(unit=r, on=on)]} for r in roots]
-    return render(request, "units/tree.html", {"nodes": nodes, "on": on})
+    return render(request, "units/tree.html", {"nodes": nodes, "on": on, "is_admin": is_administrator(user)})
 
 
 def _capability_links(unit: Unit) -> list[tuple[str, str]]:
@@ -67,6 +73,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "documents": unit.documents.all()[:50],
             "can_edit": can_edit_unit(request.user, unit),
             "versions": unit.versions.select_related("parent").all(),
+            "lineage": unit_lineage(unit=unit),
             "capability_links": _capability_links(unit),
         },
     )
@@ -103,3 +110,44 @@ def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.xlsx"'
     return response
+
+
+class ChangesUploadForm(forms.Form):
+    file = forms.FileField(label="Tệp CSV hoặc Excel (.xlsx) theo mẫu 4 (thay đổi địa giới)")
+
+
+@login_required
+def changes_import(request: HttpRequest) -> HttpResponse:
+    """Administrators load a reorganisation (format 4): all of it or nothing, every problem listed.
+
+    The file is small (one row per unit and source) and bounded by the upload limit, so it is checked
+    and applied within the request, in one transaction.
+    """
+    from xhht.core.tabular import Rejected
+    from xhht.units.changes import unit_changes_import
+    from xhht.units.models import UnitChange
+
+    if not is_administrator(request.user):
+        raise PermissionDenied("Chỉ quản trị hệ thống được nhập thay đổi địa giới.")
+    form = ChangesUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in {".csv", ".xlsx", ".txt"} else ".csv"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"thay-doi{suffix}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                result = unit_changes_import(actor=request.user, path=path, display_name=upload.name)
+            except Rejected as exc:
+                problems = [str(p) for p in exc.problems]
+            else:
+                applied = ", ".join(d.strftime("%d/%m/%Y") for d in result.applied) or "không có đợt mới"
+                messages.success(request, f"Đã áp dụng: {applied}. {result.created} đơn vị mới, {result.changed} thay đổi, "
+                                          f"{result.ended} chấm dứt; {len(result.unchanged)} đợt đã có từ trước, không đổi.")
+                return redirect("units:changes_import")
+    dates = UnitChange.objects.values("effective_date", "basis").distinct().order_by("-effective_date")
+    return render(request, "units/changes_import.html", {"form": form, "problems": problems, "dates": dates},
+                  status=400 if problems else 200)

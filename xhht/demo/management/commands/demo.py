@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from xhht.demo.foundation import DEMO_ACCOUNTS, DEMO_PASSWORD
+from xhht.demo.foundation import DEMO_ACCOUNTS, DEMO_PASSWORD, REFORM_ACCOUNTS
 from xhht.demo.loader import demo_loaders
 
 
@@ -26,5 +26,5 @@ class Command(BaseCommand):
                 bar.update(1)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu: tỉnh Cao Bằng › huyện Hòa An (21 xã, thị trấn)."))
         self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD)
-        for account in DEMO_ACCOUNTS:
+        for account in [*DEMO_ACCOUNTS, *REFORM_ACCOUNTS]:
             self.stdout.write(f"  {account.username:<14} {account.note}")

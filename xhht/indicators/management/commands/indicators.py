@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--programme", default="qd89-2012-2020", help="mã chương trình (mặc định qd89-2012-2020)")
         parser.add_argument("--format", default="table", choices=["table", "csv", "json", "xlsx"])
         parser.add_argument("--out", help="ghi ra tệp (bắt buộc với xlsx)")
+        parser.add_argument("--on", help="đọc số liệu các năm trên địa giới ngày YYYY-MM-DD (mặc định: cuối mỗi năm)")
         parser.add_argument("--propose", action="store_true", help="đề xuất dự kiến theo xu hướng khi đơn vị chưa nhập")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -45,10 +47,16 @@ class Command(BaseCommand):
         default_from, default_to = cat.programmes[opts["programme"]].default_years
         year_from = _year(opts["year_from"]) if opts["year_from"] is not None else default_from
         year_to = _year(opts["year_to"]) if opts["year_to"] is not None else default_to
+        on = None
+        if opts.get("on"):
+            try:
+                on = date.fromisoformat(opts["on"])
+            except ValueError:
+                raise CommandError(f"ngày «{opts['on']}» không hợp lệ; viết theo dạng YYYY-MM-DD (ví dụ 2025-07-01).") from None
         try:
             appendix_years_check(year_from=year_from, year_to=year_to)
             appendix = appendix_build(unit=unit, programme=opts["programme"], years=range(year_from, year_to + 1),
-                                      propose_projections=opts["propose"])
+                                      propose_projections=opts["propose"], on=on)
         except IndicatorQueryError as exc:
             raise CommandError(str(exc)) from None
         fmt, out = opts["format"], opts.get("out")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xhht.literacy.exports import results_table, results_workbook
-from xhht.literacy.selectors import unit_results
+from xhht.literacy.selectors import UnitNotInPeriod, unit_results
 from xhht.units.models import Unit
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=["json", "table", "xlsx"], default="table")
         parser.add_argument("--output", help="tệp .xlsx (mặc định: xoa-mu-chu-<mã>-<năm>.xlsx)")
+        parser.add_argument("--on", help="đọc số liệu của năm trên địa giới ngày YYYY-MM-DD (mặc định: cuối năm điều tra)")
         parser.add_argument("--publish", action="store_true", help="ghi số liệu của đơn vị và đơn vị trực thuộc vào kho chỉ tiêu")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,7 +34,16 @@ class Command(BaseCommand):
             from xhht.literacy.services import literacy_values_publish
 
             literacy_values_publish(actor=None, year=year, unit=unit)
-        result = unit_results(unit=unit, year=year)
+        on = None
+        if options.get("on"):
+            try:
+                on = date.fromisoformat(options["on"])
+            except ValueError:
+                raise CommandError(f"ngày «{options['on']}» không hợp lệ; viết theo dạng YYYY-MM-DD (ví dụ 2025-07-01).") from None
+        try:
+            result = unit_results(unit=unit, year=year, on=on)
+        except (UnitNotInPeriod, ValueError) as exc:
+            raise CommandError(str(exc)) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.as_format3(year=year), ensure_ascii=False, indent=2))
         elif options["format"] == "table":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", help=f"loại báo cáo: {', '.join(sorted(report_kinds()))} (mặc định theo kỳ)")
         parser.add_argument("--out", required=True, help="thư mục ghi tệp")
         parser.add_argument("--report", type=int, help="số hiệu (id) của một báo cáo cụ thể đã soạn trên web")
+        parser.add_argument("--on", help="đọc số liệu của kỳ trên địa giới ngày YYYY-MM-DD (mặc định: địa giới của kỳ)")
         parser.add_argument("--no-pdf", action="store_true", help="không tạo .pdf")
         parser.add_argument("--issue", action="store_true", help="lưu thành một phiên bản đã tạo (giữ tệp, người tạo, số liệu đã dùng)")
 
@@ -33,19 +35,25 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
             raise CommandError(f"Không có đơn vị mã «{options['unit']}».")
+        on = None
+        if options.get("on"):
+            try:
+                on = date.fromisoformat(options["on"])
+            except ValueError:
+                raise CommandError(f"ngày «{options['on']}» không hợp lệ; viết theo dạng YYYY-MM-DD (ví dụ 2025-07-01).") from None
         try:
             if options["report"]:
                 report = Report.objects.filter(pk=options["report"], unit=unit).first()
                 if report is None:
                     raise CommandError(f"Không có báo cáo số hiệu {options['report']} của đơn vị {unit.code}.")
             else:
-                report = report_for_cli(actor=None, unit=unit, period=options["period"], kind=options["kind"])
+                report = report_for_cli(actor=None, unit=unit, period=options["period"], kind=options["kind"], on=on)
             out = Path(options["out"])
             with tqdm(total=STEPS, desc="Tạo báo cáo", unit="bước", disable=options["verbosity"] == 0) as bar:
                 def step(name: str) -> None:
                     bar.set_postfix_str(name)
                     bar.update(1)
-                files = report_generate(report=report, out_dir=out, pdf=not options["no_pdf"], progress=step)
+                files = report_generate(report=report, out_dir=out, pdf=not options["no_pdf"], progress=step, on=on)
                 if options["issue"]:
                     issued = report_issue(actor=None, report=report, pdf=not options["no_pdf"])
         except (ReportError, PdfUnavailable) as exc:
