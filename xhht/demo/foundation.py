@@ -7,10 +7,6 @@ were not at hand. Loading twice changes nothing.
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +20,7 @@ from xhht.audit.services import audit_record
 from xhht.organisations.models import Organisation, OrganisationKind as K
 from xhht.steering.models import DocumentKind as D
 from xhht.steering.services import committee_replace, document_upsert
-from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit
+from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitChange
 from xhht.units.services import unit_import
 
 DATA = Path(__file__).parent / "data"
@@ -34,7 +30,6 @@ DEMO_PASSWORD = "xhht-demo-2020"
 # The communes of the two-level government from 01/07/2025 (real GSO codes; INTERIM until the lineage work lands).
 XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, XA_BACH_DANG = "01654", "01660", "01699", "01708"
 REFORM_DAY = date(2025, 7, 1)
-INTERIM_UNITS = "hoa_an_2025_interim.csv"
 
 # The two reforms (xhht/demo/data/hoa_an_changes.csv, format 4; loaded by ``reforms_load``, last in ``xhht demo``).
 # The 21 communes keep their placeholder codes 05100–05120; the units born on 1 July 2025 have the GSO codes
@@ -143,38 +138,20 @@ def _organisation(actor: Any, unit: Unit, kind: str, name: str, short: str) -> O
     return org
 
 
-@contextmanager
-def _units_file() -> Iterator[Path]:
-    """INTERIM (issue 18), until the lineage work is merged. ``xhht.demo.twolevel`` imports
-    ``hoa_an_2025_interim.csv`` (the district and its communes end on 30/06/2025, the new communes begin);
-    once it has, the foundation imports the base file merged with it (its rows replace those with the same
-    code and start date), so that running the demo again changes nothing. Before that (and in the tests'
-    foundation), the base file alone."""
-    def rows(name: str) -> list[list[str]]:
-        with (DATA / name).open(encoding="utf-8", newline="") as f:
-            return list(csv.reader(f))
-
-    base = rows("hoa_an_units.csv")
-    interim = rows(INTERIM_UNITS) if Unit.objects.filter(code=XA_HOA_AN).exists() else base[:1]
-    override = {(r[0], r[4]): r for r in interim[1:]}
-    merged = [override.pop((r[0], r[4]), r) for r in base[1:]] + list(override.values())
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "hoa_an_units.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows([base[0], *merged])
-        yield path
-
-
 def load(*, actor: Any = None) -> None:
     with transaction.atomic():
-        with _units_file() as units_path:  # INTERIM (issue 18): base file + hoa_an_2025_interim.csv, one import
-            unit_import(actor=actor, path=units_path, display_name="hoa_an_units.csv")
+        # The base file is the tree before the reorganisations; once they are in (reforms_load), importing it
+        # again would reopen the versions they closed: loading twice changes nothing.
+        reformed = UnitChange.objects.filter(effective_date__in=[REFORM_2020, REFORM_2025]).exists()
+        if not reformed:
+            unit_import(actor=actor, path=DATA / "hoa_an_units.csv")
         province, district = Unit.objects.get(code=PROVINCE), Unit.objects.get(code=DISTRICT)
         for kind, name, short in PROVINCE_ORGANISATIONS:
             _organisation(actor, province, kind, name, short)
         for kind, name, short in DISTRICT_ORGANISATIONS:
             _organisation(actor, district, kind, name, short)
-        for commune in Unit.objects.filter(parent=district, kind__in=COMMUNE_LEVEL_KINDS):
+        # The communes' bodies under their names before the reforms (a commune renamed in 2020 keeps its bodies).
+        for commune in [] if reformed else Unit.objects.filter(parent=district, kind__in=COMMUNE_LEVEL_KINDS):
             _organisation(actor, commune, K.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {commune.full_name}", "UBND")
             _organisation(actor, commune, K.COMMUNITY_LEARNING_CENTRE, f"Trung tâm học tập cộng đồng {commune.full_name}", "TTHTCĐ")
         documents = {}

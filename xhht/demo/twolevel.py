@@ -10,7 +10,7 @@ can be generated, this module writes made-up but consistent figures, each marked
 * the two official reports start with a "(Số liệu minh họa …)" line.
 
 2021–2024: the 15 communes left after the 2020 merger (placeholder codes of the demo) report to district 051.
-2025 onwards (the tree of 31/12/2025): the four new communes (INTERIM units, ``data/hoa_an_2025_interim.csv``)
+2025 onwards (the tree of 31/12/2025): the four new communes (loaded by ``foundation.reforms_load``, format 4)
 report straight to the province; each new commune's figures are the sums of its predecessors' (rules.md §5b),
 its learning centre and its own count of communes are one. 2026-H1: three communes approved by the province,
 xã Bạch Đằng has not reported (the completeness page has someone to remind). Loading twice changes nothing.
@@ -25,20 +25,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from xhht.accounts.models import Role
-from xhht.accounts.services import user_create_or_update
-from xhht.demo.foundation import DATA, DEMO_PASSWORD, INTERIM_UNITS, PROVINCE, XA_BACH_DANG, XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, _organisation
+from xhht.demo.foundation import NGUYEN_HUE_2020, PROVINCE, XA_BACH_DANG, XA_HOA_AN, XA_NAM_TUAN, XA_NGUYEN_HUE, reforms_load
 from xhht.indicators.periods import parse_period
 from xhht.indicators.services import Value, data_values_write
 from xhht.official_reports.models import Report
 from xhht.official_reports.services import default_header, report_create
-from xhht.organisations.models import OrganisationKind as K
 from xhht.reporting.catalogue import get_catalogue
 from xhht.reporting.demo import commune_values
 from xhht.reporting.selectors import Reporter, submission_find
 from xhht.reporting.services import submission_approve, submission_save, submission_submit
 from xhht.units.models import Unit
-from xhht.units.services import unit_import
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SYNTHETIC = "số liệu minh họa"
@@ -47,19 +43,18 @@ NOTE = "Số liệu minh họa (dữ liệu mẫu trình diễn hệ thống), k
 REPORT_MARK = "(Số liệu minh họa: báo cáo mẫu trình diễn hệ thống, các số liệu từ năm 2021 không phải số liệu thật.) "
 
 # The 15 commune-level units after the early-2020 merger (rules.md §5b), by the demo's placeholder codes.
-POST_2020 = ["05100", "05106", "05115", "05107", "05108", "05116", "05120", "05113", "05111", "05117", "05118", "05101", "05103",
+POST_2020 = ["05100", "05106", "05115", "05107", "05108", "05116", "05120", "05113", "05111", NGUYEN_HUE_2020, "05118", "05101", "05103",
              "05114", "05112"]
 # Nghị quyết 1657/NQ-UBTVQH15 as read in rules.md §5b (Bạch Đằng also takes Thịnh Vượng, outside the demo).
 NEW_COMMUNES = {
     XA_HOA_AN: ["05100", "05107", "05113"],  # Nước Hai, Đại Tiến, Hồng Việt
     XA_NAM_TUAN: ["05108", "05106", "05115"],  # Đức Long, Dân Chủ, Nam Tuấn
-    XA_NGUYEN_HUE: ["05118", "05116", "05117"],  # Quang Trung, Ngũ Lão, Nguyễn Huệ
+    XA_NGUYEN_HUE: ["05118", "05116", NGUYEN_HUE_2020],  # Quang Trung, Ngũ Lão, Nguyễn Huệ (code of Trưng Vương since 2020)
     XA_BACH_DANG: ["05103", "05101"],  # Bình Dương, Bạch Đằng
 }
 OLD_YEARS = [2021, 2022, 2023, 2024]
 NEW_YEARS = [2025, 2026]
 HALF_2026_MISSING = XA_BACH_DANG
-ACCOUNT = ("xa.hoaan", Role.COMMUNE_OFFICER, XA_HOA_AN, "Cán bộ xã Hòa An", "Công chức Văn hóa - Xã hội", "0912 000 654", "xa.hoaan@example.gov.vn")
 
 
 def _at(text: str) -> datetime:
@@ -154,14 +149,7 @@ def _reports(actor: Any) -> None:
 
 def load(*, actor: Any = None) -> None:
     with transaction.atomic():
-        unit_import(actor=actor, path=DATA / INTERIM_UNITS)  # INTERIM: replaced by the lineage work at merge
-        for code in NEW_COMMUNES:
-            unit = Unit.objects.get(code=code)
-            _organisation(actor, unit, K.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {unit.full_name}", "UBND")
-            _organisation(actor, unit, K.COMMUNITY_LEARNING_CENTRE, f"Trung tâm học tập cộng đồng {unit.full_name}", "TTHTCĐ")
-        username, role, unit_code, name, position, phone, email = ACCOUNT
-        user_create_or_update(actor=actor, username=username, password=DEMO_PASSWORD, role=role, unit=Unit.objects.get(code=unit_code),
-                              full_name=name, position=position, phone=phone, email=email)
+        reforms_load(actor=actor)  # the 2020 and 2025 reorganisations (no-op when `xhht demo` has run them)
         values: list[Value] = []
         for index, code in enumerate(POST_2020):
             commune = Unit.objects.get(code=code)

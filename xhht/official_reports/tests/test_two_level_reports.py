@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def twolevel_demo(db: Any) -> None:
-    """The 2021–2026 demo, inside the test's transaction: its INTERIM unit changes (the district ends on
+    """The 2021–2026 demo, inside the test's transaction: its unit changes (the district ends on
     30/06/2025) must not leak into the other tests' tree of today."""
     from xhht.demo.twolevel import load
 
@@ -134,7 +134,7 @@ def test_the_two_level_demo_is_idempotent_and_labelled_synthetic(twolevel_demo: 
         return (AuditEntry.objects.count(), DataValue.objects.count(), Submission.objects.count(), Report.objects.count(), Unit.objects.count())
 
     before = counts()
-    foundation.load()  # `xhht demo` again: the foundation now imports the base file merged with the interim one
+    foundation.load()  # `xhht demo` again: the base file once more, after the reforms
     twolevel.load()
     assert counts() == before
     # Every figure after the seed is labelled: store values by their rule, reports by their text answers.
