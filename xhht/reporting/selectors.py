@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -326,8 +326,12 @@ def completeness(*, unit: Unit, period: Period, today: date | None = None, form_
     return Completeness(unit, period, rows)
 
 
-def _timeliness(first_submitted_at: datetime | None, due: date, today: date) -> tuple[str, int]:
+def _timeliness(first_submitted_at: datetime | None, due: date, today: date, deadline: datetime | None = None) -> tuple[str, int]:
+    """on_time / late (with the days late) / missing / pending. ``deadline``: the first moment after the due day in
+    local time, computed once by a caller classifying many submissions (on time is then one comparison)."""
     if first_submitted_at is not None:
+        if deadline is not None and first_submitted_at < deadline:
+            return "on_time", 0
         days_late = max(0, (_local_date(first_submitted_at) - due).days)
         return ("late" if days_late else "on_time"), days_late
     return ("missing" if today > due else "pending"), max(0, (today - due).days)
@@ -409,11 +413,12 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
         state = {key: (first, st) for key, first, st in Submission.objects.filter(in_area, form_code=form.code, period=period.code)
                  .values_list("reporter_key", "first_submitted_at", "status")}
         due = due_date(period, form.due_days)
+        deadline = timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
         direct: list[tuple[str, str, int | None, str, int]] = []
         below: dict[str, AreaSummary] = {}
         for key, code, org in reporters:
             first, st = state.get(key, (None, None))
-            timeliness, days_late = _timeliness(first, due, today)
+            timeliness, days_late = _timeliness(first, due, today, deadline)
             totals.add(timeliness)
             if st not in {Status.SUBMITTED, Status.APPROVED}:
                 reminders.append((form, due, key, code, org, timeliness, days_late))
