@@ -34,7 +34,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from xhht.audit.models import AuditEntry
-from xhht.core.formatting import format_money, format_number
+from xhht.core.formatting import format_decimal, format_money, format_number
 
 # The audit app's own actions and those every app shares.
 ACTIONS: dict[str, str] = {
@@ -196,9 +196,7 @@ def value_text(object_type: str, key: str, value: Any) -> str:
             return str(value)
         if MONEY_KEYS.search(key):
             return format_money(number.to_integral_value())
-        exponent = number.normalize().as_tuple().exponent
-        places = max(0, -int(exponent)) if isinstance(exponent, int) else 0
-        return format_number(number, places)
+        return format_decimal(number)
     if isinstance(value, str) and ISO_DATETIME.match(value):
         try:
             moment = datetime.fromisoformat(value)

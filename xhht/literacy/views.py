@@ -18,7 +18,7 @@ from xhht.literacy import jobs
 from xhht.literacy.charts import bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
 from xhht.literacy.models import Recognition, SurveyPerson
-from xhht.literacy.selectors import PART_LABELS, pcgd_rows, person_search, survey_years, unit_results
+from xhht.literacy.selectors import PART_LABELS, commune_person_count, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
@@ -64,6 +64,9 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and getattr(request.user, "role", None) in ATTESTING_ROLES,
+        # The list counts every person on the survey; the rates leave out those unable to learn (NĐ 20/2014):
+        # both figures are shown, each named, so "Danh sách người" and the list's count are the same number.
+        "surveyed": commune_person_count(commune=unit, year=year) if unit.is_commune_level else None,
     })
 
 
