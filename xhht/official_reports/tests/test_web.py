@@ -48,7 +48,10 @@ def test_district_officer_edits_a_section_and_text_stays_text(district_report: R
     # The figure is live and links to its trace page, which lists the data value and its rule.
     assert ">7.965</a>" in page
     trace = client.get(f"/bao-cao/{district_report.pk}/nguon/", {"f": "value:clc_participants|period=2019-2020"}).content.decode()
-    assert "clc_participants" in trace and "2019-2020" in trace and "activities.clc_participants" in trace
+    from xhht.indicators.labels import element_label, rule_label
+
+    assert element_label("clc_participants") in trace and "2019-2020" in trace and rule_label("activities.clc_participants") in trace
+    assert "clc_participants" not in trace.split("<main>")[1]  # names, not codes (issue 15)
     # A broken placeholder is refused with a clear message, nothing saved.
     response = client.post(f"/bao-cao/{district_report.pk}/muc/{section.pk}/", {"text": "[[value:x|unit]]"})
     assert response.status_code == 200 and "khoa=gia_tri" in response.content.decode()
