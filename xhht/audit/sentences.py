@@ -32,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import camel_case_to_spaces
 
 from xhht.audit.models import AuditEntry
 from xhht.core.formatting import format_decimal, format_money, format_number
@@ -60,6 +61,8 @@ FIELDS: dict[str, str] = {
     "kind": "loại",
     "note": "ghi chú",
 }
+
+ROW_LISTS = {"added", "removed"}
 
 VERBS = [  # suffix → verb, for actions nobody registered a sentence for
     ("_create", "tạo"), ("_add", "thêm"), ("_update", "sửa"), ("_replace", "cập nhật toàn bộ"), ("_delete", "xóa"),
@@ -113,9 +116,24 @@ def _model(object_type: str) -> Any:
         return None
 
 
+@lru_cache(maxsize=1)
+def _object_nouns() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for m in _modules():
+        merged.update(getattr(m, "OBJECTS", {}))
+    return merged
+
+
 def object_noun(object_type: str) -> str:
+    """The model's Vietnamese name: a registered noun, or its verbose_name when someone wrote one (Django's default
+    from the class name is English, so it is never shown)."""
+    if object_type in _object_nouns():
+        return _object_nouns()[object_type]
     model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else "dữ liệu"
+    if model is None:
+        return "dữ liệu"
+    name = str(model._meta.verbose_name)
+    return name if name != camel_case_to_spaces(model.__name__) else "dữ liệu"
 
 
 def action_text(entry: AuditEntry) -> str:
@@ -165,8 +183,18 @@ def field_label(object_type: str, key: str) -> str:
     return "một trường khác"
 
 
+def option_text(category: str, code: str) -> str:
+    """A disaggregation option by its catalogue label (apps' ``option_label`` hooks), else the code if it reads as text."""
+    for hook in _hooks("option_label"):
+        label = hook(category, code)
+        if label:
+            return str(label)
+    return code if not re.search(r"_", code) else "phân tổ khác"
+
+
 def _dims(dims: str) -> str:
-    return ", ".join(part.split("=", 1)[-1] for part in dims.split("|") if part)
+    parts = [p for chunk in dims.split("|") for p in chunk.split(";") if p]
+    return ", ".join(option_text(*p.split("=", 1)) if "=" in p else p for p in parts)
 
 
 def value_text(object_type: str, key: str, value: Any) -> str:
@@ -211,8 +239,21 @@ def value_text(object_type: str, key: str, value: Any) -> str:
 
 
 def object_text(entry: AuditEntry) -> str:
-    """The object as stored, without "key=" internals: "Kinh phí: 051, 2020"."""
+    """The object by an app's ``object_label`` hook, else as stored without "key=" internals: "Kinh phí: 051, 2020"."""
+    for hook in _hooks("object_label"):
+        label = hook(entry)
+        if label:
+            return str(label)
     return KEY_VALUE.sub("", entry.object_repr) or object_noun(entry.object_type)
+
+
+def note_text(entry: AuditEntry) -> str:
+    """The entry's note, through an app's ``note_label`` hook when it holds codes ("computed learning_models")."""
+    for hook in _hooks("note_label"):
+        label = hook(entry)
+        if label:
+            return str(label)
+    return entry.note
 
 
 @dataclass(frozen=True)
@@ -231,13 +272,14 @@ class Sentence:
     what: str
     url: str | None
     changes: list[Change]
+    note: str = ""
 
     @property
     def text(self) -> str:
         """One sentence for a person (and the .xlsx export)."""
         main = f"{self.when}, {self.who} {self.did}: {self.what}."
         if self.changes:
-            main += " " + "; ".join(f"{c.label}: {c.old} → {c.new}" for c in self.changes) + "."
+            main += " " + "; ".join(f"{c.label}: {c.old + ' → ' if c.old else ''}{c.new}" for c in self.changes) + "."
         return main
 
 
@@ -249,15 +291,21 @@ def person_name(user: Any) -> str:
 
 
 def sentence(entry: AuditEntry, *, url_hooks: list[Callable[..., Any]] | None = None) -> Sentence:
-    changes = [Change(field_label(entry.object_type, key), *(value_text(entry.object_type, key, v) for v in _pair(pair)))
-               for key, pair in (entry.changes or {}).items()]
+    changes = []
+    for key, pair in (entry.changes or {}).items():
+        if key in ROW_LISTS:  # the rows a replace added or removed: how many, not their tuples
+            count = len(pair) if isinstance(pair, list) else 0
+            if count:
+                changes.append(Change(field_label(entry.object_type, key), "", f"{format_number(count)} dòng"))
+            continue
+        changes.append(Change(field_label(entry.object_type, key), *(value_text(entry.object_type, key, v) for v in _pair(pair))))
     url = None
     for hook in url_hooks if url_hooks is not None else _hooks("object_url"):
         url = hook(entry)
         if url:
             break
     return Sentence(entry=entry, who=person_name(entry.actor), when=timezone.localtime(entry.at).strftime("%H:%M ngày %d/%m/%Y"),
-                    did=action_text(entry), what=object_text(entry), url=url, changes=changes)
+                    did=action_text(entry), what=object_text(entry), url=url, changes=changes, note=note_text(entry))
 
 
 def _pair(pair: Any) -> tuple[Any, Any]:

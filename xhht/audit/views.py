@@ -42,8 +42,8 @@ def _export(entries: object) -> HttpResponse:
     sheet.title = "Nhật ký thay đổi"
     sheet.append(["Thời điểm", "Người thực hiện", "Việc đã làm", "Đối tượng", "Đơn vị", "Thay đổi (cũ → mới)", "Ghi chú", "Diễn giải"])
     for s in sentences(entries):
-        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in s.changes)
-        sheet.append([s.when, s.who, s.did, s.what, s.entry.unit_code, changes, s.entry.note, s.text])
+        changes = "; ".join(f"{c.label}: {c.old + ' → ' if c.old else ''}{c.new}" for c in s.changes)
+        sheet.append([s.when, s.who, s.did, s.what, s.entry.unit_code, changes, s.note, s.text])
     for column, width in zip("ABCDEFGH", (18, 24, 36, 40, 10, 60, 30, 80), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = BytesIO()

@@ -47,8 +47,11 @@ def rule_label(rule: str) -> str:
 
 
 def disaggregation_label(text: str) -> str:
-    """"age_band=15-25;sex=F" → "15-25, F" (the values, without the stored keys)."""
-    return KEY.sub("", text or "").replace(";", ", ").replace("|", ", ")
+    """"age_band=15-25;sector=non_farm" → "15–25 tuổi, Phi nông nghiệp" (options by their catalogue labels)."""
+    from xhht.audit.sentences import option_text
+
+    parts = [p for chunk in (text or "").split("|") for p in chunk.split(";") if p]
+    return ", ".join(option_text(*p.split("=", 1)) if "=" in p else p for p in parts)
 
 
 def moment_label(value: str | datetime | None) -> str:

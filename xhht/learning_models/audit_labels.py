@@ -25,3 +25,27 @@ def object_url(entry: Any) -> str | None:
     if entry.object_type == "learning_models.evaluation" and entry.object_id.isdigit():
         return reverse("learning_models:evaluation", args=[int(entry.object_id)])
     return None
+
+
+def value_label(key: str, value: Any) -> str | None:
+    """A result code ("trung_binh") by the rubrics' name for it ("Trung bình"); a state by its name."""
+    from xhht.learning_models.models import Status
+    from xhht.learning_models.rubrics import all_rubrics
+
+    if key == "status" and value in Status.values:
+        return str(Status(value).label)
+    if key in {"outcome", "self_outcome"} and isinstance(value, str):
+        for rubric in all_rubrics().values():
+            label = rubric.outcome_label(value)
+            if label != value:
+                return label
+    return None
+
+OBJECTS = {
+    "learning_models.inspectionteam": "đoàn kiểm tra",
+    "learning_models.recognition": "quyết định công nhận",
+    "learning_models.recognitionentry": "mô hình được công nhận",
+    "learning_models.villagehouseholds": "số hộ của thôn",
+    "learning_models.indicatorscore": "điểm chỉ tiêu",
+    "learning_models.evidence": "minh chứng",
+}

@@ -20,3 +20,15 @@ def object_url(entry: Any) -> str | None:
         if year.isdigit():
             return reverse("literacy:results", args=[code, int(year)])
     return None
+
+
+def object_label(entry: Any) -> str | None:
+    """An attestation as "Xóa mù chữ, 05100, năm 2019" (its stored text holds the recognition's code)."""
+    from xhht.literacy.models import Recognition
+
+    if entry.object_type != "literacy.attestation":
+        return None
+    parts = entry.object_repr.split()
+    if len(parts) >= 3 and parts[2] in Recognition.values:
+        return f"Điều kiện bảo đảm {Recognition(parts[2]).label.lower()}, đơn vị {parts[0]}, năm {parts[1]}"
+    return None

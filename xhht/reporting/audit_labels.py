@@ -28,3 +28,13 @@ def object_url(entry: Any) -> str | None:
     if entry.object_type == "reporting.submission" and entry.unit_code:
         return reverse("units:detail", args=[entry.unit_code])
     return None
+
+
+def option_label(category: str, code: str) -> str | None:
+    """A disaggregation's option by its label in disaggregations.yaml: sector=non_farm → "Phi nông nghiệp"."""
+    from xhht.reporting.catalogue import get_catalogue
+
+    found = get_catalogue().categories.get(category)
+    if found is None:
+        return None
+    return next((o.label for o in found.options if o.code == code), None)

@@ -307,3 +307,30 @@ def forms_for_user(user: Any, period: Period) -> list[tuple[Form, Reporter]]:
             if form_reports_for(form, reporter) and can_edit_reporter(user, reporter):
                 out.append((form, reporter))
     return out
+
+
+def default_period_for(*, user: Any, today: date | None = None) -> str:
+    """The period the user most likely came for: among the periods with a report in the user's own area (their unit
+    and the units below), the one that ended last and has begun by ``today`` — the latest due or open; else last year.
+
+    Never the highest text across all units ("2020-H1" sorts after "2020" and any commune's half-year draft would
+    move everyone there)."""
+    from xhht.accounts.access import scope_codes
+
+    today = today or timezone.localdate()
+    submissions = Submission.objects.all()
+    scope = scope_codes(user)
+    if scope is not None:
+        submissions = submissions.filter(unit_id__in=scope)
+    best: Period | None = None
+    for code in set(submissions.values_list("period", flat=True).distinct()):
+        try:
+            period = parse_period(code)
+        except ValueError:
+            continue
+        if period.kind not in {"year", "half_year"} or period.start > today:
+            continue
+        # The latest end; at the same end a whole year before its second half.
+        if best is None or (period.end, period.kind == "year") > (best.end, best.kind == "year"):
+            best = period
+    return best.code if best else str(today.year - 1)

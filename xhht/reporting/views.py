@@ -26,6 +26,7 @@ from xhht.reporting.excel import Expected, import_workbook, template_workbook
 from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date
 from xhht.reporting.selectors import (
+    default_period_for,
     Reporter,
     can_approve_reporter,
     can_edit_reporter,
@@ -63,8 +64,7 @@ def _input_text(value: Decimal | None) -> str:
 
 
 def _default_period(user: Any) -> str:
-    latest = Submission.objects.order_by("-period").values_list("period", flat=True).first()
-    return latest or str(timezone.localdate().year - 1)
+    return default_period_for(user=user)
 
 
 # ---------------------------------------------------------------- dashboard and completeness
@@ -83,12 +83,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness_view(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    typed = request.GET.get("ky", "").strip()
+    if typed and typed != period:  # the period box of this page: go to the typed period, or say what is wrong with it
+        try:
+            return redirect("reporting:completeness", code=code, period=parse_period(typed).code)
+        except ValueError:
+            period = typed
     return _completeness_page(request, code, period, home=False)
 
 
 def _completeness_page(request: HttpRequest, code: str, period_code: str, *, home: bool) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
-    period = period_or_404(None, period_code)
+    period_problem = ""
+    try:
+        period = parse_period(period_code)
+    except ValueError as exc:  # a mistyped period is a message on the page, not a 404 (issue 15)
+        period = parse_period(_default_period(request.user))
+        period_problem = f"{exc} Đang hiển thị {period.label}."
     result = completeness(unit=unit, period=period)
     by_form: dict[str, list[Any]] = {}
     for row in result.rows:
@@ -97,6 +108,7 @@ def _completeness_page(request: HttpRequest, code: str, period_code: str, *, hom
     mine = forms_for_user(request.user, period)
     return render(request, "reporting/completeness.html", {
         "unit": unit, "period": period, "result": result, "groups": groups, "home": home, "mine": mine,
+        "period_problem": period_problem, "typed_period": period_code if period_problem else period.code,
         "on_time_rate": format_rate(result.on_time, result.expected) if result.expected else "",
         "commune_form": get_catalogue().forms.get("commune"),
         "can_bulk": any(r.reporter.organisation is None and r.reporter.unit.code != unit.code for r in result.rows),
@@ -340,7 +352,11 @@ def upload_any(request: HttpRequest) -> HttpResponse:
 def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
     """Every finding for a unit (and the units and organisations reporting below it) and a period or phase."""
     unit = unit_for_user_or_404(request.user, code)
-    period_obj = period_or_404(None, period)
+    try:
+        period_obj = parse_period(period)
+    except ValueError as exc:  # a mistyped period: say so on the page, show the default period
+        period_obj = parse_period(_default_period(request.user))
+        messages.error(request, f"{exc} Đang hiển thị {period_obj.label}.")
     periods = [str(y) for y in period_obj.years] if period_obj.kind == "phase" else [period_obj.code]
     codes = unit_descendant_codes(unit=unit, on=period_obj.end, include_self=True)
     rows: list[dict[str, Any]] = []

@@ -94,3 +94,14 @@ def test_log_exports_xlsx_in_scope(nam_tuan_officer: Any, hong_viet_officer: Any
     texts = " ".join(str(r[7]) for r in rows[1:])
     assert "xem danh sách người trong phiếu điều tra" in texts
     assert "dòng kinh phí" not in texts  # Nam Tuấn's changes are not Hồng Việt's to read
+
+
+def test_every_model_named_in_the_log_has_a_vietnamese_noun() -> None:
+    from django.apps import apps
+
+    from xhht.audit.sentences import object_noun
+
+    for model in apps.get_models():
+        if model.__module__.startswith("xhht."):
+            noun = object_noun(model._meta.label_lower)
+            assert noun and noun.isascii() is False or noun == "dữ liệu", (model, noun)

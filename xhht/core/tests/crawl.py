@@ -44,8 +44,12 @@ class Walk:
     findings: list[Finding] = field(default_factory=list)
 
 
+URL = re.compile(r"https?://\S+")
+
+
 def internal_text(text: str) -> list[tuple[str, str]]:
-    """(rule, match) for every internal identifier in ``text``."""
+    """(rule, match) for every internal identifier in ``text`` (web addresses cited as sources are left alone)."""
+    text = URL.sub(" ", text)
     return [(name, m.group(0)) for name, pattern in INTERNAL for m in pattern.finditer(text)]
 
 
@@ -81,7 +85,13 @@ def crawl(page: Any, base_url: str, *, start: str, depth: int = 3, limit: int = 
         content_type = (response.headers.get("content-type", "") if response else "")
         if "html" not in content_type:
             continue
-        text = page.inner_text("body")
+        # What the reader sees, less <code>: a file format's column names are what the user types in the file.
+        text = page.evaluate("""() => { const hidden = [...document.querySelectorAll('code, kbd')];
+            hidden.forEach(e => e.dataset.crawlText = e.textContent, e => 0);
+            hidden.forEach(e => { e.textContent = ''; });
+            const text = document.body.innerText;
+            hidden.forEach(e => { e.textContent = e.dataset.crawlText; delete e.dataset.crawlText; });
+            return text; }""")
         for rule, match in internal_text(text):
             walk.findings.append(Finding(url, rule, match, came_from))
         if level >= depth:

@@ -28,3 +28,9 @@ def outcome_name(evaluation: Any, which: str = "outcome") -> str:
         return ""
     rubric = all_rubrics().get(evaluation.rubric_code)
     return rubric.outcome_label(code) if rubric else "chưa xác định"
+
+
+@register.filter
+def levels_of(codes: list[str], rubric: Any) -> str:
+    """An indicator's levels ["muc_1", "muc_2"] by the rubric's names ("Mức độ 1 (Khá), Mức độ 2 (Tốt)")."""
+    return ", ".join(rubric.outcome_label(c) for c in codes)

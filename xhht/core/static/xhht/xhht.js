@@ -6,6 +6,12 @@
    data-go-path="…KY…" on a GET form: go to the address with KY replaced by the field named in data-go-field */
 (function () {
   "use strict";
+  // The menu is a <details>: folded on a phone (no script needed), always unfolded on a wider screen.
+  var menu = document.getElementById("site-menu");
+  var wide = window.matchMedia("(min-width: 761px)");
+  function fit() { if (menu) { menu.open = wide.matches; } }
+  fit();
+  if (wide.addEventListener) { wide.addEventListener("change", fit); }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     var ask = (e.submitter && e.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
