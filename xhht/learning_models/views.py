@@ -20,6 +20,7 @@ from xhht.core.formatting import format_number, format_percent
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
 from xhht.core.xlsx import formulas_as_text
+from xhht.indicators.charts import stacked_bars_svg
 from xhht.learning_models import exports
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
 from xhht.learning_models.rubrics import SUBJECT_LABELS, all_rubrics, rubric_get
@@ -141,7 +142,11 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
         codes += [c for c in row.counts if c not in codes]
     labels = [next((r.labels[c] for r in table if c in r.labels), c) for c in codes]
     rows = [{"row": r, "cells": [(r.counts.get(c), r.rates.get(c)) for c in codes]} for r in table]
+    chart = stacked_bars_svg(title=f"Xếp loại “Cộng đồng học tập” cấp xã theo năm — {unit.full_name}", series=labels,
+                             colours=["#17663a", "#1f5fa8", "#d4a017", "#a11", "#7a4fa3", "#6b7785"],
+                             rows=[(str(r.year), [r.counts.get(c) or 0 for c in codes]) for r in table])
     return render(request, "learning_models/classification.html", {
+        "chart": chart,
         "unit": unit, "table": table, "labels": labels, "rows": rows, "years": years, "year": year, "results": results,
         "can_manage": can_edit_unit(request.user, unit) and request.user.role != Role.VIEWER,  # type: ignore[union-attr]
         "kinds": ModelKind.choices,

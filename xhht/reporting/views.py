@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import unit_for_user_or_404
 from xhht.core.formatting import format_number, format_rate
+from xhht.indicators.charts import stacked_bars_svg
 from xhht.core.tabular import Problem, Rejected
 from xhht.indicators.periods import Period, parse_period
 from xhht.reporting.catalogue import Form, get_catalogue
@@ -106,7 +107,13 @@ def _completeness_page(request: HttpRequest, code: str, period_code: str, *, hom
         by_form.setdefault(row.form.code, []).append(row)
     groups = [(get_catalogue().forms[k], rows) for k, rows in by_form.items()]
     mine = forms_for_user(request.user, period)
+    kinds = ["on_time", "late", "pending", "missing"]
+    chart = stacked_bars_svg(
+        title=f"Tình hình nộp báo cáo {period.label} theo biểu", series=["Đúng hạn", "Muộn", "Chưa đến hạn", "Quá hạn, chưa nộp"],
+        colours=["#17663a", "#d4a017", "#6b7785", "#a11"],
+        rows=[(form.title, [sum(1 for r in rows if r.timeliness == k) for k in kinds]) for form, rows in groups])
     return render(request, "reporting/completeness.html", {
+        "chart": chart,
         "unit": unit, "period": period, "result": result, "groups": groups, "home": home, "mine": mine,
         "period_problem": period_problem, "typed_period": period_code if period_problem else period.code,
         "on_time_rate": format_rate(result.on_time, result.expected) if result.expected else "",
@@ -222,8 +229,19 @@ def entry(request: HttpRequest, form_code: str, reporter_token: str, period: str
             return render(request, "reporting/entry.html", ctx, status=400)
         messages.success(request, "Đã nộp báo cáo. Cấp trên sẽ xem và duyệt.")
         return redirect(url)
-    messages.success(request, f"Đã lưu bản nháp (phiên bản {result.submission.version}).")
+    _saved_message(request, form, reporter, period_obj, f"Đã lưu bản nháp (phiên bản {format_number(result.submission.version)}).")
     return redirect(url)
+
+
+def _saved_message(request: HttpRequest, form: Form, reporter: Reporter, period: Period, saved: str) -> None:
+    """Green only when nothing breaks a rule: values that do are saved as a draft, and the message says so first."""
+    stored = form_values(form=form, unit_code=reporter.unit.code, period=period.code)
+    errors = [f for f in form_findings(form, stored) if f.is_error]
+    if not errors:
+        messages.success(request, saved)
+        return
+    more = f" (và {format_number(len(errors) - 1)} lỗi khác, xem «Kết quả kiểm tra»)" if len(errors) > 1 else ""
+    messages.error(request, f"{saved[:-1]}, nhưng có {format_number(len(errors))} lỗi phải sửa trước khi nộp: {errors[0].message}{more}.")
 
 
 @login_required
@@ -329,7 +347,7 @@ def upload_for_form(request: HttpRequest, form_code: str, reporter_token: str, p
     if problems:
         ctx = _entry_context(request, form, reporter, period_obj, upload_problems=problems)
         return render(request, "reporting/entry.html", ctx, status=400)
-    messages.success(request, "Đã nhận tệp Excel và lưu số liệu (bản nháp).")
+    _saved_message(request, form, reporter, period_obj, "Đã nhận tệp Excel và lưu số liệu (bản nháp).")
     return redirect(reverse("reporting:entry", args=[form.code, reporter.token, period_obj.code]) + "?luu=1")
 
 

@@ -45,3 +45,25 @@ def test_a_mistyped_period_is_a_message_on_the_page_not_a_404(district_officer: 
         assert response.status_code == 200 and "không hợp lệ" in response.content.decode()
     response = client.get(f"/bao-cao-dinh-ky/tong-hop/{DISTRICT}/2020/", {"ky": "2019"})
     assert response.status_code == 302 and response["Location"].endswith(f"/tong-hop/{DISTRICT}/2019/")
+
+
+def test_an_approved_report_shows_values_as_text_and_a_rule_breaking_save_is_not_green(
+        client_for: Any, nam_tuan_officer: Any, district_officer: Any) -> None:
+    from xhht.reporting.demo import commune_values
+    from xhht.reporting.tests.test_views import URL, _post
+
+    client = client_for(nam_tuan_officer)
+    values = commune_values(15, 2020)
+    broken = values | {"rpt_literacy_level1[age_band=15-25]": 999_999}  # level 1 above the population: an error rule
+    response = _post(client, broken, 0)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert '<li class="success">' not in page and "lỗi phải sửa trước khi nộp" in page
+    response = _post(client, values, 1)
+    page = client.get(response["Location"]).content.decode()
+    assert '<li class="success">Đã lưu bản nháp (phiên bản 2).</li>' in page
+    client.post(URL, {"action": "submit", "version": "2", **{k: str(v) for k, v in values.items()}})
+    assert client_for(district_officer).post(URL + "duyet/", {"action": "approve"}).status_code == 302
+    page = client_for(nam_tuan_officer).get(URL).content.decode()
+    assert 'name="rpt_clc_topics"' not in page and "<textarea" not in page.split('id="decide"')[0]
+    assert 'class="value"' in page
