@@ -26,7 +26,7 @@ def axes_labels_apply() -> None:
     config = apps.get_app_config("axes")
     config.verbose_name = APP
     for model in config.get_models():
-        names = MODELS.get(model._meta.model_name)
+        names = MODELS.get(model._meta.model_name or "")
         if names:
             model._meta.verbose_name, model._meta.verbose_name_plural = names
         for f in model._meta.fields:
