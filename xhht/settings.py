@@ -213,7 +213,7 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp): no inline script anywhere (page behaviour lives in static files,
-# xhht/core/static/xhht/behaviour.js); inline style attributes stay allowed (no script can run from them).
+# xhht/core/static/xhht/xhht.js); inline style attributes stay allowed (no script can run from them).
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {

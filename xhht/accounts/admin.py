@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -11,3 +13,39 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["unit", "organisation"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Phạm vi", {"fields": ["role", "unit", "organisation", "phone", "position"]}))  # type: ignore[misc]
+
+
+# django-axes' attempts page in Vietnamese (issue 15): its status column and clean-up action had no translation.
+def _axes_admin_in_vietnamese() -> None:
+    from django.conf import settings as django_settings
+
+    if not getattr(django_settings, "AXES_ENABLE_ADMIN", True):
+        return
+    try:
+        from axes.admin import AccessAttemptAdmin
+        from axes.models import AccessAttempt
+    except ImportError:  # pragma: no cover - axes is a dependency
+        return
+
+    class AccessAttemptAdminVi(AccessAttemptAdmin):  # type: ignore[misc]
+        @admin.action(description="Xóa các lần đăng nhập sai đã hết hạn")
+        def cleanup_expired_attempts(self, request: Any, queryset: Any) -> None:
+            count = self.handler.clean_expired_user_attempts(request=request)
+            self.message_user(request, f"Đã xóa {count} lần đăng nhập sai đã hết hạn.")
+
+        @admin.display(description="trạng thái")
+        def status(self, obj: Any) -> str:
+            limit = getattr(django_settings, "AXES_FAILURE_LIMIT", 3)
+            left = limit - obj.failures_since_start
+            return f"còn {left} lần thử" if left > 0 else "đang bị khóa"
+
+        @admin.display(description="hết hạn lúc")
+        def expiration(self, obj: Any) -> Any:
+            return obj.expiration.expires_at if hasattr(obj, "expiration") else "chưa đặt"
+
+    if admin.site.is_registered(AccessAttempt):
+        admin.site.unregister(AccessAttempt)
+        admin.site.register(AccessAttempt, AccessAttemptAdminVi)
+
+
+_axes_admin_in_vietnamese()

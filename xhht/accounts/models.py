@@ -39,5 +39,9 @@ class User(AbstractUser):
         # Vietnamese names are written family name first: "Nông Văn A".
         return f"{self.last_name} {self.first_name}".strip()
 
+    def get_short_name(self) -> str:
+        # The greeting ("Chào mừng, …") names the whole person, never a piece of a split name ("GD&ĐT").
+        return self.get_full_name() or self.username
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username

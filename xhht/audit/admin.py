@@ -12,8 +12,14 @@ from xhht.audit.services import audit_record, diff, snapshot
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr", "unit_code"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor", "did", "object_repr", "unit_code"]
+    list_filter = ["object_type"]
+
+    @admin.display(description="việc đã làm")
+    def did(self, obj: AuditEntry) -> str:
+        from xhht.audit.sentences import action_text
+
+        return action_text(obj)
     search_fields = ["object_repr", "object_id", "unit_code", "actor__username"]
     date_hierarchy = "at"
 

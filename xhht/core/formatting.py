@@ -57,3 +57,15 @@ def format_percent(value: Number | None, places: int = 2) -> str:
 def format_money(amount: int | Decimal | None) -> str:
     """40552000 -> "40.552.000 đ"."""
     return "" if amount is None else f"{format_number(amount)} đ"
+
+
+def format_decimal(value: Number | str | None) -> str:
+    """A stored figure with the digits it has, no more: Decimal("600000.0000") -> "600.000"; "98.50" -> "98,5"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Fraction):
+        return format_number(value, 2)
+    number = Decimal(str(value)).normalize()
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_number(number, places)

@@ -76,16 +76,16 @@ def line_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[Number
     while tick <= hi + 1e-9:
         ty = y(tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" font-size="10" text-anchor="end" fill="#555">'
+        parts.append(f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" font-size="13" text-anchor="end" fill="#555">'
                      f'{escape(_tick_label(tick))}</text>')
         tick += step
     for i, label in enumerate(all_labels):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 10}" font-size="10" text-anchor="middle" fill="#333">{escape(label)}</text>')
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 10}" font-size="13" text-anchor="middle" fill="#333">{escape(label)}</text>')
     if target is not None:
         ty = y(float(target))
         parts.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#c0392b" '
                      f'stroke-width="1.5" stroke-dasharray="6 4"/>')
-        parts.append(f'<text x="{WIDTH - RIGHT}" y="{ty - 4:.1f}" font-size="10" text-anchor="end" fill="#c0392b">'
+        parts.append(f'<text x="{WIDTH - RIGHT}" y="{ty - 4:.1f}" font-size="13" text-anchor="end" fill="#c0392b">'
                      f'Mục tiêu {escape(format_number(Decimal(target) if not isinstance(target, Fraction) else target, 0 if float(target).is_integer() else 2))}{suffix}</text>')
     actual = [(x(i), y(v)) for i, v in enumerate(points[: len(labels)]) if v is not None]
     if len(actual) > 1:
@@ -103,5 +103,50 @@ def line_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[Number
         dash = ' stroke-dasharray="2 2"' if proposed else ""
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{fill}" stroke="#1f5fa8" stroke-width="1.5"'
                      f'{dash}><title>{escape(label)}</title></circle>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+PALETTE = ["#17663a", "#1f5fa8", "#d4a017", "#a11", "#6b7785", "#7a4fa3"]
+
+
+def stacked_bars_svg(*, title: str, rows: Sequence[tuple[str, Sequence[int]]], series: Sequence[str],
+                     colours: Sequence[str] | None = None) -> SafeString:
+    """Horizontal bars, one per row (a unit, a year), split into ``series`` (on time / late / missing…), each part's
+    count written in it when it fits and in its tooltip; a legend below. Counts only (exact integers)."""
+    colours = list(colours or PALETTE)
+    rows = [(label, [int(v or 0) for v in values]) for label, values in rows]
+    if not rows or not any(sum(v) for _, v in rows):
+        return mark_safe('<p class="muted">(chưa có số liệu để vẽ biểu đồ)</p>')
+    biggest = max(sum(v) for _, v in rows)
+    left, right, bar, gap, top = 120, 44, 20, 8, 6
+    legend_rows = math.ceil(len(series) / 2)
+    height = top + len(rows) * (bar + gap) + 8 + legend_rows * 20
+    span = WIDTH - left - right
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto;font-family:sans-serif">',
+             f"<title>{escape(title)}</title>"]
+    y = top
+    for label, values in rows:
+        short = label if len(label) <= 16 else label[:15] + "…"
+        parts.append(f'<text x="{left - 6}" y="{y + bar - 5}" font-size="13" text-anchor="end" fill="#333">{escape(short)}<title>{escape(label)}</title></text>')
+        x = float(left)
+        for i, value in enumerate(values):
+            if not value:
+                continue
+            w = span * value / biggest
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colours[i % len(colours)]}">'
+                         f'<title>{escape(label)} · {escape(series[i])}: {escape(format_number(value))}</title></rect>')
+            if w >= 9 * len(format_number(value)) + 4:
+                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + bar - 5}" font-size="13" text-anchor="middle" fill="#fff">{escape(format_number(value))}</text>')
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + bar - 5}" font-size="13" fill="#333">{escape(format_number(sum(values)))}</text>')
+        y += bar + gap
+    y += 4
+    for i, name in enumerate(series):
+        lx = 8 + (i % 2) * (WIDTH // 2)
+        ly = y + (i // 2) * 20
+        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colours[i % len(colours)]}"/>'
+                     f'<text x="{lx + 16}" y="{ly + 11}" font-size="13" fill="#333">{escape(name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

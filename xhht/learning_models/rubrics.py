@@ -125,9 +125,16 @@ class DataRule:
 
     @property
     def label(self) -> str:
+        """The rule as a person reads it, by the catalogue's names: "Mức độ đạt chuẩn xóa mù chữ ≥ 2"."""
+        from xhht.core.formatting import format_decimal
+        from xhht.indicators.selectors import element_names
+
+        names = element_names()
+        numerator = names.get(self.numerator_element, "chỉ số chưa xác định")
         if self.denominator_element is None:
-            return f"{self.numerator_element} ≥ {self.at_least}"
-        return f"{self.numerator_element}/{self.denominator_element} ≥ {self.at_least_percent}%"
+            return f"{numerator} ≥ {format_decimal(self.at_least)}"
+        denominator = names.get(self.denominator_element, "chỉ số chưa xác định")
+        return f"{numerator} / {denominator} ≥ {format_decimal(self.at_least_percent)}%"
 
 
 @dataclass(frozen=True)

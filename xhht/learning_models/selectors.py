@@ -207,3 +207,10 @@ def participants_of(*, commune: Unit, year: int, kind: str | None = None) -> Que
 
 def evaluation_for(*, participant: Participant, year: int) -> Evaluation | None:
     return Evaluation.objects.filter(registration__participant=participant, registration__year=year).first()
+
+
+def commune_years_with_data(*, commune: Unit) -> list[int]:
+    """The years in which the commune has any registration (its own or its families', clans', villages'…), oldest first."""
+    from xhht.learning_models.models import Registration
+
+    return sorted(set(Registration.objects.filter(participant__commune=commune).values_list("year", flat=True).distinct()))

@@ -14,17 +14,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xhht.accounts.access import can_edit_unit, is_viewer, unit_for_user_or_404
+from xhht.accounts.access import can_edit_unit, can_view_unit, is_viewer, unit_for_user_or_404
 from xhht.accounts.models import User
 from xhht.core.formatting import format_number, format_percent
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
 from xhht.core.xlsx import formulas_as_text
+from xhht.indicators.charts import stacked_bars_svg
 from xhht.learning_models import exports
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
 from xhht.learning_models.rubrics import SUBJECT_LABELS, all_rubrics, rubric_get
 from xhht.learning_models.scoring import enterable
 from xhht.learning_models.selectors import (
+    commune_years_with_data,
     commune_classification_table,
     commune_results,
     evaluation_for,
@@ -81,14 +83,20 @@ def _kind_or_404(kind: str) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     unit = request.user.unit  # type: ignore[union-attr]
-    year = _year_or_404(request.GET.get("nam") or _this_year())
     if unit is None:
         unit = Unit.objects.filter(parent__isnull=True).first()
     if unit is None:
         raise Http404("Chưa có đơn vị.")
     if unit.level >= 3:
+        # A commune opens on the latest year it has data for, not on an empty current year (issue 15).
+        year = _year_or_404(request.GET.get("nam") or _latest_year(unit))
         return redirect("learning_models:commune", code=unit.code, year=year)
     return redirect("learning_models:classification", code=unit.code)
+
+
+def _latest_year(commune: Unit) -> int:
+    years = commune_years_with_data(commune=commune)
+    return years[-1] if years else _this_year()
 
 
 @login_required
@@ -122,7 +130,7 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
     """The district's table of commune classes per year, and the communes of the latest year."""
     unit = unit_for_user_or_404(request.user, code)
     if unit.level >= 3:
-        return redirect("learning_models:commune", code=unit.code, year=_this_year())
+        return redirect("learning_models:commune", code=unit.code, year=_latest_year(unit))
     years = _years(request)
     table = commune_classification_table(unit=unit, years=years)
     if request.GET.get("dinh-dang") == "xlsx":
@@ -134,7 +142,11 @@ def classification(request: HttpRequest, code: str) -> HttpResponse:
         codes += [c for c in row.counts if c not in codes]
     labels = [next((r.labels[c] for r in table if c in r.labels), c) for c in codes]
     rows = [{"row": r, "cells": [(r.counts.get(c), r.rates.get(c)) for c in codes]} for r in table]
+    chart = stacked_bars_svg(title=f"Xếp loại “Cộng đồng học tập” cấp xã theo năm — {unit.full_name}", series=labels,
+                             colours=["#17663a", "#1f5fa8", "#d4a017", "#a11", "#7a4fa3", "#6b7785"],
+                             rows=[(str(r.year), [r.counts.get(c) or 0 for c in codes]) for r in table])
     return render(request, "learning_models/classification.html", {
+        "chart": chart,
         "unit": unit, "table": table, "labels": labels, "rows": rows, "years": years, "year": year, "results": results,
         "can_manage": can_edit_unit(request.user, unit) and not is_viewer(request.user),
         "kinds": ModelKind.choices,
@@ -158,7 +170,10 @@ def commune(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "learning_models/commune.html", {
         "unit": unit, "year": year, "own": own, "own_registered": any(r.participant.kind == ModelKind.COMMUNE for r in regs),
         "rows": rows, "shares": shares, "share_total": total, "can_edit": can_edit_unit(request.user, unit),
-        "kinds": [(k, v) for k, v in ModelKind.choices if k != ModelKind.COMMUNE], "years": range(year - 3, year + 2),
+        "kinds": [(k, v) for k, v in ModelKind.choices if k != ModelKind.COMMUNE],
+        "years": sorted(set(commune_years_with_data(commune=unit)) | {year, _this_year()}),
+        # The breadcrumb goes up only where the user may go (a commune officer may not open the district's page).
+        "parent_visible": unit.parent is not None and can_view_unit(request.user, unit.parent),
     })
 
 

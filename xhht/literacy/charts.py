@@ -7,7 +7,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from xhht.core.formatting import format_rate
+from xhht.core.formatting import format_number, format_rate
 from xhht.literacy.selectors import UnitResult
 
 
@@ -24,7 +24,7 @@ def bands_chart(result: UnitResult, *, floor: int = 80) -> SafeString:
         share = Fraction(numerator * 100, denominator)
         return left + float(max(share - floor, Fraction(0)) / (100 - floor)) * span
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-wide" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="Tỷ lệ biết chữ theo độ tuổi">']
     for tick in range(floor, 101, 5):
         tx = left + (tick - floor) / (100 - floor) * span
@@ -40,7 +40,7 @@ def bands_chart(result: UnitResult, *, floor: int = 80) -> SafeString:
             end = x(t[measure], t["population"])
             label = format_rate(t[measure], t["population"]) or "–"
             parts.append(f'<rect x="{left}" y="{y}" width="{max(end - left, 0):.1f}" height="{bar}" fill="{colour}">'
-                         f'<title>{escape(band)} mức {measure[-1]}: {t[measure]}/{t["population"]}</title></rect>'
+                         f'<title>{escape(band)} tuổi, biết chữ mức {measure[-1]}: {format_number(t[measure])} / {format_number(t["population"])} người ({escape(label)})</title></rect>'
                          f'<text x="{end + 4:.1f}" y="{y + bar - 3}" font-size="11">{escape(label)}</text>')
             y += bar
         y += gap

@@ -23,7 +23,7 @@ from xhht.audit.services import PERSON_RECORDS_READ, person_records_access_recor
 from xhht.literacy.models import Recognition, SurveyPerson
 from xhht.literacy.authorities import recognition_authority, rule_set_on
 from xhht.literacy.catalogue import rules
-from xhht.literacy.selectors import PART_LABELS, UnitNotInPeriod, pcgd_rows, person_search, survey_years, unit_results
+from xhht.literacy.selectors import PART_LABELS, UnitNotInPeriod, commune_person_count, pcgd_rows, person_search, survey_years, unit_results
 from xhht.literacy.services import attestation_set, person_update
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors
@@ -84,6 +84,9 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and can_attest(request.user),
         **_authorities(unit, year),
+        # The list counts every person on the survey; the rates leave out those unable to learn (NĐ 20/2014):
+        # both figures are shown, each named, so "Danh sách người" and the list's count are the same number.
+        "surveyed": commune_person_count(commune=unit, year=year) if unit.is_commune_level else None,
     })
 
 

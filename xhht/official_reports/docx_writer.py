@@ -15,6 +15,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from xhht.core.formatting import format_decimal
+from xhht.indicators.labels import disaggregation_label, element_label, moment_label, rule_label
 from xhht.official_reports.catalogue import document_format
 from xhht.official_reports.placeholders import Run
 from xhht.official_reports.render import RenderedReport, RenderedTable
@@ -384,8 +386,8 @@ class DocxWriter:
         header = ["TT", "Phần tử dữ liệu", "Đơn vị", "Kỳ", "Phân tổ", "Giá trị", "Nguồn", "Quy tắc, tệp nguồn", "Người cập nhật, thời điểm"]
         rows = []
         for i, v in enumerate(sorted(self.r.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])), 1):
-            rows.append([str(i), v["element"], v["unit_name"], v["period"], v["disaggregation"], v["value"], v["source_label"], v["rule"],
-                         f"{v['updated_by']} {v['updated_at'][:16].replace('T', ' ')}".strip()])
+            rows.append([str(i), element_label(v["element"]), v["unit_name"], v["period"], disaggregation_label(v["disaggregation"]),
+                         format_decimal(v["value"]), v["source_label"], rule_label(v["rule"]), f"{v['updated_by']} {moment_label(v['updated_at'])}".strip()])
         table = RenderedTable(title=[], header_rows=[[[Run(h)] for h in header]], rows=[[[Run(c)] for c in row] for row in rows])
         self.table(table, 247)
 

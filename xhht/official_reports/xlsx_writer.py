@@ -16,6 +16,7 @@ from xhht.official_reports.placeholders import Run
 from xhht.official_reports.providers import capability
 from xhht.official_reports.render import RenderedReport, RenderedTable
 from xhht.core.xlsx import formulas_as_text
+from xhht.indicators.labels import disaggregation_label, element_label, moment_label, rule_label
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -131,8 +132,8 @@ def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
     # instead of walking every cell again afterwards.
     longest = [len(h) for h in header]
     for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])):
-        line = [v["element"], v["unit_code"], v["unit_name"], v["period"], v["disaggregation"], Decimal(v["value"]),
-                v["source_label"], v["rule"], v["updated_by"], v["updated_at"]]
+        line = [element_label(v["element"]), v["unit_code"], v["unit_name"], v["period"], disaggregation_label(v["disaggregation"]),
+                Decimal(v["value"]), v["source_label"], rule_label(v["rule"]), v["updated_by"], moment_label(v["updated_at"])]
         sources.append(line)
         longest = [max(n, len(str(x)) if x is not None else 0) for n, x in zip(longest, line, strict=True)]
     for col, n in enumerate(longest, 1):

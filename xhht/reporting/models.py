@@ -88,3 +88,8 @@ class SubmissionEvent(models.Model):
     @property
     def action_label(self) -> str:
         return self.ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def to_status_label(self) -> str:
+        """The state in Vietnamese ("Đã duyệt"), never the stored code ("approved")."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status

@@ -364,6 +364,7 @@ class FormSection:
     rows: list[CompletenessRow]  # the unit's own report and its direct children's, this page of them
     rows_total: int
     children: list[AreaSummary]  # reports from further below, summed by the child unit they are under
+    summary: AreaSummary  # the whole form over the area (for the chart)
 
 
 @dataclass
@@ -416,10 +417,12 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
         deadline = timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
         direct: list[tuple[str, str, int | None, str, int]] = []
         below: dict[str, AreaSummary] = {}
+        summary = AreaSummary(unit)
         for key, code, org in reporters:
             first, st = state.get(key, (None, None))
             timeliness, days_late = _timeliness(first, due, today, deadline)
             totals.add(timeliness)
+            summary.add(timeliness)
             if st not in {Status.SUBMITTED, Status.APPROVED}:
                 reminders.append((form, due, key, code, org, timeliness, days_late))
             child = under.get(code)
@@ -427,11 +430,11 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
                 direct.append((key, code, org, timeliness, days_late))
             elif child is not None:
                 below.setdefault(child, AreaSummary(children[child])).add(timeliness)
-        plans.append((form, due, direct, below))
-    pages = max(1, -(-max([len(reminders), *[len(d) for _, _, d, _ in plans]]) // per_page))
+        plans.append((form, due, direct, below, summary))
+    pages = max(1, -(-max([len(reminders), *[len(d) for _, _, d, _, _ in plans]]) // per_page))
     page = min(max(1, page), pages)
     window = slice((page - 1) * per_page, page * per_page)
-    shown = [(form, due, *rest) for form, due, direct, _ in plans for rest in direct[window]] + reminders[window]
+    shown = [(form, due, *rest) for form, due, direct, _, _ in plans for rest in direct[window]] + reminders[window]
     reporter_objs = _reporters_by_key({(key, code, org) for _, _, key, code, org, _, _ in shown})
     subs = {(s.form_code, s.reporter_key): s for s in Submission.objects.filter(
         period=period.code, reporter_key__in={key for _, _, key, _, _, _, _ in shown}).select_related("unit", "organisation")}
@@ -440,8 +443,8 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
         return CompletenessRow(form, reporter_objs[key], subs.get((form.code, key)), due, timeliness, days_late)
 
     sections = [FormSection(form, due, [row(form, due, k, t, d) for k, _, _, t, d in direct[window]], len(direct),
-                            sorted(below.values(), key=lambda a: a.unit.code if a.unit else ""))
-                for form, due, direct, below in plans]
+                            sorted(below.values(), key=lambda a: a.unit.code if a.unit else ""), summary)
+                for form, due, direct, below, summary in plans]
     reminder_rows = [row(form, due, k, t, d) for form, due, k, _, _, t, d in reminders[window]]
     contacts = contacts_for([r.reporter for r in reminder_rows])
     for r in reminder_rows:
@@ -476,3 +479,30 @@ def forms_for_user(user: Any, period: Period) -> list[tuple[Form, Reporter]]:
             if form_reports_for(form, reporter) and can_edit_reporter(user, reporter):
                 out.append((form, reporter))
     return out
+
+
+def default_period_for(*, user: Any, today: date | None = None) -> str:
+    """The period the user most likely came for: among the periods with a report in the user's own area (their unit
+    and the units below), the one that ended last and has begun by ``today`` — the latest due or open; else last year.
+
+    Never the highest text across all units ("2020-H1" sorts after "2020" and any commune's half-year draft would
+    move everyone there)."""
+    from xhht.accounts.access import scope_codes
+
+    today = today or timezone.localdate()
+    submissions = Submission.objects.all()
+    scope = scope_codes(user)
+    if scope is not None:
+        submissions = submissions.filter(unit_id__in=scope)
+    best: Period | None = None
+    for code in set(submissions.values_list("period", flat=True).distinct()):
+        try:
+            period = parse_period(code)
+        except ValueError:
+            continue
+        if period.kind not in {"year", "half_year"} or period.start > today:
+            continue
+        # The latest end; at the same end a whole year before its second half.
+        if best is None or (period.end, period.kind == "year") > (best.end, best.kind == "year"):
+            best = period
+    return best.code if best else str(today.year - 1)

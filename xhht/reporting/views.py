@@ -14,18 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import unit_for_user_or_404
 from xhht.core.formatting import format_number, format_rate
+from xhht.indicators.charts import stacked_bars_svg
 from xhht.core.tabular import Problem, Rejected
-from xhht.indicators.periods import Period
+from xhht.indicators.periods import Period, parse_period
 from xhht.reporting.catalogue import Form, get_catalogue
 from xhht.reporting.excel import Expected, import_workbook, template_workbook
 from xhht.reporting.models import Status, Submission
 from xhht.reporting.periods import due_date
 from xhht.reporting.selectors import (
+    default_period_for,
     Reporter,
     area_codes,
     can_approve_reporter,
@@ -64,8 +65,7 @@ def _input_text(value: Decimal | None) -> str:
 
 
 def _default_period(user: Any) -> str:
-    latest = Submission.objects.order_by("-period").values_list("period", flat=True).first()
-    return latest or str(timezone.localdate().year - 1)
+    return default_period_for(user=user)
 
 
 # ---------------------------------------------------------------- dashboard and completeness
@@ -84,19 +84,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness_view(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    typed = request.GET.get("ky", "").strip()
+    if typed and typed != period:  # the period box of this page: go to the typed period, or say what is wrong with it
+        try:
+            return redirect("reporting:completeness", code=code, period=parse_period(typed).code)
+        except ValueError:
+            period = typed
     return _completeness_page(request, code, period, home=False)
 
 
 def _completeness_page(request: HttpRequest, code: str, period_code: str, *, home: bool) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
-    period = period_or_404(None, period_code)
+    period_problem = ""
+    try:
+        period = parse_period(period_code)
+    except ValueError as exc:  # a mistyped period is a message on the page, not a 404 (issue 15)
+        period = parse_period(_default_period(request.user))
+        period_problem = f"{exc} Đang hiển thị {period.label}."
     page = request.GET.get("trang", "1")
     result = completeness_page(unit=unit, period=period, page=int(page) if page.isdigit() else 1)
     mine = forms_for_user(request.user, period)
     totals = result.totals
+    kinds = ["on_time", "late", "pending", "missing"]
+    chart = stacked_bars_svg(
+        title=f"Tình hình nộp báo cáo {period.label} theo biểu", series=["Đúng hạn", "Muộn", "Chưa đến hạn", "Quá hạn, chưa nộp"],
+        colours=["#17663a", "#d4a017", "#6b7785", "#a11"],
+        rows=[(s.form.title, [getattr(s.summary, k) for k in kinds]) for s in result.sections])
     return render(request, "reporting/completeness.html", {
+        "chart": chart,
         "unit": unit, "period": period, "result": result, "home": home, "mine": mine,
+        "period_problem": period_problem, "typed_period": period_code if period_problem else period.code,
         "on_time_rate": format_rate(totals.on_time, totals.expected) if totals.expected else "",
+        "commune_form": get_catalogue().forms.get("commune"),
         "can_bulk": any(s.form.code == "commune" and (s.children or any(r.reporter.unit.code != unit.code for r in s.rows)) for s in result.sections),
         "page_numbers": range(1, result.pages + 1),
     })
@@ -210,8 +229,19 @@ def entry(request: HttpRequest, form_code: str, reporter_token: str, period: str
             return render(request, "reporting/entry.html", ctx, status=400)
         messages.success(request, "Đã nộp báo cáo. Cấp trên sẽ xem và duyệt.")
         return redirect(url)
-    messages.success(request, f"Đã lưu bản nháp (phiên bản {result.submission.version}).")
+    _saved_message(request, form, reporter, period_obj, f"Đã lưu bản nháp (phiên bản {format_number(result.submission.version)}).")
     return redirect(url)
+
+
+def _saved_message(request: HttpRequest, form: Form, reporter: Reporter, period: Period, saved: str) -> None:
+    """Green only when nothing breaks a rule: values that do are saved as a draft, and the message says so first."""
+    stored = form_values(form=form, unit_code=reporter.unit.code, period=period.code)
+    errors = [f for f in form_findings(form, stored) if f.is_error]
+    if not errors:
+        messages.success(request, saved)
+        return
+    more = f" (và {format_number(len(errors) - 1)} lỗi khác, xem «Kết quả kiểm tra»)" if len(errors) > 1 else ""
+    messages.error(request, f"{saved[:-1]}, nhưng có {format_number(len(errors))} lỗi phải sửa trước khi nộp: {errors[0].message}{more}.")
 
 
 @login_required
@@ -317,7 +347,7 @@ def upload_for_form(request: HttpRequest, form_code: str, reporter_token: str, p
     if problems:
         ctx = _entry_context(request, form, reporter, period_obj, upload_problems=problems)
         return render(request, "reporting/entry.html", ctx, status=400)
-    messages.success(request, "Đã nhận tệp Excel và lưu số liệu (bản nháp).")
+    _saved_message(request, form, reporter, period_obj, "Đã nhận tệp Excel và lưu số liệu (bản nháp).")
     return redirect(reverse("reporting:entry", args=[form.code, reporter.token, period_obj.code]) + "?luu=1")
 
 
@@ -340,7 +370,11 @@ def upload_any(request: HttpRequest) -> HttpResponse:
 def quality(request: HttpRequest, code: str, period: str) -> HttpResponse:
     """Every finding for a unit (and the units and organisations reporting below it) and a period or phase."""
     unit = unit_for_user_or_404(request.user, code)
-    period_obj = period_or_404(None, period)
+    try:
+        period_obj = parse_period(period)
+    except ValueError as exc:  # a mistyped period: say so on the page, show the default period
+        period_obj = parse_period(_default_period(request.user))
+        messages.error(request, f"{exc} Đang hiển thị {period_obj.label}.")
     periods = [str(y) for y in period_obj.years] if period_obj.kind == "phase" else [period_obj.code]
     codes = area_codes(unit=unit, on=period_obj.end)
     rows: list[dict[str, Any]] = []

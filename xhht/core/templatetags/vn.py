@@ -28,6 +28,15 @@ def vn_percent(value: Any, places: int = 2) -> str:
 
 
 @register.filter
+def vn_decimal(value: Any) -> str:
+    """A stored figure with the digits it has: "400000000" -> "400.000.000"; "98.50" -> "98,5"."""
+    try:
+        return formatting.format_decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+
+
+@register.filter
 def vn_date(value: date | datetime | None) -> str:
     if value is None:
         return ""

@@ -28,7 +28,7 @@ def test_pages_work_under_the_csp_without_violations(live_server: Any, transacti
         page.click("text=Danh sách người")
         page.fill("#q", "nguyen van")
         page.locator("#rows tbody tr", has_text="Nguyễn Văn").first.wait_for()
-        # The year select navigates through behaviour.js (it was an inline onchange).
+        # The year select navigates through xhht.js (it was an inline onchange).
         page.goto(f"{live_server.url}/xoa-mu-chu/{NAM_TUAN}/2019/")
         years = page.locator("#year option").all_inner_texts()
         if len(years) > 1:

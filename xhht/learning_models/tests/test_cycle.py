@@ -146,7 +146,8 @@ def test_literacy_indicator_filled_from_the_store(demo: None, nam_tuan_officer: 
     row = IndicatorScore.objects.get(evaluation=ev, indicator="c5_xmc2")
     assert (row.self_value, row.self_source) == (0, "computed")  # XMC level 1 only: the hand-entered "1" does not override the data
     assert ev.self_outcome == "khong_dat"
-    assert "literacy_standard_level ≥ 2" in row.self_note
+    assert "Mức độ đạt chuẩn xóa mù chữ của đơn vị (0 = chưa đạt) ≥ 2" in row.self_note  # by its name (issue 15)
+    assert "literacy_standard_level" not in row.self_note
     hong_viet = _unit("05113")
     reg = participant_register(actor=None, kind=ModelKind.COMMUNE, commune=hong_viet, name=hong_viet.full_name, year=2022)
     ev = evaluation_self_score(actor=None, participant=reg.participant, year=2022, values=tt44_values(150, c5_xmc2=0))

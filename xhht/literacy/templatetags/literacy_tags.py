@@ -36,3 +36,29 @@ def get(mapping: Any, key: Any) -> Any:
     if value is None and isinstance(key, str) and key.isdigit():
         value = mapping.get(int(key))
     return value
+
+
+# The engine's measures (xhht/literacy/catalogue/nd20-2014.yaml, "columns") as the decree words them.
+MEASURE_NAMES = {
+    "level1": "người biết chữ mức độ 1",
+    "level2": "người biết chữ mức độ 2",
+    "entered_grade1": "trẻ vào học lớp 1",
+    "completed_primary": "người hoàn thành chương trình tiểu học",
+    "in_primary": "người đang học tiểu học",
+    "lower_secondary_diploma": "người tốt nghiệp trung học cơ sở",
+    "studying_upper": "người đang học trung học phổ thông",
+}
+
+
+@register.filter
+def criterion_name(label: str) -> str:
+    """The engine's "completed_primary+in_primary 11-11" → "người hoàn thành chương trình tiểu học hoặc người đang
+    học tiểu học, 11 tuổi"; "level1 15-35" → "người biết chữ mức độ 1, 15–35 tuổi"."""
+    measures, _, ages = str(label).rpartition(" ")
+    if not measures:
+        measures, ages = ages, ""
+    names = " hoặc ".join(MEASURE_NAMES.get(m, "chỉ số chưa xác định") for m in measures.split("+"))
+    low, _, high = ages.partition("-")
+    if not low:
+        return names
+    return f"{names}, {low} tuổi" if low == high else f"{names}, {low}–{high} tuổi"

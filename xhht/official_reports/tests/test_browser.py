@@ -36,7 +36,8 @@ def test_district_officer_traces_a_figure_and_generates_the_files(live_server: A
     # A figure of the vocational table links to the data values behind it.
     page.click("a.fig:text-is('3.358')")
     page.wait_for_url("**/nguon/**")
-    assert "Tổng các kỳ" in page.content() and "vocational_learners" in page.content()
+    assert "Tổng các kỳ" in page.content() and "[[" not in page.inner_text("main")
+    assert "vocational_learners" not in page.inner_text("main")  # the element by its name (issue 15)
     page.go_back()
     # Generate: the spinner shows while the server works, then the new version with its files.
     page.click("text=Tạo tệp .docx, .xlsx, .pdf")

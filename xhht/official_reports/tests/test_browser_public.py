@@ -26,8 +26,11 @@ def test_a_published_report_is_read_without_an_account(live_server: Any, transac
         log_in(officer, live_server.url, "pgd.hoaan", next_url=f"/bao-cao/{report.pk}/phien-ban/{issued.version}/")
         officer.wait_for_url(f"**/bao-cao/{report.pk}/phien-ban/{issued.version}/")
         assert "chưa công khai" in officer.content()
+        asked: list[str] = []  # publishing says first what will happen, and goes on only when confirmed
+        officer.once("dialog", lambda d: (asked.append(d.message), d.accept()))
         officer.click("text=Công khai phiên bản này")
         officer.wait_for_selector("text=Đang công khai")
+        assert asked and "không cần tài khoản" in asked[0]
 
         reader = phone_page(browser, accept_downloads=True)
         reader.goto(f"{live_server.url}/")  # not logged in: the login page, with the way to the public reports

@@ -213,8 +213,13 @@ def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     sources = list(wb["Nguồn số liệu"].iter_rows(values_only=True))
     assert sources[0][0] == "Phần tử dữ liệu" and len(sources) > 50
     # The district's 228 learners of 2010 are the communes' classes, each value computed from the register.
-    learners_2010 = [r for r in sources[1:] if r[0] == "vocational_learners" and r[3] == "2010" and not r[4]]
-    assert sum(r[5] for r in learners_2010) == 228 and {r[7] for r in learners_2010} == {"activities.vocational_learners"}
+    from xhht.indicators.labels import element_label, rule_label
+
+    learners_2010 = [r for r in sources[1:] if r[0] == element_label("vocational_learners") and r[3] == "2010" and not r[4]]
+    assert sum(r[5] for r in learners_2010) == 228 and {r[7] for r in learners_2010} == {rule_label("activities.vocational_learners")}
+    # A person reads names and Vietnamese times there, not the store's codes (issue 15).
+    assert "vocational_learners" not in {r[0] for r in sources[1:]} and not any("T" in str(r[9]) for r in sources[1:])
+    assert "Sổ" in rule_label("activities.vocational_learners") or "sổ" in rule_label("activities.vocational_learners")
 
 
 EXPECTED_PAGES = 11  # 10 portrait pages of report + 1 landscape page of the indicator appendix (merged two-row header, 9 pt), from the apps' demos
@@ -253,9 +258,11 @@ def test_trace_annex_and_the_other_kinds(official_reports_demo: None, apps_demo:
     doc = Document(str(files.docx))
     assert "PHỤ LỤC NGUỒN SỐ LIỆU" in [p.text for p in doc.paragraphs]
     annex = _rows(_table_with(doc, "Phần tử dữ liệu"))
-    learners_2010 = [r for r in annex if r[1] == "vocational_learners" and r[3] == "2010" and not r[4]]
-    assert sum(int(r[5]) for r in learners_2010) == 228
-    assert all(r[2].startswith(("xã ", "thị trấn ")) and r[7] == "activities.vocational_learners" for r in learners_2010)
+    from xhht.indicators.labels import element_label, rule_label
+
+    learners_2010 = [r for r in annex if r[1] == element_label("vocational_learners") and r[3] == "2010" and not r[4]]
+    assert sum(int(r[5].replace(".", "")) for r in learners_2010) == 228
+    assert all(r[2].startswith(("xã ", "thị trấn ")) and r[7] == rule_label("activities.vocational_learners") for r in learners_2010)
     # Half-year and annual reports of a commune: same engine, same layout, their own headings.
     for period, kind, heading in (("2020-H1", "half-year", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2020"),
                                   ("2019", "annual", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2020")):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -48,7 +50,10 @@ def test_district_officer_edits_a_section_and_text_stays_text(district_report: R
     # The figure is live and links to its trace page, which lists the data value and its rule.
     assert ">7.965</a>" in page
     trace = client.get(f"/bao-cao/{district_report.pk}/nguon/", {"f": "value:clc_participants|period=2019-2020"}).content.decode()
-    assert "clc_participants" in trace and "2019-2020" in trace and "activities.clc_participants" in trace
+    from xhht.indicators.labels import element_label, rule_label
+
+    assert element_label("clc_participants") in trace and "2019-2020" in trace and rule_label("activities.clc_participants") in trace
+    assert "clc_participants" not in trace.split("<main>")[1]  # names, not codes (issue 15)
     # A broken placeholder is refused with a clear message, nothing saved.
     response = client.post(f"/bao-cao/{district_report.pk}/muc/{section.pk}/", {"text": "[[value:x|unit]]"})
     assert response.status_code == 200 and "khoa=gia_tri" in response.content.decode()
@@ -72,7 +77,11 @@ def test_issuing_keeps_every_version_with_its_data(district_report: Report, dist
         response = client.get(f"/bao-cao/{district_report.pk}/phien-ban/1/{fmt}/")
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(magic)
     page = client.get(f"/bao-cao/{district_report.pk}/phien-ban/1/").content.decode()
-    assert first.docx_sha256 in page and "vocational_learners" in page
+    from xhht.indicators.labels import element_label
+
+    assert first.docx_sha256 in page and element_label("vocational_learners") in page
+    main = page.split("<main>")[1]
+    assert "vocational_learners" not in main and not re.search(r"\d{4}-\d{2}-\d{2}T", main)  # names and Vietnamese times (issue 15)
 
 
 def test_roll_up_commune_district_province(official_reports_demo: None, demo: None, apps_demo: None, district_officer: Any) -> None:

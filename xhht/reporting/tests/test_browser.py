@@ -71,8 +71,15 @@ def test_commune_fills_and_submits_and_district_sees_it(live_server: Any) -> Non
         page.wait_for_load_state()
         assert "Đã lưu bản nháp" in page.content()
         assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('xhht-report:')).length") == 0
+        page.once("dialog", lambda d: d.dismiss())  # the officer changes their mind: nothing is submitted
+        page.click("#submit")
+        page.wait_for_timeout(300)
+        assert page.inner_text("#status") != "Đã nộp, chờ duyệt"
+        asked: list[str] = []
+        page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
         page.click("#submit")
         page.wait_for_load_state()
+        assert asked and "không sửa được nữa" in asked[0]
         assert "Đã nộp báo cáo" in page.content()
         assert page.inner_text("#status") == "Đã nộp, chờ duyệt"
         context.close()

@@ -24,6 +24,7 @@ def test_district_officer_finds_the_21_communes_of_hoa_an(live_server: Any, page
     log_in(page, live_server.url, "pgd.hoaan")
     # The district officer starts on the reporting dashboard; the unit tree is one tap away.
     page.wait_for_url(f"{live_server.url}/bao-cao-dinh-ky/")
+    page.click("header summary")  # the phone's menu is folded (issue 15)
     page.click("header nav a[href='/don-vi/']")
     page.click("main a:has-text('Huyện Hòa An')")
     page.wait_for_url(f"{live_server.url}/don-vi/051/")

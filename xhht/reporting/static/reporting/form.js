@@ -51,7 +51,10 @@
     var r = parse(input.value, input.dataset.whole === "1");
     var msg = form.querySelector(".client-msg[data-for='" + CSS.escape(input.name) + "']");
     if (msg) msg.textContent = r.error || "";
-    input.setAttribute("aria-invalid", r.error ? "true" : "false");
+    // One message per field: the server's wording of the same fault gives way to the live one.
+    var server = form.querySelector(".msg.error[data-key='" + CSS.escape(input.name) + "']");
+    if (server && (r.error || input.value !== input.defaultValue)) server.parentNode.removeChild(server);
+    input.setAttribute("aria-invalid", r.error || (server && server.parentNode) ? "true" : "false");
     return r;
   }
 
@@ -160,9 +163,9 @@
     }
   }
 
+  if (!editable) return;  // a locked report shows its values as text, with the server's totals
   numbers.forEach(function (i) { if (i.value) check(i); });
   recompute();
-  if (!editable) return;
   form.addEventListener("input", function (e) {
     var t = e.target;
     if (t && t.dataset && t.dataset.whole !== undefined) check(t);

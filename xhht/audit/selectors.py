@@ -1,0 +1,85 @@
+"""Reading the change log: the entries a user may see, filtered as they ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from xhht.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    unit: str = ""
+    person: str = ""  # the actor's id, or "0" for changes the system made itself
+    object_type: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _day(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def log_filter_from(params: Any) -> tuple[LogFilter, list[str]]:
+    """The filter typed in the page's form, and a Vietnamese message per field that could not be read."""
+    problems = []
+    since = _day(params.get("tu", "")) if params.get("tu") else None
+    until = _day(params.get("den", "")) if params.get("den") else None
+    if params.get("tu") and since is None:
+        problems.append(f"«Từ ngày» không đọc được: «{params.get('tu')}». Hãy nhập ngày dạng dd/mm/yyyy.")
+    if params.get("den") and until is None:
+        problems.append(f"«Đến ngày» không đọc được: «{params.get('den')}». Hãy nhập ngày dạng dd/mm/yyyy.")
+    return LogFilter(unit=params.get("don_vi", "").strip(), person=params.get("nguoi", "").strip(),
+                     object_type=params.get("doi_tuong", "").strip(), since=since, until=until), problems
+
+
+def audit_entries_for(*, scope: set[str] | None, log_filter: LogFilter) -> QuerySet[AuditEntry]:
+    """The entries filed under the units of ``scope`` (None: all; the access policy gives it, for the user's
+    own unit subtree), narrowed by ``log_filter``."""
+    entries = AuditEntry.objects.select_related("actor")
+    if scope is not None:
+        entries = entries.filter(unit_code__in=scope)
+    f = log_filter
+    if f.unit:
+        entries = entries.filter(unit_code=f.unit)
+    if f.person == "0":
+        entries = entries.filter(actor__isnull=True)
+    elif f.person.isdigit():
+        entries = entries.filter(actor_id=int(f.person))
+    if f.object_type:
+        entries = entries.filter(object_type=f.object_type)
+    zone = timezone.get_current_timezone()
+    if f.since:
+        entries = entries.filter(at__gte=datetime.combine(f.since, time.min, tzinfo=zone))
+    if f.until:
+        entries = entries.filter(at__lte=datetime.combine(f.until, time.max, tzinfo=zone))
+    return entries
+
+
+def audit_filter_choices(*, scope: set[str] | None) -> dict[str, list[tuple[str, str]]]:
+    """The units, people and kinds of object that occur in the ``scope``'s part of the log, for the filter's lists."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from xhht.audit.sentences import object_noun, person_name
+
+    # The audit log sits below the apps it records (units write audit rows): their models are looked up by name.
+    User = get_user_model()
+    Unit = apps.get_model("units", "Unit")
+    base = audit_entries_for(scope=scope, log_filter=LogFilter())
+    unit_codes = set(base.exclude(unit_code="").values_list("unit_code", flat=True).distinct())
+    units = [(u.code, u.full_name) for u in Unit.objects.filter(code__in=unit_codes).order_by("code")]
+    actor_ids = set(base.exclude(actor__isnull=True).values_list("actor_id", flat=True).distinct())
+    people = [("0", "Hệ thống")] + sorted(((str(u.pk), person_name(u)) for u in User.objects.filter(pk__in=actor_ids)), key=lambda p: p[1])
+    kinds = sorted(((t, object_noun(t)) for t in set(base.values_list("object_type", flat=True).distinct())), key=lambda p: p[1])
+    return {"units": units, "people": people, "kinds": kinds}
