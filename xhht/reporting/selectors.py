@@ -395,7 +395,7 @@ def completeness_page(*, unit: Unit, period: Period, today: date | None = None, 
         UnitClosure.valid_on(end), ancestor_id=unit.code, depth=1).values("descendant_id")).values_list("descendant_id", "ancestor_id"))
     children = {u.code: u for u in Unit.objects.filter(code__in=set(under.values()))}
     totals = AreaSummary(unit)
-    plans: list[tuple[Form, date, list[tuple[str, str, int | None, str, int]], dict[str, AreaSummary]]] = []
+    plans: list[tuple[Form, date, list[tuple[str, str, int | None, str, int]], dict[str, AreaSummary], AreaSummary]] = []
     reminders: list[tuple[Form, date, str, str, int | None, str, int]] = []
     for form in get_catalogue().forms.values():
         if period.kind not in form.period_types:
