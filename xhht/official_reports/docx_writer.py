@@ -310,6 +310,8 @@ class DocxWriter:
         p.alignment = align
         _tight(p)
         for item in runs:
+            if item.figure is not None and item.figure.missing:
+                continue  # an empty cell, as the seed leaves one, never "…"
             if item.text:
                 run = p.add_run(item.text)
                 _set_font(run, self.layout.font, self.layout.size(size), bold=bold)
@@ -318,10 +320,12 @@ class DocxWriter:
         for section in self.r.sections:
             heading_runs = [Run(f"{section.number} "), *section.heading]
             self.para(heading_runs, "heading", indent=True, before=6 if section.level == 1 else 0)
+            # The official text has no gaps: a paragraph with a missing figure is left out (the pre-issue
+            # checklist lists it), and the notices about missing data are for the screen, not the document.
             for paragraph in section.paragraphs:
+                if any(r.figure is not None and r.figure.missing for r in paragraph):
+                    continue
                 self.para(paragraph, indent=True)
-            for notice in section.notices:
-                self.para(notice, indent=True, italic=True)
             for table in section.tables:
                 self.table(table, 165)
 
@@ -367,8 +371,6 @@ class DocxWriter:
         self.para(self.r.appendix_subtitle, "appendix_title", align=center, after=3)
         self.para(f"(Kèm theo Báo cáo số {self.r.report.number} ngày {self.r.report.report_date:%d/%m/%Y} của Ủy ban nhân dân {self.r.report.unit.full_name})",
                   "body", align=center, italic=True, after=6)
-        for notice in self.r.appendix_notices:
-            self.para(notice, italic=True, after=3)
         for table in self.r.appendix_tables:
             self.table(table, 247, size="appendix_table")
 
@@ -406,7 +408,11 @@ class DocxWriter:
         self.page_numbers()
         self.appendix()
         self.trace_annex()
-        self.doc.core_properties.title = f"{self.r.title} {self.r.report.number}"
+        # Document properties: the author is the issuing body, the title the abstract (trích yếu).
+        report = self.r.report
+        self.doc.core_properties.author = f"{report.issuing_body_superior} {report.issuing_body}".strip()
+        self.doc.core_properties.title = "".join(r.text for r in self.r.abstract) or f"{self.r.title} {report.number}"
+        self.doc.core_properties.subject = f"{self.r.title} số {report.number}"
         self.doc.core_properties.language = "vi-VN"
         self.doc.save(str(path))
         return path

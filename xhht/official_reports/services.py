@@ -48,17 +48,23 @@ class OutlineItem:
     definition: dict[str, Any]
 
 
+LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese point letters (no j, w, z); đ is not used for numbering here
+
+
 def outline(kind: str, level: str) -> list[OutlineItem]:
     """The catalogue's sections for a unit of ``level``, numbered I., 1., 1.1. in order."""
     items: list[OutlineItem] = []
 
-    def walk(sections: list[dict[str, Any]], depth: int, prefix: str) -> None:
+    def walk(sections: list[dict[str, Any]], depth: int, prefix: str, letters: bool = False) -> None:
         n = 0
         for s in sections:
             if s.get("levels") and level not in s["levels"]:
                 continue
             n += 1
-            if depth == 1:
+            if letters:  # a parent with `numbering: letters`: a), b), c)… as the seed numbers its points
+                number = f"{LETTERS[n - 1]})"
+                child_prefix = f"{prefix}{n}."
+            elif depth == 1:
                 number = f"{ROMAN[n - 1]}."
                 child_prefix = ""
             elif depth == 2:
@@ -69,7 +75,7 @@ def outline(kind: str, level: str) -> list[OutlineItem]:
                 child_prefix = f"{prefix}{n}."
             items.append(OutlineItem(key=s["key"], number=number, level=depth, heading=s["heading"],
                                      provider=s.get("provider", ""), definition=s))
-            walk(s.get("sections", []), depth + 1, child_prefix)
+            walk(s.get("sections", []), depth + 1, child_prefix, s.get("numbering") == "letters")
 
     walk(report_kind(kind).sections, 1, "")
     return items
