@@ -243,15 +243,34 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Progress | None = None, note: str = "") -> IssuedVersion:
-    """Generate the files and keep them as a new version, with who, when, file hashes and the data used."""
+def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Progress | None = None, note: str = "",
+                 gap_reason: str = "", checklist_fingerprint: str | None = None) -> IssuedVersion:
+    """Generate the files and keep them as a new version, with who, when, file hashes and the data used.
+
+    The pre-issue checklist is recomputed first: when the caller showed a checklist (``checklist_fingerprint``)
+    and the inputs changed since, nothing is issued; when inputs are missing or unapproved, issuing needs a
+    reason (``gap_reason``), kept on the version with the list of gaps and audited."""
+    from xhht.official_reports.selectors import report_checklist
+
+    checklist = report_checklist(report)
+    if checklist_fingerprint is not None and checklist_fingerprint != checklist.fingerprint:
+        raise ReportError("Số liệu đầu vào của báo cáo đã thay đổi sau khi danh sách kiểm tra được hiển thị: "
+                          "chưa phát hành. Hãy xem lại danh sách kiểm tra đã cập nhật rồi phát hành lại.")
+    gap_reason = _nfc(gap_reason or "").strip()
+    if checklist.items and not gap_reason:
+        raise ReportError(f"Còn {len(checklist.items)} báo cáo đầu vào chưa nộp hoặc chưa được duyệt: muốn phát hành vẫn phải "
+                          "xác nhận và ghi lý do (trang «Kiểm tra trước khi phát hành»).")
+    if len(gap_reason) > 500:
+        raise ReportError("Lý do phát hành khi còn thiếu số liệu dài quá 500 ký tự.")
+    gaps = [item.as_dict() for item in checklist.items]
     with tempfile.TemporaryDirectory(prefix="xhht-report-") as tmp:
         files = report_generate(report=report, out_dir=Path(tmp), pdf=pdf, progress=progress)
         user = actor if getattr(actor, "is_authenticated", False) else None
         with transaction.atomic():
             Report.objects.select_for_update().filter(pk=report.pk).first()
             version = (report.versions.aggregate(n=Max("version"))["n"] or 0) + 1
-            issued = IssuedVersion(report=report, version=version, issued_by=user, note=note,
+            issued = IssuedVersion(report=report, version=version, issued_by=user, note=note, gaps=gaps,
+                                   gap_reason=gap_reason if gaps else "",
                                    docx_sha256=_sha256(files.docx), xlsx_sha256=_sha256(files.xlsx),
                                    pdf_sha256=_sha256(files.pdf) if files.pdf else "",
                                    data_snapshot=sorted(files.rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])),
@@ -262,8 +281,9 @@ def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Prog
                 issued.pdf.save(files.pdf.name, ContentFile(files.pdf.read_bytes()), save=False)
             issued.save()
             audit_record(actor=actor, action="report_issue", instance=report, unit_code=report.unit_id,
-                         changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256]},
-                         note=f"{len(issued.data_snapshot)} giá trị số liệu")
+                         changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256],
+                                  **({"gaps": [None, len(gaps)], "gap_reason": [None, gap_reason]} if gaps else {})},
+                         note=f"{len(issued.data_snapshot)} giá trị số liệu" + (f"; phát hành khi còn thiếu {len(gaps)} báo cáo đầu vào: {gap_reason}" if gaps else ""))
     return issued
 
 

@@ -223,7 +223,7 @@ def test_xlsx_appendix(generated: dict[str, Path]) -> None:
     assert sum(r[5] for r in learners_2010) == 228 and {r[7] for r in learners_2010} == {"activities.vocational_learners"}
 
 
-EXPECTED_PAGES = 11  # 10 portrait pages of report + 1 landscape page of the indicator appendix (merged two-row header, 9 pt), from the apps' demos
+EXPECTED_PAGES = 17  # 16 portrait pages of report (issue 14: every contributor's section, as the seed) + 1 landscape page of the indicator appendix (merged two-row header, 9 pt), from the apps' demos
 
 
 def test_pdf_pages_have_text_and_render(generated: dict[str, Path], tmp_path: Path) -> None:
