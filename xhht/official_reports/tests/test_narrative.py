@@ -112,3 +112,51 @@ def test_a_bad_qualifier_is_refused_with_a_message() -> None:
     assert not errors and answers["approx__rpt_yu_pupils"] == "trên"
     _, _, errors = parse_form_values(form, {"rpt_yu_pupils": "1530"}, {"approx__rpt_yu_pupils": "chừng chừng"})
     assert "không phải là cách ghi số ước tính" in errors["approx__rpt_yu_pupils"]
+
+
+def test_issuing_with_gaps_needs_a_reason_and_a_fresh_checklist(official_reports_demo: None, apps_demo: None, district_officer: Any) -> None:
+    from xhht.audit.models import AuditEntry
+    from xhht.indicators.services import Value, data_values_write
+    from xhht.official_reports.selectors import report_checklist
+    from xhht.official_reports.services import ReportError, report_create, report_issue
+    from xhht.units.models import Unit
+
+    report = report_create(actor=district_officer, unit=Unit.objects.get(code=DISTRICT), period="2020", kind="annual")
+    checklist = report_checklist(report)
+    states = {(i.reporter_name, i.state) for i in checklist.items}
+    assert ("Hội Khuyến học huyện Hòa An", "chưa nộp") in states
+    assert ("Phòng Lao động - Thương binh và Xã hội huyện Hòa An", "đã nộp, chưa được duyệt") in states
+    assert all(i.url.startswith("/bao-cao-dinh-ky/bieu/") and i.url.endswith("/2020/") for i in checklist.items)
+    # Gaps without a reason: refused, nothing issued, nothing audited.
+    audits = AuditEntry.objects.filter(action="report_issue").count()
+    with pytest.raises(ReportError, match="chưa nộp hoặc chưa được duyệt"):
+        report_issue(actor=district_officer, report=report, pdf=False, checklist_fingerprint=checklist.fingerprint)
+    # The inputs change after the checklist was shown: recomputed, refused, nothing issued.
+    data_values_write(actor=district_officer, values=[Value(element="rpt_cmc_news", unit_code=DISTRICT, period="2020", value=124)],
+                      source="entered", rule="form:culture_media_centre")
+    with pytest.raises(ReportError, match="đã thay đổi sau khi danh sách kiểm tra"):
+        report_issue(actor=district_officer, report=report, pdf=False, gap_reason="Gửi đúng hạn", checklist_fingerprint=checklist.fingerprint)
+    assert report.versions.count() == 0 and AuditEntry.objects.filter(action="report_issue").count() == audits
+    # With the fresh checklist and a reason: issued, the gaps and the reason kept and audited.
+    fresh = report_checklist(report)
+    issued = report_issue(actor=district_officer, report=report, pdf=False, gap_reason="Gửi đúng hạn", checklist_fingerprint=fresh.fingerprint)
+    assert issued.gap_reason == "Gửi đúng hạn" and len(issued.gaps) == len(fresh.items)
+    assert AuditEntry.objects.filter(action="report_issue", note__contains="Gửi đúng hạn").count() == 1
+
+
+def test_annual_and_half_year_reports_read_naturally(official_reports_demo: None, apps_demo: None, district_officer: Any, tmp_path: Path) -> None:
+    from xhht.official_reports.services import report_create, report_generate
+    from xhht.units.models import Unit
+
+    district = Unit.objects.get(code=DISTRICT)
+    for period, kind in (("2019", "annual"), ("2020", "annual"), ("2020-H1", "half-year")):
+        report = report_create(actor=district_officer, unit=district, period=period, kind=kind)
+        out = report_generate(report=report, out_dir=tmp_path / period, pdf=False)
+        text = _text(Document(str(out.docx)))
+        assert "…" not in text, period
+        for word in WORKFLOW_WORDS:
+            assert word not in text, (period, word)
+    # 2020: the approved reports of the year speak in sentences (the media centre's 123 news items, 6 features).
+    report = report_create(actor=district_officer, unit=district, period="2020", kind="annual")
+    text = _text(Document(str(report_generate(report=report, out_dir=tmp_path / "again", pdf=False).docx)))
+    assert "Trung tâm Văn hóa và Truyền thông: tổng số tin, bài phát sóng trên hệ thống truyền thanh: 123 tin, 6 phóng sự" in text
