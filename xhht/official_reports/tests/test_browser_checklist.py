@@ -47,7 +47,7 @@ def test_checklist_issue_with_a_gap_and_a_reason_then_publish(live_server: Any, 
         page.goto(f"{live_server.url}/bao-cao/{report.pk}/phien-ban/1/")
         assert reason in page.content()
         page.check("input[name=confirm_publish]")
-        page.click("text=Công khai phiên bản này")
-        page.wait_for_selector("text=Đang công khai")
+        page.click("button:text-is('Công khai phiên bản này')")
+        page.wait_for_selector("span.badge:text-is('Đang công khai')")
         issued.refresh_from_db()
         assert issued.is_public

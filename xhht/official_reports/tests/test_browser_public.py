@@ -27,8 +27,8 @@ def test_a_published_report_is_read_without_an_account(live_server: Any, transac
         officer.wait_for_url(f"**/bao-cao/{report.pk}/phien-ban/{issued.version}/")
         assert "chưa công khai" in officer.content()
         officer.check("input[name=confirm_publish]")  # publishing has its own confirmation (issue 14)
-        officer.click("text=Công khai phiên bản này")
-        officer.wait_for_selector("text=Đang công khai")
+        officer.click("button:text-is('Công khai phiên bản này')")
+        officer.wait_for_selector("span.badge:text-is('Đang công khai')")
 
         reader = phone_page(browser, accept_downloads=True)
         reader.goto(f"{live_server.url}/")  # not logged in: the login page, with the way to the public reports
