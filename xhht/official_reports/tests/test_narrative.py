@@ -82,6 +82,10 @@ def test_each_contributor_section_reads_its_form(phase_files: dict[str, Path]) -
     assert "100% các xã, thị trấn (21/21) tổ chức tổng kết theo kế hoạch." in text
     for letter in "abcdef":
         assert any(p.text.startswith(f"{letter}) ") for p in doc.paragraphs), letter
+    # Decree 30: "ỦY BAN NHÂN DÂN / HUYỆN HÒA AN" is the issuing body's own name on two lines, both bold.
+    left = doc.tables[0].rows[0].cells[0]
+    name_lines = [p for p in left.paragraphs if p.text in ("ỦY BAN NHÂN DÂN", "HUYỆN HÒA AN")]
+    assert len(name_lines) == 2 and all(r.bold for p in name_lines for r in p.runs)
     # The docx properties: author is the issuing body, title the abstract (trích yếu).
     props = doc.core_properties
     assert props.author == "ỦY BAN NHÂN DÂN HUYỆN HÒA AN"
@@ -97,6 +101,7 @@ def test_pdf_signature_on_the_last_text_page_and_rates_unwrapped(phase_files: di
     appendix = [i for i, p in enumerate(pages) if "PHỤ LỤC" in p]
     assert signature and closing and appendix
     assert signature[0] == appendix[0] - 1, "the signature is on the last page of the report's text"
+    assert closing[-1] == signature[0], "the signature block is on the page of the last paragraph"
     assert pages[signature[0]].count("TM. ỦY BAN NHÂN DÂN") == 1
     # No rate is broken across lines in a table cell ("66,6" then "7%").
     text = "\n".join(pages)
