@@ -21,7 +21,7 @@ from xhht.official_reports.catalogue import CatalogueError, report_kind
 from xhht.official_reports.docx_writer import write_docx
 from xhht.official_reports.models import IssuedVersion, Report, ReportSection
 from xhht.official_reports.pdf import docx_to_pdf
-from xhht.official_reports.placeholders import PlaceholderError, parse
+from xhht.official_reports.placeholders import TOKEN, Placeholder, PlaceholderError, parse
 from xhht.official_reports.providers import PROVIDERS, SectionContext
 from xhht.official_reports.render import RenderedReport, report_render
 from xhht.official_reports.resolver import Resolver, level_name
@@ -115,6 +115,31 @@ def _check_text(text: str, what: str) -> None:
         raise ReportError(f"{what}: {exc}") from exc
 
 
+def _check_section_text(report: Report, text: str, what: str) -> None:
+    """A section's text as an officer wrote it (issue 14): every placeholder closed, every figure naming a data
+    element of the catalogue, every ``unit=`` inside the report's area. The first problem is refused with its words."""
+    _check_text(text, what)
+    stripped = TOKEN.sub("", text)
+    if "[[" in stripped or "]]" in stripped:
+        at = stripped.find("[[") if "[[" in stripped else stripped.find("]]")
+        raise ReportError(f"{what}: ô số liệu chưa đóng hoặc thừa dấu ngoặc gần «{stripped[max(0, at - 20):at + 30].strip()}»: "
+                          "mỗi ô số liệu viết trong [[ và ]].")
+    from xhht.indicators.selectors import element_names
+
+    known = element_names()
+    resolver = Resolver(unit=report.unit, period=parse_period(report.period))
+    for segment in parse(text, strict=True):
+        if not isinstance(segment, Placeholder):
+            continue
+        for element in [*segment.elements, *([segment.option("element")] if segment.option("element") else [])]:
+            if element not in known:
+                raise ReportError(f"{what}: ô số liệu «[[{segment.source}]]» dùng phần tử dữ liệu «{element}» không có trong danh mục.")
+        unit_code = segment.option("unit")
+        if unit_code and not resolver.in_subtree(unit_code):
+            raise ReportError(f"{what}: ô số liệu «[[{segment.source}]]» lấy số liệu của đơn vị «{unit_code}» "
+                              f"không thuộc phạm vi báo cáo của {report.unit.full_name}.")
+
+
 def section_draft(*, report: Report, key: str) -> str:
     """The first draft of one section's narrative, from the catalogue text and the provider's data."""
     items = {i.key: i for i in outline(report.kind, level_name(report.unit))}
@@ -182,7 +207,7 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 def report_section_update(*, actor: Any, section: ReportSection, text: str) -> ReportSection:
     text = _nfc(text).replace("\r\n", "\n")
-    _check_text(text, section.heading)
+    _check_section_text(section.report, text, section.heading)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         old = section.text

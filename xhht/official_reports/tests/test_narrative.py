@@ -165,3 +165,27 @@ def test_annual_and_half_year_reports_read_naturally(official_reports_demo: None
     report = report_create(actor=district_officer, unit=district, period="2020", kind="annual")
     text = _text(Document(str(report_generate(report=report, out_dir=tmp_path / "again", pdf=False).docx)))
     assert "Trung tâm Văn hóa và Truyền thông: tổng số tin, bài phát sóng trên hệ thống truyền thanh: 123 tin, 6 phóng sự" in text
+
+
+def test_a_bad_section_text_is_refused_and_changes_nothing(official_reports_demo: None, apps_demo: None, district_officer: Any) -> None:
+    from xhht.official_reports.models import Report
+    from xhht.official_reports.services import ReportError, report_section_update
+
+    report = Report.objects.get(unit_id=DISTRICT, number="298/BC-UBND")
+    section = report.sections.get(key="results.womens_union")
+    before = section.text
+    for text, words in (("Có [[value:rpt_wu_no_such_figure]] cuộc.", "không có trong danh mục"),
+                        ("Có [[value:rpt_wu_sessions|unit=05215]] cuộc.", "không thuộc phạm vi báo cáo"),
+                        ("Có [[value:rpt_wu_sessions cuộc với nhiều lượt người.", "chưa đóng"),
+                        ("Có [[bogus:x]] cuộc.", "không hợp lệ")):
+        with pytest.raises(ReportError, match=words):
+            report_section_update(actor=district_officer, section=section, text=text)
+        section.refresh_from_db()
+        assert section.text == before
+    # The officer rewrites the section with a live figure: accepted, the figure still comes from the form.
+    report_section_update(actor=district_officer, section=section,
+                          text="Hội tổ chức [[value:rpt_wu_sessions|period=2016-2020]] cuộc học tập cho hội viên.")
+    from xhht.official_reports.render import report_render
+
+    rendered = next(s for s in report_render(report).sections if s.key == "results.womens_union")
+    assert "".join(r.text for p in rendered.paragraphs for r in p) == "Hội tổ chức 2.546 cuộc học tập cho hội viên."
