@@ -211,7 +211,7 @@ PHASE_REPORTS: list[tuple[str, str, dict[str, object], dict[str, str]]] = [
 ]
 # The labour office's report of the vocational scheme's first phase (QĐ 1956/QĐ-TTg, 2010–2015): the seed's
 # "4 lớp học nghề phi nông nghiệp, 96 lớp học nghề nông nghiệp".
-EARLIER_PHASE_REPORTS = [("labour_office", "labour_office", "2010-2015", {"rpt_lab_nonfarm_classes": 4, "rpt_lab_farm_classes": 96})]
+EARLIER_PHASE_REPORTS: list[tuple[str, str, str, dict[str, object]]] = [("labour_office", "labour_office", "2010-2015", {"rpt_lab_nonfarm_classes": 4, "rpt_lab_farm_classes": 96})]
 # New-countryside criteria 5 (schools) and 14 (education) per commune, seed III.1.1 b: 4/20 and 20/20 communes.
 NTM_CRITERION_5 = {"05115", "05113", "05102", "05111"}  # Nam Tuấn, Hồng Việt, Bế Triều, Hoàng Tung
 PHASE_SUBMITTED, PHASE_APPROVED = "2020-08-25T09:00", "2020-08-28T15:00"
