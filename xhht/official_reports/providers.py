@@ -322,18 +322,17 @@ def organisations_results(ctx: SectionContext) -> SectionDraft:
     notices (the pre-issue checklist shows it with a link to its form)."""
     from xhht.official_reports.catalogue import contributions
 
-    parts: list[str] = []
+    by_org: dict[str, list[str]] = {}  # one line per organisation, in the catalogue's order
     notices: list[str] = []
     for key, item in contributions().items():
         if not item.get("organisation_kind"):
             continue
         draft = compose_contribution(ctx, item)
-        notices += draft.notices
-        body = [p for p in draft.text.split("\n\n") if p.strip()]
+        notices += [n for n in draft.notices if n not in notices]
+        body = [p.lstrip("-+ ").strip() for p in draft.text.split("\n\n") if p.strip()]
         if draft.has_figures and body:
-            name = item.get("name", key)
-            parts.append(f"- {name}: " + " ".join(lower_first(p.lstrip("-+ ").strip()) if i == 0 else p.lstrip("-+ ").strip()
-                                                     for i, p in enumerate(body)))
+            by_org.setdefault(str(item.get("organisation_name") or item.get("name", key)), []).extend(body)
+    parts = [f"- {name}: " + " ".join(lower_first(p) if i == 0 else p for i, p in enumerate(body)) for name, body in by_org.items()]
     return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(parts)), notices=notices)
 
 
