@@ -329,7 +329,8 @@ def organisations_results(ctx: SectionContext) -> SectionDraft:
             continue
         draft = compose_contribution(ctx, item)
         notices += [n for n in draft.notices if n not in notices]
-        body = [p.lstrip("-+ ").strip() for p in draft.text.split("\n\n") if p.strip()]
+        # In one line per organisation only the sentences with figures: the general wording is the phase report's.
+        body = [p.lstrip("-+ ").strip() for p in draft.text.split("\n\n") if p.strip() and "[[" in p]
         if draft.has_figures and body:
             by_org.setdefault(str(item.get("organisation_name") or item.get("name", key)), []).extend(body)
     parts = [f"- {name}: " + " ".join(lower_first(p) if i == 0 else p for i, p in enumerate(body)) for name, body in by_org.items()]

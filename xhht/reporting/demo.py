@@ -215,6 +215,16 @@ EARLIER_PHASE_REPORTS: list[tuple[str, str, str, dict[str, object]]] = [("labour
 # New-countryside criteria 5 (schools) and 14 (education) per commune, seed III.1.1 b: 4/20 and 20/20 communes.
 NTM_CRITERION_5 = {"05115", "05113", "05102", "05111"}  # Nam Tuấn, Hồng Việt, Bế Triều, Hoàng Tung
 PHASE_SUBMITTED, PHASE_APPROVED = "2020-08-25T09:00", "2020-08-28T15:00"
+# The 2019 annual reports whose figures the seed dates to 2019: the women's union's "cuối năm 2019 bình xét có
+# 8.898/9.080 … 6.833 gia đình đạt cả 8 tiêu chí (tăng thêm 1000 hộ so với năm 2018)", and the labour office's
+# 2019 row of the vocational table (5 classes, 170 learners, 167 from ethnic minorities).
+YEAR_2019_REPORTS: list[tuple[str, str, dict[str, object]]] = [
+    ("womens_union", "womens_union", {
+        "rpt_wu_member_families": 9080, "rpt_wu_families_5k3s": 8898, "rpt_wu_families_8criteria": 6833, "rpt_wu_families_8criteria_increase": 1000,
+        "rpt_wu_branches": 21, "rpt_wu_branches_registered": 21, "rpt_wu_helped_registered": 42, "rpt_wu_helped_achieved": 42,
+        "rpt_wu_helped_poor": 21, "rpt_wu_helped_out_of_poverty": 21}),
+    ("labour_office", "labour_office", {"rpt_lab_classes": 5, "rpt_lab_learners": 170, "rpt_lab_learners_ethnic_minority": 167}),
+]
 
 
 def _play_texts(reporter: Reporter, form_code: str, period: str, values: dict[str, object], texts: dict[str, str]) -> None:
@@ -238,6 +248,12 @@ def load_phase_reports() -> None:
             org = Organisation.objects.filter(unit=district, kind=kind).first()
             if org is not None:
                 _play_texts(Reporter(district, org), form_code, period, values, {})
+        for kind, form_code, values in YEAR_2019_REPORTS:
+            org = Organisation.objects.filter(unit=district, kind=kind).first()
+            if org is not None and submission_find(form=get_catalogue().forms[form_code], reporter=Reporter(district, org), period="2019") is None:
+                sub = _save(Reporter(district, org), form_code, "2019", values, "2020-01-10T09:00")
+                sub = submission_submit(actor=None, submission=sub, now=_at("2020-01-10T09:00"), check_rights=False)
+                submission_approve(actor=None, submission=sub, now=_at("2020-01-14T10:00"), check_rights=False)
         for commune in Unit.objects.filter(parent=district).order_by("code"):
             rural = commune.kind != "township"
             values = {"rpt_ntm_commune": int(rural), "rpt_ntm_c5": int(commune.code in NTM_CRITERION_5), "rpt_ntm_c14": int(rural)}

@@ -161,6 +161,14 @@ def test_annual_and_half_year_reports_read_naturally(official_reports_demo: None
         assert "…" not in text, period
         for word in WORKFLOW_WORDS:
             assert word not in text, (period, word)
+    # 2019: the women's union's and the labour office's reports of that year (the seed's "cuối năm 2019 …").
+    report = report_create(actor=district_officer, unit=district, period="2019", kind="annual")
+    text = _text(Document(str(report_generate(report=report, out_dir=tmp_path / "y2019", pdf=False).docx)))
+    assert "- Hội Liên hiệp phụ nữ: trong năm 2019, bình xét có 8.898/9.080 gia đình hội viên đạt “5 không, 3 sạch”, bằng 98,00%." in text
+    assert ("- Phòng Lao động - Thương binh và Xã hội: trong năm 2019, đã mở 5 lớp dạy nghề dưới 3 tháng cho 170 người học, "
+            "trong đó 167 người dân tộc thiểu số.") in text
+    assert "Tổng kinh phí dạy nghề năm 2019" not in text  # not reported that year: the sentence is left out, no "…"
+    assert "21/21 cơ sở đăng ký giúp thêm hộ gia đình đạt 8 tiêu chí; kết quả 42/42 hộ đạt, bằng 100% chỉ tiêu đăng ký" in text
     # 2020: the approved reports of the year speak in sentences (the media centre's 123 news items, 6 features).
     report = report_create(actor=district_officer, unit=district, period="2020", kind="annual")
     text = _text(Document(str(report_generate(report=report, out_dir=tmp_path / "again", pdf=False).docx)))
