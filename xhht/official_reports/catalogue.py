@@ -158,6 +158,49 @@ def document_format() -> dict[str, Any]:
     return load_format()
 
 
+CONTRIBUTIONS_FILE = CATALOGUE_DIR / "contributions" / "offices.yaml"
+
+
+@lru_cache(maxsize=1)
+def contributions() -> dict[str, dict[str, Any]]:
+    """The narrative of each contributor (an office, an association, the communes' form) composed from
+    its periodic report: ``catalogue/contributions/offices.yaml``. Each paragraph's placeholders must parse,
+    each form and element must exist in the reporting catalogue; errors name the file and line."""
+    from xhht.official_reports.placeholders import PlaceholderError, parse
+    from xhht.reporting.catalogue import get_catalogue
+
+    data, root = _load_yaml(CONTRIBUTIONS_FILE)
+    problems: list[str] = []
+    forms = get_catalogue().forms
+    found: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate((data or {}).get("contributions", [])):
+        where = ["contributions", i]
+        line = _line_of(root, where)
+        if not isinstance(item, dict) or not item.get("key") or not isinstance(item.get("paragraphs"), list):
+            problems.append(f"Tệp danh mục {CONTRIBUTIONS_FILE.name}, dòng {line}: mỗi mục cần «key» và «paragraphs».")
+            continue
+        form = forms.get(item.get("form", ""))
+        if form is None:
+            problems.append(f"Tệp danh mục {CONTRIBUTIONS_FILE.name}, dòng {line}: không có biểu mẫu «{item.get('form')}».")
+            continue
+        for j, para in enumerate(item["paragraphs"]):
+            text = para.get("text", "") if isinstance(para, dict) else ""
+            try:
+                segments = parse(text.replace("{years}", "2016").replace("{prev_years}", "2015").replace("{period}", "2016-2020"), strict=True)
+            except PlaceholderError as exc:
+                problems.append(f"Tệp danh mục {CONTRIBUTIONS_FILE.name}, dòng {_line_of(root, [*where, 'paragraphs', j])}: {exc}")
+                continue
+            for seg in segments:
+                for element in getattr(seg, "elements", []):
+                    if element.startswith("rpt_") and element not in form.elements:
+                        problems.append(f"Tệp danh mục {CONTRIBUTIONS_FILE.name}, dòng {_line_of(root, [*where, 'paragraphs', j])}: "
+                                        f"phần tử «{element}» không có trên biểu mẫu «{form.code}».")
+        found[item["key"]] = item
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    return found
+
+
 def report_kind(kind: str) -> ReportKind:
     kinds = report_kinds()
     if kind not in kinds:

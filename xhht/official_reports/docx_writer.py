@@ -187,6 +187,11 @@ def _page_number_field(paragraph: Paragraph, layout: Layout) -> None:
             run._r.append(t)
 
 
+# First lines that begin the issuing body's own name rather than name a managing body (Phụ lục I, the name of an
+# elected body's committee: "ỦY BAN NHÂN DÂN" + "HUYỆN HÒA AN", "HỘI ĐỒNG NHÂN DÂN" + "XÃ …").
+OWN_NAME_FIRST_LINES = {"ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"}
+
+
 class DocxWriter:
     def __init__(self, rendered: RenderedReport, layout: Layout | None = None) -> None:
         self.r = rendered
@@ -249,7 +254,12 @@ class DocxWriter:
         left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
         right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
         center = WD_ALIGN_PARAGRAPH.CENTER
-        self.para(report.issuing_body_superior.upper(), "issuing_body_superior", align=center, container=left, after=0)
+        # Nghị định 30/2020, Phụ lục I: the issuing body's name is bold, its managing body's name above it is not.
+        # "ỦY BAN NHÂN DÂN / HUYỆN HÒA AN" is one name on two lines (the People's Committee has no managing body
+        # line), so both lines are bold (docs/official_reports.md, "Decree 30 in the details").
+        own_name = report.issuing_body_superior.strip().upper() in OWN_NAME_FIRST_LINES
+        self.para(report.issuing_body_superior.upper(), "issuing_body_superior", align=center, container=left, after=0,
+                  bold=True if own_name else None)
         self.para(report.issuing_body.upper(), "issuing_body", align=center, container=left, after=0)
         # The line under the issuing body: a third to a half of the line above it.
         self.rule(left, 22)
@@ -312,6 +322,8 @@ class DocxWriter:
         p.alignment = align
         _tight(p)
         for item in runs:
+            if item.figure is not None and item.figure.missing:
+                continue  # an empty cell, as the seed leaves one, never "…"
             if item.text:
                 run = p.add_run(item.text)
                 _set_font(run, self.layout.font, self.layout.size(size), bold=bold)
@@ -320,10 +332,12 @@ class DocxWriter:
         for section in self.r.sections:
             heading_runs = [Run(f"{section.number} "), *section.heading]
             self.para(heading_runs, "heading", indent=True, before=6 if section.level == 1 else 0)
+            # The official text has no gaps: a paragraph with a missing figure is left out (the pre-issue
+            # checklist lists it), and the notices about missing data are for the screen, not the document.
             for paragraph in section.paragraphs:
+                if any(r.figure is not None and r.figure.missing for r in paragraph):
+                    continue
                 self.para(paragraph, indent=True)
-            for notice in section.notices:
-                self.para(notice, indent=True, italic=True)
             for table in section.tables:
                 self.table(table, 165)
 
@@ -345,10 +359,17 @@ class DocxWriter:
             self.para("", "signer_name", align=WD_ALIGN_PARAGRAPH.CENTER, container=right, after=0)
         self.para(report.signer_name, "signer_name", align=WD_ALIGN_PARAGRAPH.CENTER, container=right, after=0)
 
-    def number_pages(self, section: Any) -> None:
-        """A landscape section gets its own header with the page number (LibreOffice does not carry a linked one over)."""
+    def number_pages(self, section: Any, restart: bool = False) -> None:
+        """A landscape section gets its own header with the page number (LibreOffice does not carry a linked one over).
+        ``restart``: the appendix is numbered on its own from 1 (Phụ lục I, III.1: each appendix has its own page numbers)."""
         section.different_first_page_header_footer = False
         section.header.is_linked_to_previous = False
+        if restart:
+            pg = section._sectPr.find(qn("w:pgNumType"))
+            if pg is None:
+                pg = OxmlElement("w:pgNumType")
+                section._sectPr.append(pg)
+            pg.set(qn("w:start"), "1")
         p = section.header.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_number_field(p, self.layout)
@@ -363,14 +384,12 @@ class DocxWriter:
     def appendix(self) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self.setup_section(section, landscape=True)
-        self.number_pages(section)
+        self.number_pages(section, restart=True)
         center = WD_ALIGN_PARAGRAPH.CENTER
         self.para(self.r.appendix_title, "appendix_title", align=center, after=0)
         self.para(self.r.appendix_subtitle, "appendix_title", align=center, after=3)
         self.para(f"(Kèm theo Báo cáo số {self.r.report.number} ngày {self.r.report.report_date:%d/%m/%Y} của Ủy ban nhân dân {self.r.report.unit.full_name})",
                   "body", align=center, italic=True, after=6)
-        for notice in self.r.appendix_notices:
-            self.para(notice, italic=True, after=3)
         for table in self.r.appendix_tables:
             self.table(table, 247, size="appendix_table")
 
@@ -403,12 +422,19 @@ class DocxWriter:
         for paragraph in self.r.intro:
             self.para(paragraph, indent=True)
         self.sections()
-        self.para(self.r.closing, indent=True)
+        closing = self.para(self.r.closing, indent=True)
+        # The signature block stays on the page of the last paragraph: the closing paragraph keeps with the next
+        # (the recipients-and-signature table, whose single row cannot split).
+        closing.paragraph_format.keep_with_next = True
         self.recipients_and_signature()
         self.page_numbers()
         self.appendix()
         self.trace_annex()
-        self.doc.core_properties.title = f"{self.r.title} {self.r.report.number}"
+        # Document properties: the author is the issuing body, the title the abstract (trích yếu).
+        report = self.r.report
+        self.doc.core_properties.author = f"{report.issuing_body_superior} {report.issuing_body}".strip()
+        self.doc.core_properties.title = "".join(r.text for r in self.r.abstract) or f"{self.r.title} {report.number}"
+        self.doc.core_properties.subject = f"{self.r.title} số {report.number}"
         self.doc.core_properties.language = "vi-VN"
         self.doc.save(str(path))
         return path

@@ -20,21 +20,24 @@ def report_issue_job(*, job: Job, report: Progress) -> dict[str, Any]:
     steps = itertools.count(1)
     target = Report.objects.get(pk=job.params["report"])
     try:
-        issued = report_issue(actor=job.user, report=target, progress=lambda label: report(next(steps), label))
+        issued = report_issue(actor=job.user, report=target, progress=lambda label: report(next(steps), label),
+                              gap_reason=job.params.get("gap_reason", ""), checklist_fingerprint=job.params.get("fingerprint"))
     except (PdfUnavailable, ReportError) as exc:
         raise JobRefused(str(exc)) from exc
     return {"version": issued.version}
 
 
-def issue_start(*, user: Any, report: Report) -> Job:
-    """Queue the build of ``report``'s files; when one is already queued or running, that one is returned."""
+def issue_start(*, user: Any, report: Report, gap_reason: str = "", checklist_fingerprint: str | None = None) -> Job:
+    """Queue the build of ``report``'s files (with the reason for issuing with gaps, and the checklist shown);
+    when one is already queued or running, that one is returned."""
+    params: dict[str, Any] = {"report": report.pk, "gap_reason": gap_reason, "fingerprint": checklist_fingerprint}
     try:
-        job = job_enqueue(handler=HANDLER, params={"report": report.pk}, user=user, unit_code=report.unit_id,
+        job = job_enqueue(handler=HANDLER, params=params, user=user, unit_code=report.unit_id,
                           lock_key=f"official_reports.issue:{report.pk}")
     except JobBusy:
         active = issue_active(report=report)
         if active is None:  # it ended meanwhile
-            return issue_start(user=user, report=report)
+            return issue_start(user=user, report=report, gap_reason=gap_reason, checklist_fingerprint=checklist_fingerprint)
         return active
     if inline():
         job_run_inline(job)

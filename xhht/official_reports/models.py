@@ -93,6 +93,9 @@ class IssuedVersion(models.Model):
     data_snapshot = models.JSONField("số liệu đã dùng", default=list)
     text_snapshot = models.JSONField("nội dung đã dùng", default=dict)
     note = models.CharField("ghi chú", max_length=300, blank=True)
+    # Issued while inputs were missing or unapproved (issue 14): the checklist at that moment and the reason given.
+    gaps = models.JSONField("số liệu còn thiếu khi phát hành", default=list, blank=True)
+    gap_reason = models.CharField("lý do phát hành khi còn thiếu số liệu", max_length=500, blank=True)
     # Publication: a version the issuing office makes readable by anyone, without an account (the
     # seed's "Nơi nhận: Trang thông tin điện tử huyện"). At most one version of a report is public.
     published_at = models.DateTimeField("thời điểm công khai", null=True, blank=True)

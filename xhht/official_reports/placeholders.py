@@ -12,6 +12,8 @@ interpreted in it is a placeholder of this small closed grammar, everything else
     [[count:communes]]                    commune-level units below the report's unit
     [[count:committees]]                  steering committees of the units below the report's unit
     [[count:communes_meeting|element=E|min=N|period=P]]  commune-level units below whose own value of E is ≥ N
+    [[names:communes_meeting|element=E|min=N|period=P]]  their names, "Nam Tuấn, Hồng Việt"
+    [[money:ELEMENT|scale=million]]       an amount in triệu đồng             → 1.203 triệu đồng
     [[unit:name|title|committee|short_committee|children]]   words about the report's unit
     [[period:label|code|upper|next|next_upper]]             words about the report's period
 
@@ -41,11 +43,12 @@ KINDS: dict[str, set[str] | None] = {
     "rate": None,
     "ratio": None,
     "count": {"organisations", "communes", "children", "committees", "communes_meeting"},
+    "names": {"communes_meeting"},
     "unit": {"name", "title", "committee", "short_committee", "children"},
     "period": {"label", "code", "upper", "next", "next_upper"},
 }
 FIGURE_KINDS = {"value", "money", "rate", "ratio", "count"}
-RESERVED_OPTIONS = {"period", "unit", "over", "places"}
+RESERVED_OPTIONS = {"period", "unit", "over", "places", "scale"}
 COUNT_OPTIONS = {"kind", "element", "min"}  # options of [[count:…]]; on a value they are disaggregation keys (kind=news_item)
 
 
@@ -126,6 +129,8 @@ def parse_one(source: str) -> Placeholder:
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: min phải là số.")
         if key == "element" and not _NAME.match(value):
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: «{value}» không phải mã phần tử dữ liệu.")
+        if key == "scale" and value != "million":
+            raise PlaceholderError(f"Ô số liệu «[[{body}]]»: chỉ dùng scale=million (triệu đồng).")
         if key == "places" and not value.isdigit():
             raise PlaceholderError(f"Ô số liệu «[[{body}]]»: places phải là số.")
         options.append((key, value))

@@ -16,6 +16,7 @@ with the absence of data. See docs/official_reports.md for wiring the other apps
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -318,18 +319,122 @@ REPORTING_KINDS = [
 
 @provider("organisations.results", "Kết quả của từng cơ quan, tổ chức (danh mục tổ chức; báo cáo thành phần)")
 def organisations_results(ctx: SectionContext) -> SectionDraft:
-    order = {k: i for i, k in enumerate(REPORTING_KINDS)}
-    orgs = sorted(Organisation.objects.filter(unit=ctx.unit, kind__in=REPORTING_KINDS, dissolved_on__isnull=True),
-                  key=lambda o: (order[OrganisationKind(o.kind)], o.name))
-    if not orgs:
-        return SectionDraft(text=ctx.text, notices=[f"Chưa có dữ liệu: danh mục chưa có cơ quan, tổ chức nào của {ctx.unit.full_name}."])
-    if capability("xhht.reporting.selectors") is None:
-        lines = [f"- {escape_text(o.name)}: (nội dung do cơ quan, tổ chức báo cáo)" for o in orgs]
-        notices = ["Chưa có dữ liệu: chức năng «Báo cáo định kỳ» (xhht.reporting) chưa được triển khai; "
-                   "kết quả của từng cơ quan, tổ chức sẽ lấy từ báo cáo thành phần khi có."]
-        return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)), notices=notices)
-    lines = [organisation_result_line(ctx, o) for o in orgs]
-    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(lines)))
+    """Every contributor's narrative in one section (annual and half-year reports): for each organisation
+    of the unit, in the catalogue's order, its name in bold words then its sentences. An organisation
+    without an approved or submitted report for the period is left out of the text and listed in the
+    notices (the pre-issue checklist shows it with a link to its form)."""
+    from xhht.official_reports.catalogue import contributions
+
+    by_org: dict[str, list[str]] = {}  # one line per organisation, in the catalogue's order
+    notices: list[str] = []
+    for key, item in contributions().items():
+        if not item.get("organisation_kind"):
+            continue
+        draft = compose_contribution(ctx, item)
+        notices += [n for n in draft.notices if n not in notices]
+        # In one line per organisation only the sentences with figures: the general wording is the phase report's.
+        body = [p.lstrip("-+ ").strip() for p in draft.text.split("\n\n") if p.strip() and "[[" in p]
+        if draft.has_figures and body:
+            by_org.setdefault(str(item.get("organisation_name") or item.get("name", key)), []).extend(body)
+    parts = [f"- {name}: " + " ".join(lower_first(p) if i == 0 else p for i, p in enumerate(body)) for name, body in by_org.items()]
+    return SectionDraft(text=join_paragraphs(ctx.text, "\n\n".join(parts)), notices=notices)
+
+
+@dataclass
+class ContributionDraft:
+    text: str
+    notices: list[str]
+    has_figures: bool
+
+
+_FIGURE_TOKEN = re.compile(r"\[\[(value|money|rate|ratio):([a-z0-9_/]+)((?:\|[^\[\]|]+)*)\]\]")
+
+
+def contribution_submission(ctx: SectionContext, item: dict[str, Any]) -> tuple[Any, str]:
+    """(the submission whose figures the contribution reads, the unit code its values are stored under),
+    or (None, reason): the organisation's approved (else submitted) report for exactly the report's
+    period, else the latest one inside it."""
+    from xhht.reporting.models import Status, Submission
+
+    kind = item.get("organisation_kind")
+    if not kind:
+        return None, ""
+    org = Organisation.objects.filter(unit=ctx.unit, kind=kind, dissolved_on__isnull=True).first()
+    if org is None:
+        return None, f"danh mục tổ chức chưa có {item.get('name', kind)} của {ctx.unit.full_name}"
+    subs = [s for s in Submission.objects.filter(organisation=org, form_code=item["form"], status__in=[Status.SUBMITTED, Status.APPROVED])
+            if (p := safe_period(s.period)) is not None and period_contains(ctx.period, p)]
+    if not subs:
+        return None, f"{org.name}: chưa có báo cáo «{item['form']}» đã nộp cho {ctx.period.label}"
+    exact = [s for s in subs if s.period == ctx.period.code]
+    pool = exact or subs
+    sub = max(pool, key=lambda s: (s.status == Status.APPROVED, parse_period(s.period).end, -(parse_period(s.period).end - parse_period(s.period).start).days))
+    return sub, org.unit_id
+
+
+def compose_contribution(ctx: SectionContext, item: dict[str, Any]) -> ContributionDraft:
+    """A contributor's sentences: each paragraph of the catalogue whose figures all exist is kept, its
+    ``rpt_`` figures pinned to the submission's period and unit (live placeholders), an approximate
+    figure preceded by its qualifier ("trên 24.000"); a paragraph with a missing figure is left out."""
+    from xhht.official_reports.placeholders import parse_one
+
+    sub, unit_code = contribution_submission(ctx, item)
+    notices = [f"Thiếu số liệu: {unit_code}."] if sub is None and unit_code else []  # unit_code is then the reason
+    texts = dict(sub.texts or {}) if sub is not None else {}
+    years = "+".join(str(y) for y in range(ctx.period.start.year, ctx.period.end.year + 1))
+    previous = (item.get("previous_phase") or {}).get(ctx.period.code, "")
+    prev_years = ""
+    if previous and (pp := safe_period(previous)) is not None:
+        prev_years = "+".join(str(y) for y in range(pp.start.year, pp.end.year + 1))
+    kept: list[str] = []
+    has_figures = False
+    for para in item["paragraphs"]:
+        if para.get("periods") and ctx.period.kind not in para["periods"]:
+            continue
+        text = str(para["text"])
+        if "{prev_years}" in text and not prev_years:
+            continue
+        text = text.replace("{years}", years).replace("{prev_years}", prev_years).replace("{period}", ctx.period.code)
+
+        def pin(m: re.Match[str]) -> str:
+            kind, arg, opts = m.group(1), m.group(2), m.group(3)
+            if not arg.startswith("rpt_") or "period=" in opts:
+                return m.group(0)
+            if not item.get("organisation_kind"):  # a form of the communes: summed up the tree for the period
+                return f"[[{kind}:{arg}{opts}|period={ctx.period.code}]]"
+            if sub is None:
+                return f"[[{kind}:{arg}{opts}|period=__none__]]"
+            extra = f"|period={sub.period}" + (f"|unit={unit_code}" if unit_code != ctx.unit.code else "")
+            qualifier = texts.get(f"approx__{arg}", "") if kind in {"value", "money"} else ""
+            return (f"{qualifier} " if qualifier else "") + f"[[{kind}:{arg}{opts}{extra}]]"
+
+        text = _FIGURE_TOKEN.sub(pin, text)
+        if "period=__none__" in text:
+            continue
+        figures = [parse_one(m.group(0)[2:-2]) for m in _FIGURE_TOKEN.finditer(text)]
+        if any(ctx.resolver.resolve(f).value is None for f in figures):
+            continue
+        has_figures = has_figures or bool(figures)
+        kept.append(text)
+    return ContributionDraft(text="\n\n".join(kept), notices=notices, has_figures=has_figures)
+
+
+@provider("organisations.contribution", "Kết quả của một cơ quan, tổ chức (báo cáo thành phần, câu chữ trong danh mục)")
+def organisations_contribution(ctx: SectionContext) -> SectionDraft:
+    from xhht.official_reports.catalogue import contributions
+
+    keys = list(ctx.params.get("contributions") or [ctx.params.get("contribution", "")])
+    texts: list[str] = []
+    notices: list[str] = []
+    for key in keys:
+        item = contributions().get(key)
+        if item is None:
+            notices.append(f"Danh mục không có phần đóng góp «{key}».")
+            continue
+        draft = compose_contribution(ctx, item)
+        texts.append(draft.text)
+        notices += draft.notices
+    return SectionDraft(text=join_paragraphs(ctx.text, *texts), notices=notices)
 
 
 def organisation_result_line(ctx: SectionContext, organisation: Organisation) -> str:

@@ -56,6 +56,15 @@ def next_period(period: Period) -> Period:
     return parse_period(f"{period.end.year + 1}-{period.end.year + 1 + span}")
 
 
+def money_text(value: Decimal, scale: str = "") -> str:
+    """An amount in đồng ("40.552.000 đ"), or in triệu đồng with ``scale=million`` ("104,3 triệu đồng")."""
+    if scale == "million":
+        millions = Decimal(value) / Decimal(1_000_000)
+        places = 0 if millions == millions.to_integral_value() else (1 if millions * 10 == (millions * 10).to_integral_value() else 2)
+        return f"{format_number(millions, places)} triệu đồng"
+    return format_money(value)
+
+
 def value_text(value: Decimal | int | None) -> str:
     if value is None:
         return MISSING
@@ -230,10 +239,14 @@ class Resolver:
             return Figure(text=self._period_words(ph.arg), source=ph.source)
         if ph.kind == "count":
             return self._count(ph)
+        if ph.kind == "names":
+            counted = self._count(ph)
+            items = counted.trace.items if counted.trace else []
+            return Figure(text=", ".join(items), value=len(items), trace=counted.trace, source=ph.source)
         if ph.kind in {"value", "money"}:
             value, rows, rules = self.number(ph, ph.arg)
             trace = Trace(rule="; ".join(rules) if value is not None else RULE_MISSING, values=self._record(rows))
-            text = (format_money(value) if ph.kind == "money" else value_text(value)) if value is not None else MISSING
+            text = (money_text(value, ph.option("scale")) if ph.kind == "money" else value_text(value)) if value is not None else MISSING
             return Figure(text=text, value=value, trace=trace, source=ph.source)
         num_el, den_el = ph.arg.split("/")
         num, num_rows, num_rules = self.number(ph, num_el)

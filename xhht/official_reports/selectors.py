@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import escape
@@ -88,3 +91,68 @@ def public_version_or_404(report_pk: int) -> IssuedVersion:
     if issued is None:
         raise Http404("Báo cáo này không được công khai.")
     return issued
+
+
+# --- the checklist shown before a version is issued (issue 14) ----------------------------------------
+
+
+@dataclass
+class ChecklistItem:
+    """One input the report reads that is missing or not yet approved: who, which form, its state, where to fix it."""
+
+    unit_name: str
+    reporter_name: str
+    form_code: str
+    form_title: str
+    state: str
+    url: str
+    contacts: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit_name, "reporter": self.reporter_name, "form": self.form_code, "form_title": self.form_title,
+                "state": self.state, "url": self.url, "contacts": self.contacts}
+
+
+@dataclass
+class Checklist:
+    items: list[ChecklistItem]
+    fingerprint: str  # changes whenever an input of the report changes (a submission's state or version, a stored value)
+
+
+def report_input_forms(report: Report) -> list[str]:
+    """The periodic-report forms whose figures the report's sections read (catalogue/contributions)."""
+    from xhht.official_reports.catalogue import contributions
+
+    return sorted({str(item["form"]) for item in contributions().values()})
+
+
+def report_checklist(report: Report) -> Checklist:
+    """Every input of the report that is missing, late or not approved, by unit and form, with a link to the
+    form and to the people responsible (the reporting app's completeness, restricted to the forms the report
+    reads and to the report's period); and a fingerprint of all its inputs, to refuse issuing on a stale list."""
+    from xhht.indicators.models import DataValue
+    from xhht.indicators.periods import parse_period
+    from xhht.official_reports.resolver import Resolver
+    from xhht.reporting.models import Status
+    from xhht.reporting.selectors import completeness
+
+    period = parse_period(report.period)
+    rows = completeness(unit=report.unit, period=period, form_codes=report_input_forms(report)).rows
+    items: list[ChecklistItem] = []
+    state_parts: list[list[Any]] = []
+    for row in rows:
+        sub = row.submission
+        state_parts.append([row.form.code, row.reporter.key, sub.pk if sub else None, sub.status if sub else None, sub.version if sub else None])
+        if sub is not None and sub.status == Status.APPROVED:
+            continue
+        state = "chưa nộp" if sub is None else {Status.SUBMITTED: "đã nộp, chưa được duyệt", Status.RETURNED: "bị trả lại, chưa nộp lại",
+                                                Status.DRAFT: "đang soạn, chưa nộp"}.get(Status(sub.status), sub.get_status_display())
+        url = reverse("reporting:entry", args=[row.form.code, row.reporter.token, period.code])
+        items.append(ChecklistItem(unit_name=row.reporter.unit.full_name, reporter_name=row.reporter.name, form_code=row.form.code,
+                                   form_title=row.form.title, state=state, url=url,
+                                   contacts=[{"name": c.name, "phone": c.phone, "email": c.email} for c in row.contacts]))
+    codes = Resolver(unit=report.unit, period=period).subtree_codes
+    stats = DataValue.objects.filter(unit_id__in=codes).aggregate(n=Count("id"), last=Max("updated_at"))
+    state_parts.append([stats["n"], stats["last"].isoformat() if stats["last"] else ""])
+    fingerprint = hashlib.sha256(json.dumps(state_parts, sort_keys=True, default=str).encode()).hexdigest()
+    return Checklist(items=items, fingerprint=fingerprint)

@@ -23,7 +23,7 @@ from xhht.official_reports.docx_writer import write_docx
 from xhht.official_reports.issuers import issuer_get, issuers_for
 from xhht.official_reports.models import IssuedVersion, Report, ReportSection
 from xhht.official_reports.pdf import docx_to_pdf
-from xhht.official_reports.placeholders import PlaceholderError, parse
+from xhht.official_reports.placeholders import TOKEN, Placeholder, PlaceholderError, parse
 from xhht.official_reports.providers import PROVIDERS, SectionContext
 from xhht.official_reports.render import RenderedReport, report_render
 from xhht.official_reports.resolver import Resolver, level_name
@@ -51,17 +51,23 @@ class OutlineItem:
     definition: dict[str, Any]
 
 
+LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese point letters (no j, w, z); đ is not used for numbering here
+
+
 def outline(kind: str, level: str) -> list[OutlineItem]:
     """The catalogue's sections for a unit of ``level``, numbered I., 1., 1.1. in order."""
     items: list[OutlineItem] = []
 
-    def walk(sections: list[dict[str, Any]], depth: int, prefix: str) -> None:
+    def walk(sections: list[dict[str, Any]], depth: int, prefix: str, letters: bool = False) -> None:
         n = 0
         for s in sections:
             if s.get("levels") and level not in s["levels"]:
                 continue
             n += 1
-            if depth == 1:
+            if letters:  # a parent with `numbering: letters`: a), b), c)… as the seed numbers its points
+                number = f"{LETTERS[n - 1]})"
+                child_prefix = f"{prefix}{n}."
+            elif depth == 1:
                 number = f"{ROMAN[n - 1]}."
                 child_prefix = ""
             elif depth == 2:
@@ -72,7 +78,7 @@ def outline(kind: str, level: str) -> list[OutlineItem]:
                 child_prefix = f"{prefix}{n}."
             items.append(OutlineItem(key=s["key"], number=number, level=depth, heading=s["heading"],
                                      provider=s.get("provider", ""), definition=s))
-            walk(s.get("sections", []), depth + 1, child_prefix)
+            walk(s.get("sections", []), depth + 1, child_prefix, s.get("numbering") == "letters")
 
     walk(report_kind(kind).sections, 1, "")
     return items
@@ -125,6 +131,31 @@ def _check_text(text: str, what: str) -> None:
         parse(text, strict=True)
     except PlaceholderError as exc:
         raise ReportError(f"{what}: {exc}") from exc
+
+
+def _check_section_text(report: Report, text: str, what: str) -> None:
+    """A section's text as an officer wrote it (issue 14): every placeholder closed, every figure naming a data
+    element of the catalogue, every ``unit=`` inside the report's area. The first problem is refused with its words."""
+    _check_text(text, what)
+    stripped = TOKEN.sub("", text)
+    if "[[" in stripped or "]]" in stripped:
+        at = stripped.find("[[") if "[[" in stripped else stripped.find("]]")
+        raise ReportError(f"{what}: ô số liệu chưa đóng hoặc thừa dấu ngoặc gần «{stripped[max(0, at - 20):at + 30].strip()}»: "
+                          "mỗi ô số liệu viết trong [[ và ]].")
+    from xhht.indicators.selectors import element_names
+
+    known = element_names()
+    resolver = Resolver(unit=report.unit, period=parse_period(report.period))
+    for segment in parse(text, strict=True):
+        if not isinstance(segment, Placeholder):
+            continue
+        for element in [*segment.elements, *([segment.option("element")] if segment.option("element") else [])]:
+            if element not in known:
+                raise ReportError(f"{what}: ô số liệu «[[{segment.source}]]» dùng phần tử dữ liệu «{element}» không có trong danh mục.")
+        unit_code = segment.option("unit")
+        if unit_code and not resolver.in_subtree(unit_code):
+            raise ReportError(f"{what}: ô số liệu «[[{segment.source}]]» lấy số liệu của đơn vị «{unit_code}» "
+                              f"không thuộc phạm vi báo cáo của {report.unit.full_name}.")
 
 
 def section_draft(*, report: Report, key: str) -> str:
@@ -200,7 +231,7 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 def report_section_update(*, actor: Any, section: ReportSection, text: str) -> ReportSection:
     text = _nfc(text).replace("\r\n", "\n")
-    _check_text(text, section.heading)
+    _check_section_text(section.report, text, section.heading)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         old = section.text
@@ -265,15 +296,40 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Progress | None = None, note: str = "") -> IssuedVersion:
-    """Generate the files and keep them as a new version, with who, when, file hashes and the data used."""
+def report_issue_precheck(*, report: Report, gap_reason: str = "", checklist_fingerprint: str | None = None) -> tuple[list[dict[str, Any]], str]:
+    """The pre-issue checklist, recomputed: the gaps to keep on the version and the cleaned reason, or
+    :class:`ReportError` when the inputs changed since the checklist was shown or gaps have no reason."""
+    from xhht.official_reports.selectors import report_checklist
+
+    checklist = report_checklist(report)
+    if checklist_fingerprint is not None and checklist_fingerprint != checklist.fingerprint:
+        raise ReportError("Số liệu đầu vào của báo cáo đã thay đổi sau khi danh sách kiểm tra được hiển thị: "
+                          "chưa phát hành. Hãy xem lại danh sách kiểm tra đã cập nhật rồi phát hành lại.")
+    gap_reason = _nfc(gap_reason or "").strip()
+    if checklist.items and not gap_reason:
+        raise ReportError(f"Còn {len(checklist.items)} báo cáo đầu vào chưa nộp hoặc chưa được duyệt: muốn phát hành vẫn phải "
+                          "xác nhận và ghi lý do (trang «Kiểm tra trước khi phát hành»).")
+    if len(gap_reason) > 500:
+        raise ReportError("Lý do phát hành khi còn thiếu số liệu dài quá 500 ký tự.")
+    return [item.as_dict() for item in checklist.items], gap_reason
+
+
+def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Progress | None = None, note: str = "",
+                 gap_reason: str = "", checklist_fingerprint: str | None = None) -> IssuedVersion:
+    """Generate the files and keep them as a new version, with who, when, file hashes and the data used.
+
+    The pre-issue checklist is recomputed first: when the caller showed a checklist (``checklist_fingerprint``)
+    and the inputs changed since, nothing is issued; when inputs are missing or unapproved, issuing needs a
+    reason (``gap_reason``), kept on the version with the list of gaps and audited."""
+    gaps, gap_reason = report_issue_precheck(report=report, gap_reason=gap_reason, checklist_fingerprint=checklist_fingerprint)
     with tempfile.TemporaryDirectory(prefix="xhht-report-") as tmp:
         files = report_generate(report=report, out_dir=Path(tmp), pdf=pdf, progress=progress)
         user = actor if getattr(actor, "is_authenticated", False) else None
         with transaction.atomic():
             Report.objects.select_for_update().filter(pk=report.pk).first()
             version = (report.versions.aggregate(n=Max("version"))["n"] or 0) + 1
-            issued = IssuedVersion(report=report, version=version, issued_by=user, note=note,
+            issued = IssuedVersion(report=report, version=version, issued_by=user, note=note, gaps=gaps,
+                                   gap_reason=gap_reason if gaps else "",
                                    docx_sha256=_sha256(files.docx), xlsx_sha256=_sha256(files.xlsx),
                                    pdf_sha256=_sha256(files.pdf) if files.pdf else "",
                                    data_snapshot=sorted(files.rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])),
@@ -284,8 +340,9 @@ def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Prog
                 issued.pdf.save(files.pdf.name, ContentFile(files.pdf.read_bytes()), save=False)
             issued.save()
             audit_record(actor=actor, action="report_issue", instance=report, unit_code=report.unit_id,
-                         changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256]},
-                         note=f"{len(issued.data_snapshot)} giá trị số liệu")
+                         changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256],
+                                  **({"gaps": [None, len(gaps)], "gap_reason": [None, gap_reason]} if gaps else {})},
+                         note=f"{len(issued.data_snapshot)} giá trị số liệu" + (f"; phát hành khi còn thiếu {len(gaps)} báo cáo đầu vào: {gap_reason}" if gaps else ""))
     return issued
 
 

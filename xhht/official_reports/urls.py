@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/nguon/", views.report_trace, name="trace"),
     path("<int:pk>/tao-tep/", views.report_issue_view, name="issue"),
     path("<int:pk>/tao-tep/<int:job>/", views.report_issue_status, name="issue_status"),
+    path("<int:pk>/kiem-tra/", views.report_checklist_view, name="checklist"),
     path("<int:pk>/phien-ban/<int:version>/cong-khai/", views.report_publish_view, name="publish"),
     path("<int:pk>/phien-ban/<int:version>/go-cong-khai/", views.report_withdraw_view, name="withdraw"),
     path("<int:pk>/phien-ban/<int:version>/<str:fmt>/", views.report_download, name="download"),

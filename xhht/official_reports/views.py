@@ -19,9 +19,9 @@ from xhht.jobs.models import JobState
 from xhht.official_reports.jobs import issue_active, issue_job, issue_start
 from xhht.official_reports.placeholders import PlaceholderError, parse_one
 from xhht.official_reports.render import Renderer
-from xhht.official_reports.selectors import (issued_version_or_404, public_units, public_version_or_404, public_versions,
+from xhht.official_reports.selectors import (issued_version_or_404, report_checklist, public_units, public_version_or_404, public_versions,
                                              report_for_user_or_404, report_list, runs_html)
-from xhht.official_reports.services import (ReportError, report_create, report_section_redraft,
+from xhht.official_reports.services import (ReportError, report_create, report_issue_precheck, report_section_redraft,
                                             report_section_update, report_update, report_version_publish, report_version_withdraw)
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
 
@@ -170,7 +170,22 @@ def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the build of the files (``xhht worker`` makes them; LibreOffice may take minutes); the page polls the job."""
     report = report_for_user_or_404(request.user, pk)
     require_edit_unit(request.user, report.unit)
-    job = issue_start(user=request.user, report=report)
+    # From the checklist page: its fingerprint (refused if the inputs changed since) and, with gaps, the
+    # confirmation box and the reason. Without a confirmed reason a report with gaps is not issued. Checked here
+    # at once, and again by the job when it runs (the inputs may change while it waits).
+    fingerprint = request.POST.get("fingerprint") or None
+    reason = request.POST.get("gap_reason", "") if request.POST.get("confirm_gaps") == "1" else ""
+    try:
+        report_issue_precheck(report=report, gap_reason=reason, checklist_fingerprint=fingerprint)
+    except ReportError as exc:
+        if fingerprint is not None and not request.headers.get("HX-Request"):
+            messages.error(request, f"Chưa phát hành: {exc}")
+            return redirect("official_reports:checklist", pk=report.pk)
+        messages.error(request, f"Không tạo được tệp: {exc}")
+        if request.headers.get("HX-Request"):
+            return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.all(), "error": str(exc)})
+        return redirect("official_reports:detail", pk=report.pk)
+    job = issue_start(user=request.user, report=report, gap_reason=reason, checklist_fingerprint=fingerprint)
     if request.headers.get("HX-Request"):
         return _versions(request, report, job)
     return redirect("official_reports:detail", pk=report.pk)
@@ -192,6 +207,16 @@ def report_issue_status(request: HttpRequest, pk: int, job: int) -> HttpResponse
     if found is None:
         raise Http404("Không tìm thấy lượt tạo tệp.")
     return _versions(request, report, found)
+
+
+@login_required
+def report_checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before a version is issued: every missing or unapproved input by unit and form, with links to the form
+    and to the people responsible; the issue form (confirmation and reason when there are gaps)."""
+    report = report_for_user_or_404(request.user, pk)
+    require_edit_unit(request.user, report.unit)
+    checklist = report_checklist(report)
+    return render(request, "official_reports/checklist.html", {"report": report, "checklist": checklist})
 
 
 @login_required
@@ -238,7 +263,12 @@ def _version_change(request: HttpRequest, pk: int, version: int, change: Callabl
 @login_required
 @require_POST
 def report_publish_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    return _version_change(request, pk, version, lambda issued: report_version_publish(actor=request.user, issued=issued),
+    def publish(issued: IssuedVersion) -> object:
+        if request.POST.get("confirm_publish") != "1":  # publishing has its own confirmation (issue 14)
+            raise ReportError("Chưa công khai: hãy đánh dấu ô xác nhận công khai phiên bản này cho mọi người đọc.")
+        return report_version_publish(actor=request.user, issued=issued)
+
+    return _version_change(request, pk, version, publish,
                            "Đã công khai phiên bản {version}: ai cũng đọc được tại trang Báo cáo công khai.")
 
 

@@ -26,7 +26,11 @@ from xhht.indicators.services import disaggregation_key
 ROOT = Path(__file__).parent / "catalogue"
 SCHEMAS = ROOT / "schemas"
 
-PERIOD_TYPE_LABELS = {"half_year": "6 tháng", "year": "năm", "school_year": "năm học", "ad_hoc": "đột xuất"}
+PERIOD_TYPE_LABELS = {"half_year": "6 tháng", "year": "năm", "school_year": "năm học", "phase": "giai đoạn", "ad_hoc": "đột xuất"}
+# An element marked ``approximate: true`` on a form gets a companion text answer ``approx__<element>``:
+# the qualifier the reporter gives the figure ("trên 24.000"); the report prints it before the figure.
+APPROXIMATE_PREFIX = "approx__"
+QUALIFIERS = ("trên", "hơn", "khoảng", "gần", "ước khoảng")
 UNIT_KINDS = {"province", "city", "district", "town_district", "urban_district", "provincial_city", "commune", "ward", "township", "village"}
 
 
@@ -425,6 +429,10 @@ def _build_form(source: SourceFile, cat: Catalogue) -> tuple[Form | None, list[s
             else:
                 cells.append(Cell(element.code, element.code, {}, label, "", element.value_type, True))
             fields.append(FormField("number", element.code, label, f_spec.get("note", ""), tuple(cells)))
+            if f_spec.get("approximate"):
+                fields.append(FormField("text", APPROXIMATE_PREFIX + element.code,
+                                        f"Số liệu ước tính? Ghi «{'», «'.join(QUALIFIERS)}» trước số «{label}», để trống nếu là số chính xác",
+                                        "", (), 20))
         sections.append(Section(s_spec["code"], s_spec["title"], tuple(fields)))
     form = Form(
         code=data["code"],

@@ -149,3 +149,112 @@ def load(*, actor: Any = None) -> None:
             source="imported",
             rule="seed:298/BC-UBND phụ lục I.3",
         )
+    load_phase_reports()
+
+
+# --- The 2016–2020 phase reports of the offices and associations (issue 14) ----------------------------
+# The seed's narrative figures (298/BC-UBND, III.1 and III.1.1–1.10), entered as each office's and
+# association's phase summary report, approved before the district's report of 09/09/2020. A figure the
+# seed gives as approximate carries its qualifier ("approx__…": "trên 24.000"), never an invented exact
+# number. Invented, and said so: the classroom counts 621/387/182 (the seed gives the shares 62,32% and
+# 29,31% only) and the 14 offices and associations that held their review (the seed says "100").
+PHASE = "2016-2020"
+PHASE_REPORTS: list[tuple[str, str, dict[str, object], dict[str, str]]] = [
+    ("education_office", "education_office", {
+        "rpt_edu_review_orgs": 14, "rpt_edu_review_orgs_held": 14, "rpt_edu_review_communes": 21, "rpt_edu_review_communes_held": 21,
+        "rpt_edu_classrooms": 621, "rpt_edu_classrooms_solid": 387, "rpt_edu_classrooms_semi": 182,
+        "rpt_edu_clc_count": 21, "rpt_edu_clc_managers": 63, "rpt_edu_clc_accountants": 42,
+        "rpt_edu_schools": 30, "rpt_edu_schools_counselling": 30, "rpt_edu_schools_counselling_room": 30,
+        "rpt_edu_counselling_teachers_trained": 17, "rpt_edu_schools_all": 48, "rpt_edu_schools_conduct_code": 48,
+        "rpt_edu_llw_participants": 24000, "rpt_edu_llw_delegates": 248, "rpt_edu_llw_books": 23000, "rpt_edu_llw_banners": 315,
+    }, {"approx__rpt_edu_llw_participants": "trên", "approx__rpt_edu_llw_books": "trên"}),
+    ("home_affairs_office", "home_affairs", {
+        "rpt_ha_district_standard_pct": 100, "rpt_ha_district_leaders_pct": 100, "rpt_ha_district_mandatory_pct": 100,
+        "rpt_ha_commune_leaders_pct": 100, "rpt_ha_commune_qualified_pct": 100, "rpt_ha_commune_mandatory_pct": 98,
+    }, {"approx__rpt_ha_commune_mandatory_pct": "trên"}),
+    ("labour_office", "labour_office", {
+        "rpt_lab_nonfarm_classes": 2, "rpt_lab_plan_classes": 4, "rpt_lab_plan_learners": 120, "rpt_lab_plan_funding": 400_000_000,
+        "rpt_lab_opened_classes": 4, "rpt_lab_opened_learners": 120,
+        "rpt_lab_vocational_facilities": 4, "rpt_lab_facility_schools": 1, "rpt_lab_facility_centres": 1, "rpt_lab_facility_enterprises": 2,
+        "rpt_lab_students_supported": 3, "rpt_lab_students_support_amount": 13_190_000, "rpt_lab_students_pending": 6,
+        "rpt_lab_children_screened": 61, "rpt_lab_eye_exams": 150, "rpt_lab_cataract": 43, "rpt_lab_wheelchairs": 127,
+        "rpt_lab_orthopedic_veterans": 168, "rpt_lab_orthopedic_pending": 20, "rpt_lab_bicycles": 58,
+    }, {}),
+    ("youth_union", "youth_union", {
+        "rpt_yu_study_clubs": 52, "rpt_yu_hobby_clubs": 52, "rpt_yu_rights_clubs": 7, "rpt_yu_pupils": 1530,
+        "rpt_yu_libraries": 4, "rpt_yu_library_schools": 4, "rpt_yu_books_donated": 2500,
+        "rpt_yu_gifts": 540, "rpt_yu_gifts_amount": 145_000_000, "rpt_yu_scholarships": 3490, "rpt_yu_scholarship_amount": 1_203_000_000,
+        "rpt_yu_congresses": 4, "rpt_yu_pupils_honoured": 503, "rpt_yu_honour_amount": 104_300_000,
+        "rpt_yu_school_sites": 2, "rpt_yu_school_site_value": 300_000_000, "rpt_yu_trained": 1050,
+    }, {"approx__rpt_yu_pupils": "trên", "approx__rpt_yu_books_donated": "trên", "approx__rpt_yu_gifts": "trên",
+        "approx__rpt_yu_gifts_amount": "trên", "approx__rpt_yu_scholarship_amount": "trên", "approx__rpt_yu_school_site_value": "trên",
+        "approx__rpt_yu_trained": "trên"}),
+    ("womens_union", "womens_union", {
+        "rpt_wu_cadres_studied_pct": 100, "rpt_wu_cadres_3std_pct": 100, "rpt_wu_members_3std_pct": 90, "rpt_wu_cadres_excellent_pct": 100,
+        "rpt_wu_members_excellent_pct": 15, "rpt_wu_members_advanced_pct": 70, "rpt_wu_sessions": 2546, "rpt_wu_participants": 60704,
+        "rpt_wu_campaigns": 2, "rpt_wu_registered_pct": 100, "rpt_wu_member_families": 9080, "rpt_wu_families_5k3s": 8898,
+        "rpt_wu_families_8criteria": 6833, "rpt_wu_families_8criteria_increase": 1000, "rpt_wu_branches": 21, "rpt_wu_branches_registered": 21,
+        "rpt_wu_helped_registered": 42, "rpt_wu_helped_achieved": 42, "rpt_wu_helped_poor": 21, "rpt_wu_helped_out_of_poverty": 21,
+        "rpt_wu_5k3s_sessions": 232, "rpt_wu_5k3s_participants": 12035, "rpt_wu_stage_communes": 4, "rpt_wu_pilot_models": 2,
+        "rpt_wu_uncle_ho_model_pct": 80, "rpt_wu_health_sessions": 1862, "rpt_wu_health_participants": 57022,
+        "rpt_wu_child_families": 8045, "rpt_wu_child_families_reached": 7544, "rpt_wu_women_reached": 8385,
+        "rpt_wu_bookcase_units": 15, "rpt_wu_bookcase_communes": 15, "rpt_wu_books_per_year": 2, "rpt_wu_classes": 16, "rpt_wu_class_participants": 1869,
+    }, {"approx__rpt_wu_members_3std_pct": "trên", "approx__rpt_wu_members_excellent_pct": "trên", "approx__rpt_wu_members_advanced_pct": "trên",
+        "approx__rpt_wu_uncle_ho_model_pct": "khoảng"}),
+    ("study_promotion_association", "study_promotion_association", {
+        "rpt_spa_literate_pct": 90, "rpt_spa_learning_clans": 15, "rpt_spa_clans_recognised": 6,
+        "rpt_spa_families_registered_pct": 70, "rpt_spa_units_recognised_pct": 95,
+    }, {"approx__rpt_spa_literate_pct": "trên", "approx__rpt_spa_families_registered_pct": "trên", "approx__rpt_spa_units_recognised_pct": "trên"}),
+    ("culture_office", "culture_office", {"rpt_co_news": 350, "rpt_co_articles": 46}, {"approx__rpt_co_news": "ước khoảng"}),
+    ("culture_media_centre", "culture_media_centre", {"rpt_cmc_news": 123, "rpt_cmc_features": 6}, {}),
+    ("labour_federation", "labour_federation", {"rpt_lf_conferences": 2, "rpt_lf_workers_reached": 60}, {}),
+]
+# The labour office's report of the vocational scheme's first phase (QĐ 1956/QĐ-TTg, 2010–2015): the seed's
+# "4 lớp học nghề phi nông nghiệp, 96 lớp học nghề nông nghiệp".
+EARLIER_PHASE_REPORTS: list[tuple[str, str, str, dict[str, object]]] = [("labour_office", "labour_office", "2010-2015", {"rpt_lab_nonfarm_classes": 4, "rpt_lab_farm_classes": 96})]
+# New-countryside criteria 5 (schools) and 14 (education) per commune, seed III.1.1 b: 4/20 and 20/20 communes.
+NTM_CRITERION_5 = {"05115", "05113", "05102", "05111"}  # Nam Tuấn, Hồng Việt, Bế Triều, Hoàng Tung
+PHASE_SUBMITTED, PHASE_APPROVED = "2020-08-25T09:00", "2020-08-28T15:00"
+# The 2019 annual reports whose figures the seed dates to 2019: the women's union's "cuối năm 2019 bình xét có
+# 8.898/9.080 … 6.833 gia đình đạt cả 8 tiêu chí (tăng thêm 1000 hộ so với năm 2018)", and the labour office's
+# 2019 row of the vocational table (5 classes, 170 learners, 167 from ethnic minorities).
+YEAR_2019_REPORTS: list[tuple[str, str, dict[str, object]]] = [
+    ("womens_union", "womens_union", {
+        "rpt_wu_member_families": 9080, "rpt_wu_families_5k3s": 8898, "rpt_wu_families_8criteria": 6833, "rpt_wu_families_8criteria_increase": 1000,
+        "rpt_wu_branches": 21, "rpt_wu_branches_registered": 21, "rpt_wu_helped_registered": 42, "rpt_wu_helped_achieved": 42,
+        "rpt_wu_helped_poor": 21, "rpt_wu_helped_out_of_poverty": 21}),
+    ("labour_office", "labour_office", {"rpt_lab_classes": 5, "rpt_lab_learners": 170, "rpt_lab_learners_ethnic_minority": 167}),
+]
+
+
+def _play_texts(reporter: Reporter, form_code: str, period: str, values: dict[str, object], texts: dict[str, str]) -> None:
+    form = get_catalogue().forms[form_code]
+    if submission_find(form=form, reporter=reporter, period=period) is not None:
+        return
+    sub = _save(reporter, form_code, period, values, PHASE_SUBMITTED, texts)
+    sub = submission_submit(actor=None, submission=sub, now=_at(PHASE_SUBMITTED), check_rights=False)
+    submission_approve(actor=None, submission=sub, now=_at(PHASE_APPROVED), check_rights=False)
+
+
+def load_phase_reports() -> None:
+    """The offices', associations' and communes' 2016–2020 summary reports, approved (idempotent)."""
+    with transaction.atomic():
+        district = Unit.objects.get(code=DISTRICT)
+        for kind, form_code, values, texts in PHASE_REPORTS:
+            org = Organisation.objects.filter(unit=district, kind=kind).first()
+            if org is not None:
+                _play_texts(Reporter(district, org), form_code, PHASE, values, texts)
+        for kind, form_code, period, values in EARLIER_PHASE_REPORTS:
+            org = Organisation.objects.filter(unit=district, kind=kind).first()
+            if org is not None:
+                _play_texts(Reporter(district, org), form_code, period, values, {})
+        for kind, form_code, values in YEAR_2019_REPORTS:
+            org = Organisation.objects.filter(unit=district, kind=kind).first()
+            if org is not None and submission_find(form=get_catalogue().forms[form_code], reporter=Reporter(district, org), period="2019") is None:
+                sub = _save(Reporter(district, org), form_code, "2019", values, "2020-01-10T09:00")
+                sub = submission_submit(actor=None, submission=sub, now=_at("2020-01-10T09:00"), check_rights=False)
+                submission_approve(actor=None, submission=sub, now=_at("2020-01-14T10:00"), check_rights=False)
+        for commune in Unit.objects.filter(parent=district).order_by("code"):
+            rural = commune.kind != "township"
+            values = {"rpt_ntm_commune": int(rural), "rpt_ntm_c5": int(commune.code in NTM_CRITERION_5), "rpt_ntm_c14": int(rural)}
+            _play_texts(Reporter(commune), "commune_new_countryside", PHASE, values, {})

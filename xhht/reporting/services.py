@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from xhht.audit.services import audit_record
 from xhht.indicators.services import Value, data_values_write
-from xhht.reporting.catalogue import Form, get_catalogue
+from xhht.reporting.catalogue import APPROXIMATE_PREFIX, QUALIFIERS, Form, get_catalogue
 from xhht.reporting.models import Status, Submission, SubmissionEvent
 from xhht.reporting.numbers import NumberError, parse_number
 from xhht.indicators.periods import parse_period
@@ -89,6 +89,10 @@ def parse_form_values(form: Form, raw: Mapping[str, object], texts: Mapping[str,
         text = "" if value is None else str(value).strip()
         if len(text) > text_field.max_length:
             errors[text_field.code] = f"quá dài ({len(text)} ký tự; tối đa {text_field.max_length})."
+        elif text_field.code.startswith(APPROXIMATE_PREFIX) and text and text.lower() not in QUALIFIERS:
+            errors[text_field.code] = f"«{text}» không phải là cách ghi số ước tính; dùng một trong: {', '.join(QUALIFIERS)}, hoặc để trống."
+        if text_field.code.startswith(APPROXIMATE_PREFIX):
+            text = text.lower()
         answers[text_field.code] = text
     return values, answers, errors
 

@@ -21,12 +21,25 @@ def test_catalogue_has_the_three_kinds_with_the_seed_structure() -> None:
     for kind in (kinds[k] for k in ("phase-summary", "half-year", "annual")):
         top = [s["key"] for s in kind.sections]
         assert top == ["steering", "resources", "results", "directions", "recommendations"]
-        keys = {c["key"] for s in kind.sections for c in s.get("sections", [])}
+        keys = set(_all_keys(kind.sections))  # at every depth: the phase summary nests III.1.1 a)–f) as the seed does
         assert {"steering.documents", "steering.communication", "resources.budget", "results.literacy", "results.clc",
-                "results.learning_community", "results.lifelong_week", "results.vocational", "results.organisations",
+                "results.learning_community", "results.lifelong_week", "results.vocational",
                 "results.strengths", "results.limitations", "results.causes"} <= keys
         assert kind.data["appendix"]["provider"] == "indicators.appendix"
-    assert "results.lessons" in {c["key"] for s in kinds["phase-summary"].sections for c in s.get("sections", [])}
+    phase = set(_all_keys(kinds["phase-summary"].sections))
+    # Issue 14: each member of the steering committee has its own section (seed III.1.1–1.10), I.5 has 5.1–5.10.
+    assert {"results.lessons", "results.review", "results.home_affairs", "results.labour", "results.youth_union", "results.womens_union",
+            "results.study_promotion", "results.culture_office", "results.media_centre", "results.labour_federation",
+            "steering.tasks.education", "steering.tasks.organisations"} <= phase
+    assert all("results.organisations" in set(_all_keys(kinds[k].sections)) for k in ("annual", "half-year"))
+
+
+def _all_keys(sections: list[dict[str, object]]) -> list[str]:
+    out: list[str] = []
+    for s in sections:
+        out.append(str(s["key"]))
+        out += _all_keys(list(s.get("sections", [])))  # type: ignore[arg-type]
+    return out
 
 
 def test_document_format_matches_decree_30() -> None:

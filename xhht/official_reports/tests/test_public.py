@@ -39,7 +39,12 @@ def test_nothing_is_public_until_the_office_publishes(issued: IssuedVersion, cli
 def test_the_district_officer_publishes_and_anyone_downloads(issued: IssuedVersion, district_officer: Any, client_for: Any, client: Any) -> None:
     pk = issued.report_id
     before = AuditEntry.objects.filter(action="report_publish").count()
+    # Publishing has its own confirmation (issue 14): without the box ticked nothing changes.
     response = client_for(district_officer).post(f"/bao-cao/{pk}/phien-ban/{issued.version}/cong-khai/")
+    assert response.status_code == 302 and AuditEntry.objects.filter(action="report_publish").count() == before
+    issued.refresh_from_db()
+    assert not issued.is_public
+    response = client_for(district_officer).post(f"/bao-cao/{pk}/phien-ban/{issued.version}/cong-khai/", {"confirm_publish": "1"})
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="report_publish").count() == before + 1
     client.logout()

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", help="đọc số liệu của kỳ trên địa giới ngày YYYY-MM-DD (mặc định: địa giới của kỳ)")
         parser.add_argument("--no-pdf", action="store_true", help="không tạo .pdf")
         parser.add_argument("--issue", action="store_true", help="lưu thành một phiên bản đã tạo (giữ tệp, người tạo, số liệu đã dùng)")
+        parser.add_argument("--gap-reason", default="", help="lý do phát hành khi còn báo cáo đầu vào chưa nộp hoặc chưa duyệt (bắt buộc khi đó)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = Unit.objects.filter(code=options["unit"]).first()
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                     bar.update(1)
                 files = report_generate(report=report, out_dir=out, pdf=not options["no_pdf"], progress=step, on=on)
                 if options["issue"]:
-                    issued = report_issue(actor=None, report=report, pdf=not options["no_pdf"])
+                    issued = report_issue(actor=None, report=report, pdf=not options["no_pdf"], gap_reason=options["gap_reason"])
         except (ReportError, PdfUnavailable) as exc:
             raise CommandError(str(exc)) from exc
         for path in (files.docx, files.xlsx, files.pdf):
