@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from xhht.audit.services import audit_record, diff, snapshot
-from xhht.indicators.periods import parse_period
+from xhht.indicators.periods import Period, parse_period
 from xhht.official_reports.catalogue import CatalogueError, report_kind
 from xhht.official_reports.docx_writer import write_docx
 from xhht.official_reports.issuers import issuer_get, issuers_for
@@ -28,7 +28,6 @@ from xhht.official_reports.providers import PROVIDERS, SectionContext
 from xhht.official_reports.render import RenderedReport, report_render
 from xhht.official_reports.resolver import Resolver, level_name
 from xhht.official_reports.xlsx_writer import write_xlsx
-from xhht.reporting.routing import unit_existed_during
 from xhht.units.models import PREFIX, Unit, UnitKind
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -171,9 +170,10 @@ def section_draft(*, report: Report, key: str) -> str:
 
 
 def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dict[str, Any] | None = None,
-                  issuer: str | None = None) -> Report:
+                  issuer: str | None = None, on: date | None = None) -> Report:
     """A new report with the Decree 30 header (defaults from the unit, overridden by ``header``) and a
-    first draft of every section generated from the data."""
+    first draft of every section generated from the data. Refused for a unit that did not exist in the
+    period, unless its figures are read on the tree of a later date ``on`` on which it exists."""
     try:
         per = parse_period(period)
         definition = report_kind(kind)
@@ -181,8 +181,7 @@ def report_create(*, actor: Any, unit: Unit, period: str, kind: str, header: dic
         raise ReportError(str(exc)) from exc
     if per.kind not in definition.data["period_types"]:
         raise ReportError(f"Loại báo cáo «{definition.name}» dùng cho kỳ {', '.join(definition.data['period_types'])}, không dùng cho {per.label}.")
-    if not unit_existed_during(unit, per):
-        raise ReportError(f"{unit.title_name} không tồn tại trong {per.label}: không lập báo cáo cho kỳ này được.")
+    _check_unit_exists(unit=unit, period=per, on=on)
     try:
         values = default_header(unit=unit, kind=kind, period=per, issuer=issuer)
     except CatalogueError as exc:
@@ -395,18 +394,24 @@ def report_for_cli(*, actor: Any, unit: Unit, period: str, kind: str | None, on:
     Refused for a unit that did not exist in the period (or, with ``on``, on that date).
     """
     from xhht.official_reports.catalogue import default_kind_for_period
-    from xhht.units.selectors import unit_existed_during
 
     try:
         per = parse_period(period)
         kind = kind or default_kind_for_period(per.kind)
     except (ValueError, CatalogueError) as exc:
         raise ReportError(str(exc)) from exc
+    _check_unit_exists(unit=unit, period=per, on=on)
+    existing = Report.objects.filter(unit=unit, period=per.code, kind=kind).order_by("-report_date", "-id").first()
+    return existing or report_create(actor=actor, unit=unit, period=per.code, kind=kind, on=on)
+
+
+def _check_unit_exists(*, unit: Unit, period: Period, on: date | None) -> None:
+    """Refuse a report of a unit that did not exist in the period (or, read on the tree of ``on``, on that date)."""
+    from xhht.units.selectors import unit_existed_during
+
     if on is not None:
         if not unit_existed_during(unit=unit, start=on, end=on):
             raise ReportError(f"{unit.title_name} không tồn tại vào ngày {on:%d/%m/%Y}; không thể lập báo cáo theo địa giới ngày đó.")
-    elif not unit_existed_during(unit=unit, start=per.start, end=per.end):
-        raise ReportError(f"{unit.title_name} không tồn tại trong kỳ {per.code} ({per.start:%d/%m/%Y}–{per.end:%d/%m/%Y}); "
+    elif not unit_existed_during(unit=unit, start=period.start, end=period.end):
+        raise ReportError(f"{unit.title_name} không tồn tại trong kỳ {period.code} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}); "
                           "hãy lập báo cáo của đơn vị tồn tại trong kỳ, hoặc đọc số liệu theo địa giới một ngày sau (--on).")
-    existing = Report.objects.filter(unit=unit, period=per.code, kind=kind).order_by("-report_date", "-id").first()
-    return existing or report_create(actor=actor, unit=unit, period=per.code, kind=kind)

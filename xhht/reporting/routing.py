@@ -45,11 +45,6 @@ def _parent_on(unit_code: str, on: date) -> Unit | None:
     return version.parent if version else None
 
 
-def unit_existed_during(unit: Unit, period: Period) -> bool:
-    """Whether the unit existed on at least one day of the period (no query: the unit's own dates)."""
-    return (unit.valid_from is None or unit.valid_from <= period.end) and (unit.valid_to is None or unit.valid_to >= period.start)
-
-
 def approval_route(*, unit: Unit, period: Period, organisation: bool = False, today: date | None = None) -> Route:
     """The unit whose approving officers decide the report of ``unit`` for ``period``.
 

@@ -24,7 +24,7 @@ from xhht.reporting.catalogue import APPROXIMATE_PREFIX, QUALIFIERS, Form, get_c
 from xhht.reporting.models import Status, Submission, SubmissionEvent
 from xhht.reporting.numbers import NumberError, parse_number
 from xhht.indicators.periods import parse_period
-from xhht.reporting.routing import unit_existed_during
+from xhht.units.selectors import unit_existed_during
 from xhht.reporting.selectors import Reporter, can_approve_reporter, can_edit_reporter, form_reports_for, form_values, reporter_of
 from xhht.reporting.validation import Finding, form_findings
 
@@ -139,7 +139,7 @@ def submission_save(
         period_obj = parse_period(period)
     except ValueError as exc:
         raise ReportingError(str(exc)) from None
-    if not unit_existed_during(reporter.unit, period_obj):
+    if not unit_existed_during(unit=reporter.unit, start=period_obj.start, end=period_obj.end):
         raise ReportingError(f"{reporter.unit.title_name} không tồn tại trong {period_obj.label} "
                              f"(hiệu lực {_span(reporter.unit)}): không nhập báo cáo cho kỳ này được.")
     parsed, answers, errors = parse_form_values(form, values, texts)
