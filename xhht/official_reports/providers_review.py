@@ -73,8 +73,11 @@ def targets_review(ctx: SectionContext) -> SectionDraft:
             line.append(_target_text(own.get(following), is_rate))
         rows.append(line)
     notices = []
+    text = ctx.text
     if synthetic_in(ctx.resolver.subtree_codes, years):
+        # Demo figures are said to be demo figures in the document itself, not only on the screen (issue 18).
+        text = f"{SYNTHETIC_NOTICE}\n\n{ctx.text}" if ctx.text else SYNTHETIC_NOTICE
         notices.append(SYNTHETIC_NOTICE)
     if any(UNKNOWN in r for r in rows):
         notices.append("«chưa xác định»: mục tiêu chưa đối chiếu được với văn bản gốc (để trống trong danh mục chỉ tiêu), không suy đoán.")
-    return SectionDraft(text=ctx.text, tables=[TableSpec(header_rows=[header], rows=rows)], notices=notices)
+    return SectionDraft(text=text, tables=[TableSpec(header_rows=[header], rows=rows)], notices=notices)

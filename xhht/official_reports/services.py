@@ -413,5 +413,5 @@ def _check_unit_exists(*, unit: Unit, period: Period, on: date | None) -> None:
         if not unit_existed_during(unit=unit, start=on, end=on):
             raise ReportError(f"{unit.title_name} không tồn tại vào ngày {on:%d/%m/%Y}; không thể lập báo cáo theo địa giới ngày đó.")
     elif not unit_existed_during(unit=unit, start=period.start, end=period.end):
-        raise ReportError(f"{unit.title_name} không tồn tại trong kỳ {period.code} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}); "
+        raise ReportError(f"{unit.title_name} không tồn tại trong {period.label} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}); "
                           "hãy lập báo cáo của đơn vị tồn tại trong kỳ, hoặc đọc số liệu theo địa giới một ngày sau (--on).")
