@@ -74,6 +74,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_edit": can_edit_unit(request.user, unit),
             "versions": unit.versions.select_related("parent").all(),
             "lineage": unit_lineage(unit=unit),
+            # Lineage names every predecessor and successor; only those the user may open are links.
+            "reachable": scope,
             "capability_links": _capability_links(unit),
         },
     )

@@ -22,6 +22,7 @@ def test_upload_a_report_and_see_its_findings_in_place(live_server: Any, tmp_pat
         page = phone_page(browser)
         log_in(page, live_server.url, "pgd.hoaan")
         page.wait_for_load_state()
+        page.click("header summary")  # the phone's menu is folded (issue 15)
         page.click("text=Kiểm tra số liệu")
         page.wait_for_load_state()
         page.set_input_files("#file", str(report))
