@@ -186,6 +186,8 @@ def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "official_reports/_versions.html", {"report": report, "versions": report.versions.all(), "error": str(exc)})
         return redirect("official_reports:detail", pk=report.pk)
     job = issue_start(user=request.user, report=report, gap_reason=reason, checklist_fingerprint=fingerprint)
+    if job.state == JobState.DONE and not request.headers.get("HX-Request"):
+        messages.success(request, f"Đã tạo phiên bản {job.result.get('version')}.")
     if request.headers.get("HX-Request"):
         return _versions(request, report, job)
     return redirect("official_reports:detail", pk=report.pk)

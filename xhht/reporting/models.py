@@ -53,8 +53,11 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["period", "form_code"]), models.Index(fields=["unit", "period"])]
 
     def __str__(self) -> str:
+        from xhht.reporting.catalogue import get_catalogue
+
         who = self.organisation.name if self.organisation_id and self.organisation else self.unit.full_name
-        return f"{self.form_code} · {who} · {self.period}"
+        form = get_catalogue().forms.get(self.form_code)
+        return f"{form.title if form else self.form_code} · {who} · {self.period}"
 
     @property
     def is_editable(self) -> bool:

@@ -13,7 +13,8 @@ from xhht.demo.foundation import DISTRICT
 
 
 @pytest.mark.browser
-def test_checklist_issue_with_a_gap_and_a_reason_then_publish(live_server: Any, transactional_db: Any) -> None:
+def test_checklist_issue_with_a_gap_and_a_reason_then_publish(live_server: Any, transactional_db: Any, settings: Any) -> None:
+    settings.XHHT_JOBS_INLINE = True  # the live server's in-memory test database is not shared with a worker process
     from xhht.audit.models import AuditEntry
     from xhht.demo.foundation import load as load_foundation
     from xhht.official_reports.models import Report
