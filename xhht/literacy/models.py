@@ -96,14 +96,8 @@ class SurveyPerson(models.Model):
         return f"{self.full_name or self.person_id} ({self.birth_year})"
 
 
-class CommuneAggregate(models.Model):
-    """Counts of a commune's survey persons for a year, per age segment, sex, Kinh/minority, unable to learn.
-
-    The age segments are those the rules need (``Rules.age_segments``: 0–5, 6, 7–10, 11, 12–13, 14, 15–18,
-    19–25, 26–35, 36–60, 61+ for ND 20/2014), so every band or criterion range is a sum of whole rows and a
-    commune has at most ~90 rows a year. Rebuilt from the persons of that commune and year on every import
-    or edit, in the same transaction (and by ``xhht literacy_rebuild`` after a change of the rules file).
-    """
+class SurveyCounts(models.Model):
+    """The counts kept per commune (or village), year, age segment, sex, Kinh/minority and unable to learn."""
 
     commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -119,6 +113,19 @@ class CommuneAggregate(models.Model):
     in_primary = models.IntegerField(default=0)
     lower_secondary_diploma = models.IntegerField(default=0)
     studying_upper = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CommuneAggregate(SurveyCounts):
+    """Counts of a commune's survey persons for a year, per age segment, sex, Kinh/minority, unable to learn.
+
+    The age segments are those the rules need (``Rules.age_segments``: 0–5, 6, 7–10, 11, 12–13, 14, 15–18,
+    19–25, 26–35, 36–60, 61+ for ND 20/2014), so every band or criterion range is a sum of whole rows and a
+    commune has at most ~90 rows a year. Rebuilt from the persons of that commune and year on every import
+    or edit, in the same transaction (and by ``xhht literacy_rebuild`` after a change of the rules file).
+    """
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "commune", "age_from", "sex", "minority", "unable_to_learn"], name="literacy_aggregate_unique")]
@@ -147,28 +154,14 @@ class Attestation(models.Model):
         return f"{self.unit_id} {self.year} {self.recognition} ≤ {self.level}"
 
 
-class VillageAggregate(models.Model):
+class VillageAggregate(SurveyCounts):
     """The counts of :class:`CommuneAggregate`, per village, for communes split by village (format 4).
 
     Built on demand when a commune's figures are read on a tree where its villages went to different
     units, and dropped whenever the commune's aggregate is rebuilt (so it is never stale).
     """
 
-    commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
     village = models.CharField(max_length=120)
-    age_from = models.PositiveSmallIntegerField()
-    sex = models.CharField(max_length=1)
-    minority = models.BooleanField()
-    unable_to_learn = models.BooleanField()
-    population = models.IntegerField(default=0)
-    level1 = models.IntegerField(default=0)
-    level2 = models.IntegerField(default=0)
-    entered_grade1 = models.IntegerField(default=0)
-    completed_primary = models.IntegerField(default=0)
-    in_primary = models.IntegerField(default=0)
-    lower_secondary_diploma = models.IntegerField(default=0)
-    studying_upper = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "commune", "village", "age_from", "sex", "minority", "unable_to_learn"],
