@@ -280,6 +280,7 @@ def read_workbook_limited(path: Path, name: str, *, max_uncompressed: int, max_c
     except Rejected:
         raise
     except Exception:
+        log.warning("unreadable workbook refused", extra={"action": "xlsx_read", "file": name}, exc_info=True)
         raise Rejected([Problem("không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.", file=name)]) from None
 
 

@@ -8,6 +8,7 @@ is a :class:`xhht.core.tabular.Rejected` with a Vietnamese message naming the fi
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -26,6 +27,8 @@ MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024  # the XML python-docx would parse: bo
 PDF_TIMEOUT_SECONDS = 60
 _VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 _VIETNAMESE_WORDS = {"và", "của", "các", "được", "trong", "người", "năm", "xã", "huyện", "tỉnh", "có", "đã", "với", "cho", "những", "số", "học"}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -152,6 +155,7 @@ def _read_docx(path: Path, name: str) -> Document:
     try:
         source = docx.Document(str(path))
     except Exception:
+        log.warning("unreadable Word file refused", extra={"action": "check_report", "file": name}, exc_info=True)
         raise _reject("không đọc được tệp Word (.docx): tệp bị hỏng.", name) from None
     document = Document(name)
     paragraph_count = table_count = chars = 0
