@@ -10,7 +10,12 @@ thread, and only hands a connection to a thread once its whole head has arrived:
 * once handed over, each read of the body and each write of the response may stall at most
   ``XHHT_BODY_TIMEOUT`` seconds (default 30; the kernel's SO_RCVTIMEO / SO_SNDTIMEO), so a slow body or a
   client that stops reading frees its thread too;
-* gunicorn's own limits apply (request line, header count and size; see xhht/gunicorn_conf.py).
+* gunicorn's own limits apply (request line, header count and size; see xhht/gunicorn_conf.py);
+* no ``Server`` header: gunicorn writes ``Server: gunicorn`` before the application's headers and has no setting
+  to drop it (its maintainers' answer, benoitc/gunicorn#825 and #1617, is to let the application set its own
+  value, which still sends the header; replacing ``gunicorn.SERVER`` in the config module does not reach
+  ``gunicorn.http.wsgi``, which copied the name at import). Each worker process therefore builds its responses
+  with ``BannerlessResponse``, the stock ``Response`` without that one line.
 
 In production nginx sits in front (docs/deployment.md) and buffers requests and responses as well.
 """
@@ -26,6 +31,7 @@ import time
 from functools import partial
 from typing import Any
 
+from gunicorn.http import wsgi
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 MAX_HEAD = 64 * 1024
@@ -35,8 +41,21 @@ def _seconds(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+class BannerlessResponse(wsgi.Response):
+    """gunicorn's HTTP/1 response without its ``Server`` line (the status line, Date and Connection stay)."""
+
+    def default_headers(self) -> list[str]:
+        return [line for line in super().default_headers() if not line.lower().startswith("server:")]
+
+
 class HeadFirstThreadWorker(ThreadWorker):
     """A ``gthread`` worker whose threads only ever see connections with a complete request head."""
+
+    def init_process(self) -> None:
+        # ``wsgi.create`` builds each response from the module's ``Response``; this process (a forked worker,
+        # after the arbiter) builds them without the banner. HTTP/2 responses pass their own class and have none.
+        wsgi.Response = BannerlessResponse
+        super().init_process()
 
     def accept(self, listener: Any) -> None:
         if self.cfg.is_ssl:  # TLS belongs to nginx; with gunicorn's own TLS the head is encrypted: stock behaviour
