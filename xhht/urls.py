@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from xhht.accounts import unit_pages
 from xhht.accounts import views as account_views
-from xhht.units import views as unit_views
 
 admin.site.site_header = "XHHT – Quản trị dữ liệu danh mục"
 admin.site.site_title = "XHHT"
@@ -18,10 +18,10 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("don-vi/", include("xhht.units.urls")),
+    path("don-vi/", include("xhht.accounts.unit_urls")),
     path("van-ban/", include("xhht.steering.urls")),
     path("nhat-ky/", include("xhht.accounts.change_log_urls")),
-    path("api/units/<str:code>/", unit_views.api_detail, name="api_unit"),
+    path("api/units/<str:code>/", unit_pages.api_detail, name="api_unit"),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("xhht.accounts.urls")),
 ]

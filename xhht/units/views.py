@@ -1,4 +1,10 @@
-"""Unit pages: thin views over the selectors, 404 for what the user may not see."""
+"""Unit pages: thin views over the selectors.
+
+Access is decided by the one policy (xhht.accounts.access), which sits above units: the routes of these pages
+are ``xhht.accounts.unit_urls`` (URL names ``units:…``), whose views check the user and pass their decisions
+here — the unit the user may open (404 otherwise), the user's scope, whether the user may edit it — as the
+change log does for ``audit.views.log``. Nothing here is routed directly.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +13,25 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from xhht.accounts.access import can_edit_unit, can_view_unit, is_administrator, scope_codes, unit_for_user_or_404
 from xhht.core.dates import parse_as_of
 from xhht.units import exports
 from xhht.units.models import Unit
 from xhht.units.selectors import unit_ancestors, unit_children, unit_lineage, unit_roots
 
 
-@login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: HttpRequest, *, everything: bool, own_code: str | None) -> HttpResponse:
+    """The tree from every root (``everything``: administrators, who may also import unit changes) or from the
+    user's own unit."""
     on = parse_as_of(request.GET.get("on"))
-    user = request.user
-    if is_administrator(user) or not user.unit_id:  # type: ignore[union-attr]
-        roots = unit_roots(on=on) if is_administrator(user) else []
+    if everything:
+        roots = unit_roots(on=on)
     else:
-        roots = [Unit.objects.get(code=user.unit_id)]  # type: ignore[union-attr]
+        roots = list(Unit.objects.filter(code=own_code)) if own_code else []
     nodes = [{"unit": r, "children": [{"unit": c, "children": unit_children(unit=c, on=on)} for c in unit_children(unit=r, on=on)]} for r in roots]
-    return render(request, "units/tree.html", {"nodes": nodes, "on": on, "is_admin": is_administrator(user)})
+    return render(request, "units/tree.html", {"nodes": nodes, "on": on, "is_admin": everything})
 
 
 def _capability_links(unit: Unit) -> list[tuple[str, str]]:
@@ -52,11 +55,9 @@ def _capability_links(unit: Unit) -> list[tuple[str, str]]:
     return links
 
 
-@login_required
-def detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = unit_for_user_or_404(request.user, code)
+def detail(request: HttpRequest, *, unit: Unit, scope: set[str] | None, can_edit: bool) -> HttpResponse:
+    """``unit`` as the user may see it: ancestors and lineage links only within ``scope`` (None: all)."""
     on = parse_as_of(request.GET.get("on"))
-    scope = scope_codes(request.user)
     ancestors = [a for a in unit_ancestors(unit=unit, on=on) if scope is None or a.code in scope]
     children = unit_children(unit=unit, on=on)
     committee = unit.steering_committees.filter(active=True).prefetch_related("members").first()
@@ -71,7 +72,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "organisations": unit.organisations.all(),
             "committee": committee,
             "documents": unit.documents.all()[:50],
-            "can_edit": can_edit_unit(request.user, unit),
+            "can_edit": can_edit,
             "versions": unit.versions.select_related("parent").all(),
             "lineage": unit_lineage(unit=unit),
             # Lineage names every predecessor and successor; only those the user may open are links.
@@ -81,10 +82,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def api_detail(request: HttpRequest, code: str) -> JsonResponse:
-    """JSON for other systems: the unit, its parent and its children as of ``?on=``."""
-    unit = unit_for_user_or_404(request.user, code)
+def api_detail(request: HttpRequest, *, unit: Unit, scope: set[str] | None) -> JsonResponse:
+    """JSON for other systems: the unit, its ancestors within ``scope`` and its children as of ``?on=``."""
     on = parse_as_of(request.GET.get("on"))
 
     def brief(u: Unit) -> dict[str, object]:
@@ -96,7 +95,7 @@ def api_detail(request: HttpRequest, code: str) -> JsonResponse:
             "on": on.isoformat(),
             "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
             "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
-            "ancestors": [brief(a) for a in unit_ancestors(unit=unit, on=on) if can_view_unit(request.user, a)],
+            "ancestors": [brief(a) for a in unit_ancestors(unit=unit, on=on) if scope is None or a.code in scope],
             "children": [brief(c) for c in unit_children(unit=unit, on=on)],
             "organisations": [{"id": o.pk, "name": o.name, "kind": o.kind} for o in unit.organisations.all()],
         },
@@ -104,9 +103,7 @@ def api_detail(request: HttpRequest, code: str) -> JsonResponse:
     )
 
 
-@login_required
-def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    unit = unit_for_user_or_404(request.user, code)
+def export_xlsx(request: HttpRequest, *, unit: Unit) -> HttpResponse:
     on = parse_as_of(request.GET.get("on"))
     content = exports.unit_workbook(unit=unit, on=on)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -118,9 +115,9 @@ class ChangesUploadForm(forms.Form):
     file = forms.FileField(label="Tệp CSV hoặc Excel (.xlsx) theo mẫu 4 (thay đổi địa giới)")
 
 
-@login_required
 def changes_import(request: HttpRequest) -> HttpResponse:
-    """Administrators load a reorganisation (format 4): all of it or nothing, every problem listed.
+    """Administrators load a reorganisation (format 4): all of it or nothing, every problem listed (the route,
+    ``xhht.accounts.unit_urls``, lets administrators only through).
 
     The file is small (one row per unit and source) and bounded by the upload limit, so it is checked
     and applied within the request, in one transaction.
@@ -129,8 +126,6 @@ def changes_import(request: HttpRequest) -> HttpResponse:
     from xhht.units.changes import unit_changes_import
     from xhht.units.models import UnitChange
 
-    if not is_administrator(request.user):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập thay đổi địa giới.")
     form = ChangesUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
