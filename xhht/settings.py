@@ -53,6 +53,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'xhht.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection (one per web thread: XHHT_WORKERS × XHHT_THREADS, 16 by default) is checked before
+        # each request reuses it, so a PostgreSQL restart costs one reconnection, not an error page.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

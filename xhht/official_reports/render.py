@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+
 from xhht.indicators.periods import Period, parse_period
 from xhht.official_reports.catalogue import ReportKind, report_kind
 from xhht.official_reports.models import Report, ReportSection
@@ -101,6 +103,10 @@ class Renderer:
         self.kind = report_kind(report.kind)
         self.resolver = Resolver(unit=report.unit, period=self.period, on=on)
         self.figures: list[Figure] = []
+        # The store keys this report read when last rendered in this process: loaded in one query up front
+        # (hundreds of one-key queries otherwise); the values themselves are always read afresh.
+        self._keys_memo = f"xhht:report-keys:{report.pk}:{on}"
+        self.resolver.prefetch(cache.get(self._keys_memo) or [])
 
     def runs(self, text: str) -> list[Run]:
         runs = render_runs(text, self.resolver)
@@ -129,6 +135,7 @@ class Renderer:
             sections.append(self.section(section, defs.get(section.key, {"key": section.key, "heading": section.heading})))
         appendix = self.kind.data["appendix"]
         spec = PROVIDERS[appendix["provider"]].func(self.context({"key": "appendix", "heading": appendix["title"], "params": appendix.get("params", {})}))
+        cache.set(self._keys_memo, self.resolver.keys_read, timeout=24 * 3600)
         return RenderedReport(
             report=self.report,
             period=self.period,

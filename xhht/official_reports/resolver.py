@@ -136,6 +136,27 @@ class Resolver:
             self._cache[key] = {dv.unit_id: dv for dv in qs.select_related("updated_by")}
         return self._cache[key]
 
+    @property
+    def keys_read(self) -> list[tuple[str, str, str]]:
+        """The (element, period, disaggregation) keys read so far: what ``prefetch`` may load at once next time."""
+        return list(self._cache)
+
+    def prefetch(self, keys: list[tuple[str, str, str]]) -> None:
+        """Load the values of ``keys`` over the subtree in one query instead of one query each (the same rows
+        ``_values`` would read: a key is filled from every row of the subtree with its element, period and
+        disaggregation). Keys not given are still read one by one when asked, so this is only a hint."""
+        wanted = {tuple(k) for k in keys if tuple(k) not in self._cache}
+        if not wanted:
+            return
+        filled: dict[tuple[str, str, str], dict[str, DataValue]] = {k: {} for k in wanted}  # type: ignore[misc]
+        qs = DataValue.objects.filter(element__in={k[0] for k in wanted}, period__in={k[1] for k in wanted},
+                                      disaggregation__in={k[2] for k in wanted}, unit_id__in=self._codes)
+        for dv in qs.select_related("updated_by"):
+            # Every row of the cross product is read, so any key met here is complete, asked for or not.
+            filled.setdefault((dv.element, dv.period, dv.disaggregation), {})[dv.unit_id] = dv
+        for key, values in filled.items():
+            self._cache.setdefault(key, values)
+
     def fold(self, element: str, unit_code: str, period: str, disaggregation: str = "") -> Folded:
         values = self._values(element, period, disaggregation)
 
