@@ -31,8 +31,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "did", "object_repr", "unit_code"]
     list_filter = [ObjectTypeFilter]
     # The entry read as the change log reads it: no action code, field name or raw JSON on screen (issue 15).
-    fields = ["at", "actor", "did", "what", "unit_code", "change_list", "note_vi"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "did", "what", "unit_code", "change_list", "note_vi")
 
     @admin.display(description="việc đã làm")
     def did(self, obj: AuditEntry) -> str:

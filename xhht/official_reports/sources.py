@@ -132,10 +132,10 @@ def source_gaps(report: Report) -> tuple[list[SourceGap], list[Any]]:
             for y in years:
                 if y not in held_years:
                     register_gap(source, unit, f"năm {y}", str(y))
-    for source, model, field in (("communication", am.CommunicationItem, "period"), ("budget", am.BudgetLine, "period")):
+    for source, kept, field in (("communication", am.CommunicationItem, "period"), ("budget", am.BudgetLine, "period")):
         if source in sources:
-            periods = set(model.objects.filter(unit_id__in=codes).values_list(field, flat=True))
-            state.append([source, model.objects.filter(unit_id__in=codes).count()])
+            periods = set(kept.objects.filter(unit_id__in=codes).values_list(field, flat=True))
+            state.append([source, kept.objects.filter(unit_id__in=codes).count()])
             if not any(_overlaps(period, p) for p in periods):
                 register_gap(source, unit, period.label, "")
     if "commendations" in sources:

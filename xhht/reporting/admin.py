@@ -29,15 +29,14 @@ class FormFilter(admin.SimpleListFilter):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["form", "unit", "organisation", "period", "status", "version", "first_submitted_at"]
+    list_display = ["form_name", "unit", "organisation", "period", "status", "version", "first_submitted_at"]
     list_filter = [FormFilter, "period", "status"]
     # Every field a person reads has a Vietnamese label; the reporter key and the raw JSON of texts stay off screen.
-    fields = ["form", "unit", "organisation", "period", "status", "version", "first_submitted_at", "submitted_at", "submitter",
-              "decided_at", "decider", "decision_comment", "created", "updated", "updater"]
-    readonly_fields = fields
+    fields = readonly_fields = ("form_name", "unit", "organisation", "period", "status", "version", "first_submitted_at", "submitted_at",
+                                "submitter", "decided_at", "decider", "decision_comment", "created", "updated", "updater")
 
     @admin.display(description="biểu mẫu", ordering="form_code")
-    def form(self, obj: Submission) -> str:
+    def form_name(self, obj: Submission) -> str:  # not "form": that is the ModelAdmin's form class
         return _form_title(obj.form_code)
 
     @admin.display(description="người nộp")
