@@ -45,7 +45,32 @@ def _axes_admin_in_vietnamese() -> None:
 
     if admin.site.is_registered(AccessAttempt):
         admin.site.unregister(AccessAttempt)
-        admin.site.register(AccessAttempt, AccessAttemptAdminVi)
+        admin.site.register(AccessAttempt, _agent_as_code(AccessAttemptAdminVi))
+    # The access logs' browser strings ("… x86_64 …") are machine text, shown as such (<code>), like a file's column names.
+    from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessFailureLog, AccessLog
+
+    for model, model_admin in ((AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+            admin.site.register(model, _agent_as_code(model_admin))
+
+
+def _agent_as_code(model_admin: Any) -> Any:
+    """``model_admin`` with its ``user_agent`` column and field rendered inside <code>."""
+    from django.utils.html import format_html
+
+    def swap(names: Any) -> Any:
+        return type(names)("agent" if n == "user_agent" else n for n in names)
+
+    @admin.display(description="chuỗi nhận diện trình duyệt")
+    def agent(self: Any, obj: Any) -> Any:
+        return format_html("<code>{}</code>", obj.user_agent or "")
+
+    attrs: dict[str, Any] = {"agent": agent, "list_display": swap(model_admin.list_display),
+                             "readonly_fields": swap(model_admin.readonly_fields),
+                             "fieldsets": tuple((title, {**opts, "fields": swap(opts["fields"])}) for title, opts in model_admin.fieldsets)}
+    return type(f"{model_admin.__name__}Code", (model_admin,), attrs)
 
 
 _axes_admin_in_vietnamese()

@@ -10,16 +10,52 @@ from xhht.audit.models import AuditEntry
 from xhht.audit.services import audit_record, diff, snapshot
 
 
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of object by their Vietnamese nouns, not their internal codes (issue 15)."""
+
+    title = "loại đối tượng"
+    parameter_name = "object_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from xhht.audit.sentences import object_types
+
+        codes = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        return object_types({c: 1 for c in codes})
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "did", "object_repr", "unit_code"]
-    list_filter = ["object_type"]
+    list_filter = [ObjectTypeFilter]
+    # The entry read as the change log reads it: no action code, field name or raw JSON on screen (issue 15).
+    fields = readonly_fields = ("at", "actor", "did", "what", "unit_code", "change_list", "note_vi")
 
     @admin.display(description="việc đã làm")
     def did(self, obj: AuditEntry) -> str:
         from xhht.audit.sentences import action_text
 
         return action_text(obj)
+
+    @admin.display(description="đối tượng")
+    def what(self, obj: AuditEntry) -> str:
+        from xhht.audit.sentences import object_text
+
+        return object_text(obj)
+
+    @admin.display(description="thay đổi (cũ → mới)")
+    def change_list(self, obj: AuditEntry) -> str:
+        from xhht.audit.sentences import sentence
+
+        return "; ".join(f"{c.label}: {c.old + ' → ' if c.old else ''}{c.new}" for c in sentence(obj, url_hooks=[]).changes) or "—"
+
+    @admin.display(description="ghi chú")
+    def note_vi(self, obj: AuditEntry) -> str:
+        from xhht.audit.sentences import note_text
+
+        return note_text(obj) or "—"
     search_fields = ["object_repr", "object_id", "unit_code", "actor__username"]
     date_hierarchy = "at"
 

@@ -29,4 +29,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor or 'hệ thống'} {self.action} {self.object_repr}"
+        from xhht.audit.sentences import action_text  # the action in words, never its code (admin titles, breadcrumbs)
+
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor or 'hệ thống'} {action_text(self)} {self.object_repr}"

@@ -129,7 +129,8 @@ def report_input_forms(report: Report) -> list[str]:
 def report_checklist(report: Report) -> Checklist:
     """Every input of the report that is missing, late or not approved, by unit and form, with a link to the
     form and to the people responsible (the reporting app's completeness, restricted to the forms the report
-    reads and to the report's period); and a fingerprint of all its inputs, to refuse issuing on a stale list."""
+    reads and to the report's period; then the registers, learning-model evaluations and household survey the
+    text reads, ``sources.source_gaps``); and a fingerprint of all its inputs, to refuse issuing on a stale list."""
     from xhht.indicators.models import DataValue
     from xhht.indicators.periods import parse_period
     from xhht.official_reports.resolver import Resolver
@@ -151,6 +152,18 @@ def report_checklist(report: Report) -> Checklist:
         items.append(ChecklistItem(unit_name=row.reporter.unit.full_name, reporter_name=row.reporter.name, form_code=row.form.code,
                                    form_title=row.form.title, state=state, url=url,
                                    contacts=[{"name": c.name, "phone": c.phone, "email": c.email} for c in row.contacts]))
+    # The registers, evaluations and survey the text reads (sources.py): present, and approved where they can be.
+    from xhht.official_reports.sources import source_gaps
+    from xhht.reporting.selectors import Reporter, contacts_for
+
+    gaps, source_state = source_gaps(report)
+    state_parts.append(source_state)
+    reporters = [Reporter(g.unit, g.organisation) for g in gaps]
+    contacts = contacts_for(reporters) if reporters else {}
+    for gap, reporter in zip(gaps, reporters, strict=True):
+        items.append(ChecklistItem(unit_name=gap.unit.full_name, reporter_name=reporter.name, form_code=gap.source,
+                                   form_title=gap.title, state=gap.state, url=gap.url,
+                                   contacts=[{"name": c.name, "phone": c.phone, "email": c.email} for c in contacts.get(reporter.key, [])]))
     codes = Resolver(unit=report.unit, period=period).subtree_codes
     stats = DataValue.objects.filter(unit_id__in=codes).aggregate(n=Count("id"), last=Max("updated_at"))
     state_parts.append([stats["n"], stats["last"].isoformat() if stats["last"] else ""])

@@ -306,7 +306,8 @@ def report_issue_precheck(*, report: Report, gap_reason: str = "", checklist_fin
                           "chưa phát hành. Hãy xem lại danh sách kiểm tra đã cập nhật rồi phát hành lại.")
     gap_reason = _nfc(gap_reason or "").strip()
     if checklist.items and not gap_reason:
-        raise ReportError(f"Còn {len(checklist.items)} báo cáo đầu vào chưa nộp hoặc chưa được duyệt: muốn phát hành vẫn phải "
+        raise ReportError(f"Còn {len(checklist.items)} nguồn số liệu (báo cáo đầu vào, sổ theo dõi, điều tra) chưa nộp hoặc chưa được duyệt: "
+                          "muốn phát hành vẫn phải "
                           "xác nhận và ghi lý do (trang «Kiểm tra trước khi phát hành»).")
     if len(gap_reason) > 500:
         raise ReportError("Lý do phát hành khi còn thiếu số liệu dài quá 500 ký tự.")
@@ -341,7 +342,7 @@ def report_issue(*, actor: Any, report: Report, pdf: bool = True, progress: Prog
             audit_record(actor=actor, action="report_issue", instance=report, unit_code=report.unit_id,
                          changes={"version": [None, version], "docx_sha256": [None, issued.docx_sha256],
                                   **({"gaps": [None, len(gaps)], "gap_reason": [None, gap_reason]} if gaps else {})},
-                         note=f"{len(issued.data_snapshot)} giá trị số liệu" + (f"; phát hành khi còn thiếu {len(gaps)} báo cáo đầu vào: {gap_reason}" if gaps else ""))
+                         note=f"{len(issued.data_snapshot)} giá trị số liệu" + (f"; phát hành khi còn thiếu {len(gaps)} nguồn số liệu: {gap_reason}" if gaps else ""))
     return issued
 
 

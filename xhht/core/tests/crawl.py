@@ -14,7 +14,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from xhht.core.tests.browser import chromium, log_in, phone_page
 
@@ -42,6 +42,32 @@ class Finding:
 class Walk:
     pages: int = 0
     findings: list[Finding] = field(default_factory=list)
+    links: int = 0  # distinct same-site addresses met in links (every one of them is an instance of a visited pattern)
+    patterns: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def url_pattern(url: str) -> tuple[str, tuple[str, ...]]:
+    """The address's pattern: the Django route it resolves to (``bao-cao/<int:pk>/kiem-tra/``), else the path with
+    its numbers masked, and the set of its query parameters' names (values dropped). Two addresses with the
+    same pattern are the same screen for another unit, period or page, so one instance per pattern is read."""
+    parts = urlsplit(url)
+    route = ""
+    try:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(parts.path)
+            route = f"{match.view_name}:{match.route}"
+        except Resolver404:
+            route = ""
+    except Exception:  # outside Django (the tool run by hand against a server): mask the numbers
+        route = ""
+    if not route:
+        route = _NUMBERS.sub("#", parts.path)
+    return route, tuple(sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}))
 
 
 URL = re.compile(r"https?://\S+")
@@ -53,15 +79,23 @@ def internal_text(text: str) -> list[tuple[str, str]]:
     return [(name, m.group(0)) for name, pattern in INTERNAL for m in pattern.finditer(text)]
 
 
-def crawl(page: Any, base_url: str, *, start: str, depth: int = 3, limit: int = 80) -> Walk:
-    """Breadth first from ``start`` (a path), same origin, GET only, at most ``limit`` pages."""
+def crawl(page: Any, base_url: str, *, start: str, depth: int = 3, limit: int | None = None,
+          by_pattern: bool = True) -> Walk:
+    """Breadth first from ``start`` (a path), same origin, GET only, every link down to ``depth``.
+
+    With ``by_pattern`` (the default) one instance of each URL pattern and query-parameter set is read (the first
+    reached, so the shallowest): the walk stays finite whatever the data, and no screen is left out. Without it,
+    every distinct address is read. ``limit`` (pages) is only a safety net for the tool run by hand."""
     origin = urlsplit(base_url).netloc
     walk = Walk()
     seen: set[str] = set()
-    queue: deque[tuple[str, int, str]] = deque([(urljoin(base_url, start), 0, "")])
-    while queue and walk.pages < limit:
+    queued: set[str] = set()
+    queue: deque[tuple[str, int, str]] = deque([(urldefrag(urljoin(base_url, start))[0], 0, "")])
+    queued.add(queue[0][0])
+    if by_pattern:
+        walk.patterns.add(url_pattern(queue[0][0]))
+    while queue and (limit is None or walk.pages < limit):
         url, level, came_from = queue.popleft()
-        url = urldefrag(url)[0]
         if url in seen:
             continue
         seen.add(url)
@@ -81,7 +115,7 @@ def crawl(page: Any, base_url: str, *, start: str, depth: int = 3, limit: int = 
             walk.findings.append(Finding(url, "HTTP 404", "", came_from))
             continue
         if status >= 400:
-            continue  # 403 for a page of another unit is a refusal, not a dead end
+            continue  # 403 for a page of another unit is a refusal, 405 a POST-only address: not dead ends
         content_type = (response.headers.get("content-type", "") if response else "")
         if "html" not in content_type:
             continue
@@ -100,19 +134,27 @@ def crawl(page: Any, base_url: str, *, start: str, depth: int = 3, limit: int = 
         for href in hrefs:
             href = urldefrag(href)[0]
             parts = urlsplit(href)
-            if parts.scheme not in {"http", "https"} or parts.netloc != origin or SKIP.search(href) or href in seen:
+            if parts.scheme not in {"http", "https"} or parts.netloc != origin or SKIP.search(href) or href in queued:
                 continue
+            queued.add(href)
+            if by_pattern:
+                key = url_pattern(href)
+                if key in walk.patterns:
+                    continue
+                walk.patterns.add(key)
             queue.append((href, level + 1, url))
+    walk.links = len(queued)
     return walk
 
 
-def crawl_as(browser: Any, base_url: str, username: str, *, depth: int = 3, limit: int = 80) -> Walk:
+def crawl_as(browser: Any, base_url: str, username: str, *, depth: int = 3, limit: int | None = None,
+             by_pattern: bool = True) -> Walk:
     page = phone_page(browser)
     log_in(page, base_url, username)
     page.wait_for_load_state("domcontentloaded")
     start = urlsplit(page.url).path or "/"
     try:
-        return crawl(page, base_url, start=start, depth=depth, limit=limit)
+        return crawl(page, base_url, start=start, depth=depth, limit=limit, by_pattern=by_pattern)
     finally:
         page.context.close()
 
@@ -133,6 +175,7 @@ if __name__ == "__main__":  # pragma: no cover - a tool for people
     base, *users = sys.argv[1:]
     with chromium() as browser:
         for user in users:
-            walk = crawl_as(browser, base, user, limit=int(__import__("os").environ.get("LIMIT", "80")))
-            print(f"== {user}: {walk.pages} pages, {len(walk.findings)} findings")
+            every = bool(__import__("os").environ.get("EVERY_URL"))
+            walk = crawl_as(browser, base, user, by_pattern=not every)
+            print(f"== {user}: {walk.pages} pages, {len(walk.patterns)} patterns, {walk.links} links, {len(walk.findings)} findings")
             print(report(walk))

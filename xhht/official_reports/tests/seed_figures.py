@@ -7,8 +7,10 @@ counted as found when the correct value is printed (SLIPS)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 SEED = Path("/work/shared/seed/000_67b075cb66aab582.txt")
 
@@ -85,3 +87,145 @@ def coverage(text: str) -> tuple[int, list[tuple[Decimal, str]]]:
         if not wanted & have:
             missing.append((value, context))
     return len(figures) - len(missing), missing
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The strict measure: each seed figure must be printed in a sentence (or table cell) that names it as the seed does.
+
+# Words that name nothing by themselves (function words, and words every figure of the report shares).
+STOP = frozenset("""
+và các của có là được trong với đạt số cho từ đến theo trên dưới đã này đó những một mỗi hàng năm đơn vị tại
+về như khi thì mà để nên hoặc cùng bằng gồm trong đó cụ thể kết quả tổng tổng số huyện hòa an
+""".split())
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+LABEL_BEFORE, LABEL_AFTER = 4, 3
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _content(words: list[str]) -> list[str]:
+    return [w for w in words if w not in STOP and len(w) > 1]
+
+
+@dataclass(frozen=True)
+class SeedFigure:
+    """One number of the seed with what names it: the content words just before and after it in its own
+    sentence, or, in a table, its row's first cell and its column's header."""
+
+    value: Decimal
+    context: str
+    label: frozenset[str]
+    row: str = ""      # table cell: the row's first cell ("2016-2017", "2010", "Cộng")
+    column: frozenset[str] = frozenset()  # table cell: the column header's words
+
+
+def _numbers(cleaned: str) -> list[tuple[Decimal, int, int]]:
+    out = []
+    for m in _NUMBER.finditer(cleaned):
+        token = m.group(1) + ("," + m.group(2) if m.group(2) else "") + ("." + m.group(3) if m.group(3) else "")
+        value = to_decimal(token)
+        if value is not None:
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+def _label(sentence: str, start: int, end: int) -> frozenset[str]:
+    before = _content(_words(_NUMBER.sub(" ", sentence[:start])))[-LABEL_BEFORE:]
+    after = _content(_words(_NUMBER.sub(" ", sentence[end:])))[:LABEL_AFTER]
+    return frozenset(before + after)
+
+
+def seed_figures_labelled(path: Path = SEED) -> list[SeedFigure]:
+    """The same figures as ``seed_figures`` (same values, same order), each with its label."""
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("I. CÔNG TÁC CHỈ ĐẠO"):text.index("V. KIẾN NGHỊ, ĐỀ XUẤT")]
+    out: list[SeedFigure] = []
+    header: list[str] = []
+    for line in body.split("\n"):
+        if "\t" in line:
+            cells = line.split("\t")
+            if cells[0].strip() == "Năm":
+                header = [c.strip() for c in cells]
+                for value, _, _ in _numbers(_clean(line)):  # a header holds no figure; kept for the same count
+                    out.append(SeedFigure(value, line, frozenset()))
+                continue
+            row = cells[0].strip()
+            for i, cell in enumerate(cells):
+                name = header[i] if i < len(header) else ""
+                if name.startswith("Tỷ lệ") and i > 0:  # "Tỷ lệ %" after "Khá": the rate of that class
+                    name = header[i - 1] + " tỷ lệ"
+                for value, _, _ in _numbers(_clean("x " + cell)):  # "x ": a cell "3.358" is no heading number
+                    out.append(SeedFigure(value, line.strip()[:60], frozenset(_content(_words(name))), row=row,
+                                          column=frozenset(_content(_words(name)))))
+            continue
+        cleaned = _clean(line)
+        for sentence in _SENTENCE_END.split(cleaned):
+            for value, start, end in _numbers(sentence):
+                out.append(SeedFigure(value, sentence[max(0, start - 40):end + 15], _label(sentence, start, end)))
+    return out
+
+
+@dataclass
+class DocxText:
+    sentences: list[tuple[set[Decimal], set[str]]]          # (figures, words) of each sentence
+    cells: list[tuple[str, set[str], set[Decimal]]]         # (row's first cells, column header words, figures)
+
+
+def docx_text(doc: Any) -> DocxText:
+    """The report's sentences and table cells, read from the python-docx ``Document``."""
+    sentences: list[tuple[set[Decimal], set[str]]] = []
+
+    def add(text: str) -> None:
+        for sentence in _SENTENCE_END.split(text):
+            sentences.append((figures_in(sentence), set(_words(sentence))))
+
+    for paragraph in doc.paragraphs:
+        add(paragraph.text)
+    cells: list[tuple[str, set[str], set[Decimal]]] = []
+    for table in doc.tables:
+        rows = [[c.text.strip() for c in r.cells] for r in table.rows]
+        header_rows = [r for r in rows if not any(figures_in(c) for c in r[1:]) or r[0].lower() in {"năm", "tt"}][:3]
+        for row in rows:
+            if row in header_rows:
+                continue
+            for i, text in enumerate(row):
+                heading = set()
+                for h in header_rows:
+                    if i < len(h):
+                        heading |= set(_words(h[i]))
+                        if h[i].startswith("Tỷ lệ") and i > 0:
+                            heading |= set(_words(h[i - 1]))
+                cells.append((" | ".join(row[:2]), heading, figures_in(text)))
+            add(" ".join(row))  # a table row read as a sentence too (a two-column table of label and value)
+    return DocxText(sentences, cells)
+
+
+def _wanted(value: Decimal) -> set[Decimal]:
+    wanted = {value.normalize()}
+    if value in SLIPS:
+        wanted.add(SLIPS[value].normalize())
+    return wanted
+
+
+def strict_found(figure: SeedFigure, text: DocxText) -> bool:
+    wanted = _wanted(figure.value)
+    if figure.row:  # a table cell: same row (by its first cell) and a column whose header shares a word
+        row = figure.row.lower()
+        return any(wanted & figures and row in first.lower() and (not figure.column or figure.column & heading)
+                   for first, heading, figures in text.cells)
+    if not figure.label:
+        return any(wanted & figures for figures, _ in text.sentences)
+    need = max(1, (len(figure.label) + 1) // 2)  # at least half of the words that name it, in the same sentence
+    return any(wanted & figures and len(figure.label & words) >= need for figures, words in text.sentences)
+
+
+def strict_coverage(doc: Any) -> tuple[int, int, list[SeedFigure]]:
+    """(found, total, missing): each seed figure in its own sentence or table cell, named as the seed names it."""
+    figures = seed_figures_labelled()
+    text = docx_text(doc)
+    missing = [f for f in figures if not strict_found(f, text)]
+    return len(figures) - len(missing), len(figures), missing
