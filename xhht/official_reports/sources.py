@@ -34,6 +34,8 @@ PROVIDER_SOURCES = {
     "learning_models.classification": "learning_models",
     "store.literacy": "literacy",
 }
+# an evaluation not yet reviewed, as the checklist says it
+UNREVIEWED = {"draft": "đang tự đánh giá, chưa gửi thẩm định", "submitted": "đã gửi, chưa được thẩm định"}
 ELEMENT_SOURCES = {"budget_amount": "budget", "lifelong_week_participants": "lifelong_week"}
 
 # source -> (register slug, title, office kind keeping it)
@@ -158,7 +160,7 @@ def source_gaps(report: Report) -> tuple[list[SourceGap], list[Any]]:
                 commune = e.registration.participant.commune
                 gaps.append(SourceGap(commune, None, "learning_models",
                                       f"Đánh giá “Cộng đồng học tập” cấp xã năm {e.registration.year}",
-                                      f"{Status(e.status).label.lower()}, chưa được thẩm định",
+                                      UNREVIEWED.get(str(e.status), "chưa được thẩm định"),
                                       reverse("learning_models:evaluation", args=[e.pk])))
     if "literacy" in sources:
         survey = (CommuneAggregate.objects.filter(commune_id__in=codes, year__lte=period.end.year)

@@ -78,7 +78,7 @@ def test_each_missing_or_unapproved_source_is_listed_with_its_unit_office_and_li
     assert literacy.state == "chưa nhập số liệu điều tra" and literacy.url == "/xoa-mu-chu/nhap/"
 
     lm = items[("learning_models", evaluation.registration.participant.commune.full_name)]
-    assert lm.state == "đã gửi, chờ thẩm định, chưa được thẩm định" and lm.url == f"/mo-hinh-hoc-tap/danh-gia/{evaluation.pk}/"
+    assert lm.state == "đã gửi, chưa được thẩm định" and lm.url == f"/mo-hinh-hoc-tap/danh-gia/{evaluation.pk}/"
     assert "2019" in lm.form_title
 
 
