@@ -192,7 +192,7 @@ def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_se
     """Per commune: the sums the rules and the bands need, as a vector in the layout's order (one GROUP BY)."""
     r = rule_set or rules()
     rows = _sums(r, parts, CommuneAggregate._meta.db_table, ("commune_id",), year, communes)
-    return {str(row[0]): [int(v) for v in row[1:]] for row in rows}
+    return {str(row[0]): list(row[1:]) for row in rows}  # integers on both databases (see _sums_sql)
 
 
 def total_figures(*, year: int, communes: Iterable[str], rule_set: Rules | None = None) -> list[int]:
@@ -215,7 +215,22 @@ def _shape(layout: _Layout, sums: list[int]) -> tuple[dict[str, BandCounts], dic
         total = {m: sums[i] for m, i in idx.items()}
         parts = {p: {m: sums[i] for m, i in ms.items()} for p, ms in layout.parts.get(band, {}).items()}
         bands[band] = BandCounts(total=total, parts=parts)
-    return bands, {key: sums[i] for key, i in layout.figures}
+    keys, pick = _figure_pickers(layout)
+    return bands, dict(zip(keys, pick(sums)))
+
+
+_PICKERS: dict[int, tuple[list[tuple[str, int, int]], Any]] = {}
+
+
+def _figure_pickers(layout: _Layout) -> tuple[list[tuple[str, int, int]], Any]:
+    """The figures' keys and one itemgetter of their places in a vector (a nation shapes 14,000 vectors)."""
+    found = _PICKERS.get(id(layout))
+    if found is None:
+        keys = [key for key, _ in layout.figures]
+        getter = operator.itemgetter(*[i for _, i in layout.figures])
+        found = (keys, (lambda v: getter(v)) if len(keys) > 1 else (lambda v: (getter(v),)))
+        _PICKERS[id(layout)] = found
+    return found
 
 
 @dataclass
@@ -336,7 +351,7 @@ def units_results(*, units: Sequence[Unit], year: int, rule_set: Rules | None = 
             vector = sums.get(node.unit.code) or [0] * full.size
             bands, figures = _shape(shaped, vector)
             standards, checks = commune_levels(level_rules, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
-                                               has_records=vector[0] > 0)
+                                               has_records=vector[0] > 0, with_checks=top)
             return UnitResult(node.unit.code, node.full_name, 3, node.special, vector[0], bands, figures,
                               standards, attested.get(node.unit.code, {}), checks, remapped=remapped), vector
         built = [build(child, False) for child in node.children]
@@ -414,8 +429,7 @@ def remapped_commune_figures(*, year: int, mapping: TreeMapping, targets: list[s
                 _add(got, by_village.get((source, name)))
             if p.target in result:
                 _add(result[p.target], got)
-            for i, v in enumerate(got):
-                rest[i] -= v
+            rest = list(map(operator.sub, rest, got))
         shared = [p for p in everything if p.villages is None]
         if not shared:
             continue
@@ -445,7 +459,7 @@ def village_figures(*, year: int, communes: list[str], rule_set: Rules | None = 
 
         village_aggregates_rebuild(year=year, communes=missing, rule_set=r)
     rows = _sums(r, parts, VillageAggregate._meta.db_table, ("commune_id", "village"), year, communes)
-    return {(str(row[0]), str(row[1])): [int(v) for v in row[2:]] for row in rows}
+    return {(str(row[0]), str(row[1])): list(row[2:]) for row in rows}
 
 
 def _all_nodes(node: _Node) -> list[_Node]:
