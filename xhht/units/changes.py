@@ -410,12 +410,16 @@ def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
-def unit_changes_import(*, actor: Any, path: Path | str, display_name: str | None = None) -> UnitChangeImportResult:
+def unit_changes_import(*, actor: Any, path: Path | str, display_name: str | None = None,
+                        progress: Callable[[int, str], None] | None = None) -> UnitChangeImportResult:
     """Import a unit-changes file (format 4): every reorganisation in it, or nothing.
 
     Raises :class:`~xhht.core.tabular.Rejected` listing every problem, with file, row and column.
+    ``progress(rows, phase)`` is told the rows read ("checking") and the rows being written ("writing").
     """
     name, sheet, rows, problems = _read(Path(path), display_name)
+    if progress is not None:
+        progress(len(rows), "checking")
     if problems:
         raise Rejected(problems)
     groups: dict[date, list[ChangeRow]] = defaultdict(list)
@@ -450,6 +454,8 @@ def unit_changes_import(*, actor: Any, path: Path | str, display_name: str | Non
             states = after
         if problems:
             raise Rejected(problems)
+        if progress is not None:
+            progress(sum(len(group) for _, group, _, _ in plan), "writing")
         with unit_tree_batch():  # the closure table (and the roll-ups) rebuilt once, after every reorganisation
             for when, group, before, after in plan:
                 _apply(actor, when, group, before, after, result)
