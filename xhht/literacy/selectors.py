@@ -157,7 +157,10 @@ def _sums_sql(r: Rules, parts: bool, table: str, keys: tuple[str, ...]) -> str:
     outer = []
     for column, a, b, part in layout.specs:
         value = _PART_COLUMNS[part].format(c=column) if part else column
-        outer.append(f"SUM({value})" if a is None else f"SUM(CASE WHEN age_from BETWEEN {int(a)} AND {int(b)} THEN {value} ELSE 0 END)")
+        if a is None or b is None:
+            outer.append(f"SUM({value})")
+        else:
+            outer.append(f"SUM(CASE WHEN age_from BETWEEN {int(a)} AND {int(b)} THEN {value} ELSE 0 END)")
     group = ", ".join(keys)
     unable = " AND NOT unable_to_learn" if r.exclude_unable_to_learn else ""
     sql = (f"SELECT {group}, {', '.join(outer)} FROM (SELECT {group}, age_from, {', '.join(inner)} FROM {table} "
