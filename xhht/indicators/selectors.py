@@ -161,8 +161,8 @@ class StoreReader:
         need_rolled: set[str] = set()  # units whose roll-ups are read (the stable and the sources)
         need_own: set[str] = {self.root}  # units whose own values are read (those summed from their children)
         for p in self._walked:
-            mapping = self.mappings.get(p)
-            touched = set(mapping.by_target) | set(mapping.by_source) if mapping else set()
+            changed = self.mappings.get(p)
+            touched = set(changed.by_target) | set(changed.by_source) if changed else set()
             now, then = _subtrees(self.children[p], self.root), _subtrees(before[ends[p]], self.root)
             stable = {u for u, below in now.items() if u not in touched and then.get(u) == below}
             self._stable[p] = stable
@@ -173,8 +173,8 @@ class StoreReader:
                     need_rolled.add(unit)
                     continue
                 need_own.add(unit)
-                if mapping is not None and unit in mapping.by_target:
-                    need_rolled.update(part.source for part in mapping.parts_of(unit))
+                if changed is not None and unit in changed.by_target:
+                    need_rolled.update(part.source for part in changed.parts_of(unit))
                 frontier.extend(self.children[p].get(unit, []))
             if own_values_below:
                 need_own.update(self.children[p].get(self.root, []))
