@@ -346,7 +346,7 @@ def units_results(*, units: Sequence[Unit], year: int, rule_set: Rules | None = 
             if unit_id in nodes:
                 attested.setdefault(unit_id, {})[recognition] = level
     level_rules = replace(r, attestation_required=False) if remapped else r
-    province_rules = rule_set_on(date(year, 12, 31))
+    province_rules: list[Any] = []  # the rule set in force that year, read once when a province of communes needs it
 
     def build(node: _Node, top: bool) -> tuple[UnitResult, list[int]]:
         shaped = full if top else layout
@@ -368,8 +368,11 @@ def units_results(*, units: Sequence[Unit], year: int, rule_set: Rules | None = 
         of = "communes" if node.level == 2 else "districts"
         # After the 2025 reform a province has communes for children: judged by the rule set in force that year.
         over_communes = node.level == 1 and bool(node.children) and all(c.level >= 3 for c in node.children)
+        if over_communes and not province_rules:
+            province_rules.append(rule_set_on(date(year, 12, 31)))
         for name in RECOGNITIONS:
-            override = province_rules.share_of_communes(name) if over_communes and province_rules.province_over == "communes" else None
+            override = (province_rules[0].share_of_communes(name)
+                        if over_communes and province_rules[0].province_over == "communes" else None)
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
                 attested=attested.get(node.unit.code, {}).get(name), attestation_required=level_rules.attestation_required,

@@ -65,7 +65,8 @@ def test_nation_at_once_equals_each_province_on_its_own(nation: list[Unit], on: 
     together = units_results(units=nation, year=YEAR, on=on, child_parts=child_parts)
     assert together == alone
     assert [c.code for c in together[1].children] == (["96301", "96302"] if on else ["961"])
-    assert sum(r.persons for r in together) == sum(CommuneAggregate.objects.filter(year=YEAR, unable_to_learn=False).values_list("population", flat=True))
+    ours = CommuneAggregate.objects.filter(year=YEAR, unable_to_learn=False, commune_id__in=[*VILLAGES, *MORE_VILLAGES])
+    assert sum(r.persons for r in together) == sum(ours.values_list("population", flat=True)) > 0
 
 def test_nation_at_once_is_a_fixed_number_of_queries(nation: list[Unit]) -> None:
     """One province or two: the same queries (but each root's predecessor names, read per root)."""
@@ -86,11 +87,11 @@ def test_sums_sql_equals_djangos_expressions(nation: list[Unit]) -> None:
         qs = CommuneAggregate.objects.filter(year=YEAR, unable_to_learn=False)
         django = {str(row[0]): list(row[1:]) for row in qs.values("commune_id").annotate(**layout.exprs)
                   .values_list("commune_id", *layout.exprs).order_by()}
-        assert commune_figures(year=YEAR, rule_set=r, parts=parts) == django
+        assert commune_figures(year=YEAR, rule_set=r, parts=parts) == django  # every commune (other tests' too)
         assert commune_figures(year=YEAR, communes=["97104", "96102", "00000"], rule_set=r, parts=parts) == {
             c: django[c] for c in ("97104", "96102")}
-        vqs = VillageAggregate.objects.filter(year=YEAR, unable_to_learn=False)
+        vqs = VillageAggregate.objects.filter(year=YEAR, unable_to_learn=False, commune_id__in=["97203", "96101"])
         by_village = {(str(row[0]), str(row[1])): list(row[2:]) for row in vqs.values("commune_id", "village").annotate(**layout.exprs)
                       .values_list("commune_id", "village", *layout.exprs).order_by()}
         assert by_village and village_figures(year=YEAR, communes=["97203", "96101"], rule_set=r, parts=parts) == by_village
-    assert set(VILLAGES) | set(MORE_VILLAGES) == set(commune_figures(year=YEAR, rule_set=r))
+    assert set(VILLAGES) | set(MORE_VILLAGES) <= set(commune_figures(year=YEAR, rule_set=r))
