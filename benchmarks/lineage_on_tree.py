@@ -10,7 +10,8 @@ raw persons takes hours here: see literacy_bench.py). On 2025-07-01 (imported as
 the province (3 332 communes); in one district of three, a commune is split by villages (Thôn 1–5 to one new
 commune, Thôn 6–10 to the next), with its per-village counts. Times (best of 3):
 
-  own_national / on_national   unit_results of every province for 2019, on its own tree / on 2025-07-01
+  own_national / on_national   units_results of the 34 provinces at once for 2019, on its own tree / on 2025-07-01
+  *_per_province_s             the same as 34 calls of unit_results (one per province), for comparison
   own_province / on_province   the same for one province (294 → 98 communes)
   mapping_cold                 building the mapping of the nation's ~10 600 change rows (cached afterwards)
   duckdb                       DuckDB re-aggregating the same aggregate rows through the same mapping in memory
@@ -143,7 +144,7 @@ def main() -> None:
 
     from xhht.literacy.catalogue import rules
     from xhht.literacy.models import CommuneAggregate, Village, VillageAggregate
-    from xhht.literacy.selectors import unit_results
+    from xhht.literacy.selectors import unit_results, units_results
     from xhht.units.changes import unit_changes_import
     from xhht.units.models import Unit
     from xhht.units.selectors import _MAPPINGS, tree_mapping
@@ -179,10 +180,17 @@ def main() -> None:
     t = time.perf_counter()
     tree_mapping(year=YEAR, on=ON)
     figures["mapping_cold_s"] = round(time.perf_counter() - t, 3)
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
 
     units = {u.code: u for u in Unit.objects.filter(code__in=provinces)}
-    own_national, own = best_of(lambda: [unit_results(unit=units[p], year=YEAR) for p in provinces], runs=3)
-    on_national, on = best_of(lambda: [unit_results(unit=units[p], year=YEAR, on=ON) for p in provinces], runs=3)
+    nation = [units[p] for p in provinces]
+    own_national, own = best_of(lambda: units_results(units=nation, year=YEAR), runs=3)
+    on_national, on = best_of(lambda: units_results(units=nation, year=YEAR, on=ON), runs=3)
+    # The former way, for comparison: unit_results of each province in turn (34 sets of queries).
+    own_each, each = best_of(lambda: [unit_results(unit=units[p], year=YEAR) for p in provinces], runs=1)
+    on_each, each_on = best_of(lambda: [unit_results(unit=units[p], year=YEAR, on=ON) for p in provinces], runs=1)
+    assert each == own and each_on == on, "the nation at once must equal its provinces one by one"
+    figures.update({"own_national_per_province_s": round(own_each, 3), "on_national_per_province_s": round(on_each, 3)})
     own_province, one_own = best_of(lambda: unit_results(unit=units[provinces[5]], year=YEAR), runs=3)
     on_province, one_on = best_of(lambda: unit_results(unit=units[provinces[5]], year=YEAR, on=ON), runs=3)
     figures.update({"own_national_s": round(own_national, 3), "on_national_s": round(on_national, 3),
@@ -225,6 +233,7 @@ def main() -> None:
     duck, out = best_of(lambda: con.execute(query).fetchall(), runs=3)
     figures["duckdb_national_s"] = round(duck, 3)
     figures["duckdb_targets"] = len(out)
+    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 

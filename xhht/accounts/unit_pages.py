@@ -40,6 +40,22 @@ def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def changes_import(request: HttpRequest) -> HttpResponse:
+    _administrator_or_403(request)
+    return views.changes_import(request)
+
+
+def _administrator_or_403(request: HttpRequest) -> None:
     if not is_administrator(request.user):
         raise PermissionDenied("Chỉ quản trị hệ thống được nhập thay đổi địa giới.")
-    return views.changes_import(request)
+
+
+@login_required
+def changes_job(request: HttpRequest, job: str) -> HttpResponse:
+    _administrator_or_403(request)
+    return views.changes_job(request, job)
+
+
+@login_required
+def changes_job_status(request: HttpRequest, job: str) -> HttpResponse:
+    _administrator_or_403(request)
+    return views.changes_job_status(request, job)

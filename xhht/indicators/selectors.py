@@ -75,6 +75,22 @@ def _tree_on(root: str, on: date) -> dict[str, list[str]]:
     return children
 
 
+def _subtrees(children: dict[str, list[str]], root: str) -> dict[str, frozenset[str]]:
+    """Every unit under ``root`` (and ``root``) → the set of units below it, from a parent → children map."""
+    out: dict[str, frozenset[str]] = {}
+
+    def below(unit: str) -> frozenset[str]:
+        found: set[str] = set()
+        for child in children.get(unit, []):
+            found.add(child)
+            found |= below(child)
+        out[unit] = frozenset(found)
+        return out[unit]
+
+    below(root)
+    return out
+
+
 class StoreReader:
     """Aggregated values of data elements at a unit and its children, read with a handful of queries.
 
@@ -124,27 +140,51 @@ class StoreReader:
             rolled = DataRollup.objects.filter(element__in=summed, period__in=rolled_periods, unit_id__in=codes)
             for element, unit_code, period, key, figure in rolled.values_list("element", "unit_id", "period", "disaggregation", "value"):
                 self.rolled[(element, unit_code, period, key)] = figure
+        self._stable: dict[str, set[str]] = {}
         if self._walked:
-            trees = {d: _tree_on(self.root, d) for d in {tree_dates[p] for p in self._walked}}
-            walked_codes = {self.root}
-            for p in self._walked:
-                self.children[p] = trees[tree_dates[p]]
-            for tree in trees.values():
-                for below in tree.values():
-                    walked_codes.update(below)
-            for p in self._walked:
-                if tree_dates[p] > ends[p]:
-                    mapping = tree_mapping(year=ends[p].year, since=ends[p], on=tree_dates[p])
-                    if not mapping.is_identity():
-                        self.mappings[p] = mapping
-            for mapping in self.mappings.values():
-                for code in list(walked_codes):
-                    walked_codes.update(part.source for part in mapping.parts_of(code))
-            walked = sorted(self._walked)
-            sum_all = {c for c in wanted if (el := self.cat.elements.get(c)) is None or el.aggregation == "sum"}
-            self._keep(DataValue.objects.filter(element__in=sum_all, period__in=walked, unit_id__in=walked_codes))
-            self._keep(DataValue.objects.filter(element__in=wanted - sum_all, period__in=walked,
-                                                unit_id__in=walked_codes if own_values_below else [self.root]))
+            self._walk_init(wanted, summed, ends, tree_dates, own_values_below)
+
+    def _walk_init(self, wanted: set[str], summed: set[str], ends: dict[str, date], tree_dates: dict[str, date],
+                   own_values_below: bool) -> None:
+        """The periods read on a later tree, from the roll-ups through the mapping: a unit whose subtree is the same
+        on both trees and that no change touched takes its roll-up as it is; a unit that received territory takes its
+        sources' roll-ups by share; only the units in between (the root, a unit whose subtree changed) are summed
+        from their children. A fixed number of queries, and rows in proportion to what changed, not to the subtree."""
+        trees = {d: _tree_on(self.root, d) for d in {tree_dates[p] for p in self._walked}}
+        before = {e: _tree_on(self.root, e) for e in {ends[p] for p in self._walked}}
+        for p in self._walked:
+            self.children[p] = trees[tree_dates[p]]
+            if tree_dates[p] > ends[p]:
+                mapping = tree_mapping(year=ends[p].year, since=ends[p], on=tree_dates[p])
+                if not mapping.is_identity():
+                    self.mappings[p] = mapping
+        need_rolled: set[str] = set()  # units whose roll-ups are read (the stable and the sources)
+        need_own: set[str] = {self.root}  # units whose own values are read (those summed from their children)
+        for p in self._walked:
+            changed = self.mappings.get(p)
+            touched = set(changed.by_target) | set(changed.by_source) if changed else set()
+            now, then = _subtrees(self.children[p], self.root), _subtrees(before[ends[p]], self.root)
+            stable = {u for u, below in now.items() if u not in touched and then.get(u) == below}
+            self._stable[p] = stable
+            frontier = [self.root]
+            while frontier:  # top-down, stopping at the first stable unit of each branch
+                unit = frontier.pop()
+                if unit in stable:
+                    need_rolled.add(unit)
+                    continue
+                need_own.add(unit)
+                if changed is not None and unit in changed.by_target:
+                    need_rolled.update(part.source for part in changed.parts_of(unit))
+                frontier.extend(self.children[p].get(unit, []))
+            if own_values_below:
+                need_own.update(self.children[p].get(self.root, []))
+        walked = sorted(self._walked)
+        rolled_elements = {c for c in summed}
+        if need_rolled and rolled_elements:
+            rows = DataRollup.objects.filter(element__in=rolled_elements, period__in=walked, unit_id__in=sorted(need_rolled))
+            for element, unit_code, period, key, figure in rows.values_list("element", "unit_id", "period", "disaggregation", "value"):
+                self.rolled[(element, unit_code, period, key)] = figure
+        self._keep(DataValue.objects.filter(element__in=wanted, period__in=walked, unit_id__in=sorted(need_own)))
 
     def _keep(self, rows: Any) -> None:
         for element, unit_code, period, key, value, source in rows.values_list(
@@ -168,7 +208,8 @@ class StoreReader:
             return None  # a rate or level as reported is not inherited: recomputed from what is summed
         total: Decimal | None = None
         for part in mapping.parts_of(unit_code):
-            value = self.actual.get((element, part.source, period, key))
+            # A source's figure on its own tree: its roll-up (its own value, or its children's sum).
+            value = self.rolled.get((element, part.source, period, key))
             if value is None:
                 continue
             siblings = mapping.by_source.get(part.source) or [part]
@@ -194,6 +235,8 @@ class StoreReader:
             result = sum(present, Decimal(0)) if present else None
         elif summed and period not in self._walked:
             result = self.rolled.get(memo_key) if unit_code in self._rolled_units else None
+        elif summed and unit_code in self._stable.get(period, ()):
+            result = self.rolled.get(memo_key)  # the same subtree on both trees, untouched: its roll-up
         else:
             result = self.own(element, unit_code, period, key)
             if result is None and summed:

@@ -53,8 +53,9 @@ def criterion_passes(criterion: Criterion, figures: Figures, special_difficulty:
 
 
 def commune_levels(rules: Rules, figures: Figures, *, special_difficulty: bool, attested: Mapping[str, int] | None,
-                   has_records: bool = True) -> tuple[dict[str, int], list[Check]]:
-    """Highest level met of each recognition by a commune, and the checks behind it."""
+                   has_records: bool = True, with_checks: bool = True) -> tuple[dict[str, int], list[Check]]:
+    """Highest level met of each recognition by a commune, and the checks behind it (none without ``with_checks``:
+    a nation's 10,000 communes read as children need only their levels)."""
     attested = attested or {}
     results: dict[str, int] = {}
     checks: list[Check] = []
@@ -67,9 +68,11 @@ def commune_levels(rules: Rules, figures: Figures, *, special_difficulty: bool, 
             ok = has_records
             for criterion in lv.criteria:
                 numerator, denominator, ages, threshold = criterion_counts(criterion, figures, special_difficulty)
-                passed = criterion_passes(criterion, figures, special_difficulty)
-                columns = "+".join(criterion.numerator)
-                checks.append(Check(name, lv.level, f"{columns} {ages[0]}-{ages[1]}", numerator, denominator, threshold, passed, criterion.note))
+                # As criterion_passes: an unverified threshold is not checked; an empty age group cannot fail.
+                passed = threshold is None or denominator == 0 or meets(numerator, denominator, threshold)
+                if with_checks:
+                    columns = "+".join(criterion.numerator)
+                    checks.append(Check(name, lv.level, f"{columns} {ages[0]}-{ages[1]}", numerator, denominator, threshold, passed, criterion.note))
                 ok = ok and passed
             for other, needed in lv.requires:
                 ok = ok and level_of(other) >= needed

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from xhht.core.text import fold
@@ -70,12 +72,18 @@ class UnitResult:
 
 @dataclass(frozen=True)
 class _Layout:
-    """The sums one query computes per commune, in order, and where each result finds its numbers."""
+    """The sums one query computes per commune, in order, and where each result finds its numbers.
+
+    ``specs`` says what each sum is, as (column, first age, last age, part): the SQL of :func:`_sums_sql` is
+    written from them once per rule set (the same sums as ``exprs``, without Django's compiler on every read).
+    A layout with parts begins with the sums of the layout without them, in the same order.
+    """
 
     exprs: dict[str, Any]
     figures: list[tuple[tuple[str, int, int], int]]
     totals: dict[str, dict[str, int]]
     parts: dict[str, dict[str, dict[str, int]]]
+    specs: tuple[tuple[str, int | None, int | None, str | None], ...] = ()
 
     @property
     def size(self) -> int:
@@ -94,10 +102,12 @@ def _layout(r: Rules, parts: bool) -> _Layout:
     if key in _LAYOUTS:
         return _LAYOUTS[key]
     exprs: dict[str, Any] = {"persons": Coalesce(Sum("population"), Value(0), output_field=IntegerField())}
+    specs: list[tuple[str, int | None, int | None, str | None]] = [("population", None, None, None)]
     ranges: dict[tuple[str, int, int], str] = {}
     for column, a, b in sorted(r.criterion_ranges() | {(m, a, b) for _, a, b in r.bands for m in MEASURES}):
         name = f"f{len(exprs)}"
         exprs[name] = _sum(column, Q(age_from__gte=a, age_from__lte=b))
+        specs.append((column, a, b, None))
         ranges[(column, a, b)] = name
     part_names: dict[str, dict[str, dict[str, str]]] = {}
     if parts:
@@ -106,6 +116,7 @@ def _layout(r: Rules, parts: bool) -> _Layout:
                 for measure in MEASURES:
                     name = f"p{len(exprs)}"
                     exprs[name] = _sum(measure, Q(age_from__gte=a, age_from__lte=b) & q)
+                    specs.append((measure, a, b, part))
                     part_names.setdefault(band, {}).setdefault(part, {})[measure] = name
     index = {name: i for i, name in enumerate(exprs)}
     layout = _Layout(
@@ -113,41 +124,92 @@ def _layout(r: Rules, parts: bool) -> _Layout:
         figures=[(k, index[name]) for k, name in ranges.items()],
         totals={band: {m: index[ranges[(m, a, b)]] for m in MEASURES} for band, a, b in r.bands},
         parts={band: {p: {m: index[n] for m, n in ms.items()} for p, ms in ps.items()} for band, ps in part_names.items()},
+        specs=tuple(specs),
     )
     _LAYOUTS[key] = layout
     return layout
 
 
-def _queryset(r: Rules, year: int, communes: Iterable[str] | None) -> QuerySet[CommuneAggregate]:
-    qs = CommuneAggregate.objects.filter(year=year)
-    if communes is not None:
-        qs = qs.filter(commune_id__in=list(communes))
-    if r.exclude_unable_to_learn:
-        qs = qs.filter(unable_to_learn=False)
-    return qs
+_SQL: dict[tuple[Any, ...], str] = {}
+_PART_COLUMNS = {"M": "{c}_m", "F": "({c} - {c}_m)", "minority": "{c}_dt", "kinh": "({c} - {c}_dt)"}
+# Chunks of codes SQLite takes as parameters of one IN (PostgreSQL takes them all as one array).
+_SQLITE_CHUNK = 900
+
+
+def _sums_sql(r: Rules, parts: bool, table: str, keys: tuple[str, ...]) -> str:
+    """The SQL of the layout's sums per ``keys`` (``commune_id``, maybe ``village``), written once per rule set.
+
+    Two steps: the rows are first summed per key and age segment (the measures, and the Nam / dân tộc thiểu số
+    parts of the three band measures), then each sum of the layout adds the segments of its age range; Nữ and
+    Kinh are the whole less those parts. Exact integers all the way. ``{where}`` is left for the commune filter.
+    """
+    key = (r.id, parts, table, keys, r.exclude_unable_to_learn)
+    if key in _SQL:
+        return _SQL[key]
+    layout = _layout(r, parts)
+    columns = sorted({c for c, _, _, _ in layout.specs})
+    # A segment of one commune fits an integer; kept so, the outer sums stay integer arithmetic (not numeric).
+    inner = [f"CAST(SUM({c}) AS INTEGER) AS {c}" for c in columns]
+    if parts:
+        for c in MEASURES:
+            inner.append(f"CAST(SUM(CASE WHEN sex = 'M' THEN {c} ELSE 0 END) AS INTEGER) AS {c}_m")
+            inner.append(f"CAST(SUM(CASE WHEN minority THEN {c} ELSE 0 END) AS INTEGER) AS {c}_dt")
+    outer = []
+    for column, a, b, part in layout.specs:
+        value = _PART_COLUMNS[part].format(c=column) if part else column
+        if a is None or b is None:
+            outer.append(f"SUM({value})")
+        else:
+            outer.append(f"SUM(CASE WHEN age_from BETWEEN {int(a)} AND {int(b)} THEN {value} ELSE 0 END)")
+    group = ", ".join(keys)
+    unable = " AND NOT unable_to_learn" if r.exclude_unable_to_learn else ""
+    sql = (f"SELECT {group}, {', '.join(outer)} FROM (SELECT {group}, age_from, {', '.join(inner)} FROM {table} "
+           f"WHERE year = %s{unable}{{where}} GROUP BY {group}, age_from) segments GROUP BY {group}")
+    _SQL[key] = sql
+    return sql
+
+
+def _sums(r: Rules, parts: bool, table: str, keys: tuple[str, ...], year: int, communes: Iterable[str] | None) -> list[tuple[Any, ...]]:
+    """Rows (keys…, sums…) of :func:`_sums_sql` for ``communes`` (all when None): one query (SQLite: one per 900)."""
+    sql = _sums_sql(r, parts, table, keys)
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if communes is None:
+            cursor.execute(sql.format(where=""), [year])
+            return list(cursor.fetchall())
+        codes = list(dict.fromkeys(communes))
+        if not codes:
+            return rows
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(where=" AND commune_id = ANY(%s)"), [year, codes])
+            return list(cursor.fetchall())
+        for i in range(0, len(codes), _SQLITE_CHUNK):
+            chunk = codes[i:i + _SQLITE_CHUNK]
+            cursor.execute(sql.format(where=f" AND commune_id IN ({', '.join(['%s'] * len(chunk))})"), [year, *chunk])
+            rows.extend(cursor.fetchall())
+    return rows
 
 
 def commune_figures(*, year: int, communes: Iterable[str] | None = None, rule_set: Rules | None = None,
                     parts: bool = True) -> dict[str, list[int]]:
     """Per commune: the sums the rules and the bands need, as a vector in the layout's order (one GROUP BY)."""
     r = rule_set or rules()
-    layout = _layout(r, parts)
-    rows = _queryset(r, year, communes).values("commune_id").annotate(**layout.exprs).values_list("commune_id", *layout.exprs).order_by()
-    return {str(row[0]): list(row[1:]) for row in rows}
+    rows = _sums(r, parts, CommuneAggregate._meta.db_table, ("commune_id",), year, communes)
+    return {str(row[0]): list(row[1:]) for row in rows}  # integers on both databases (see _sums_sql)
 
 
 def total_figures(*, year: int, communes: Iterable[str], rule_set: Rules | None = None) -> list[int]:
-    """The same sums over all ``communes`` at once (with the sex and ethnic parts): one row."""
+    """The same sums over all ``communes`` at once (with the sex and ethnic parts)."""
     r = rule_set or rules()
-    layout = _layout(r, True)
-    row = _queryset(r, year, communes).aggregate(**layout.exprs)
-    return [int(row[name] or 0) for name in layout.exprs]
+    total = [0] * _layout(r, True).size
+    for vector in commune_figures(year=year, communes=communes, rule_set=r, parts=True).values():
+        _add(total, vector)
+    return total
 
 
 def _add(into: list[int], other: list[int] | None) -> None:
     if other:
-        for i, v in enumerate(other):
-            into[i] += v
+        into[:] = map(operator.add, into, other)
 
 
 def _shape(layout: _Layout, sums: list[int]) -> tuple[dict[str, BandCounts], dict[tuple[str, int, int], int]]:
@@ -156,7 +218,22 @@ def _shape(layout: _Layout, sums: list[int]) -> tuple[dict[str, BandCounts], dic
         total = {m: sums[i] for m, i in idx.items()}
         parts = {p: {m: sums[i] for m, i in ms.items()} for p, ms in layout.parts.get(band, {}).items()}
         bands[band] = BandCounts(total=total, parts=parts)
-    return bands, {key: sums[i] for key, i in layout.figures}
+    keys, pick = _figure_pickers(layout)
+    return bands, dict(zip(keys, pick(sums)))
+
+
+_PICKERS: dict[int, tuple[list[tuple[str, int, int]], Any]] = {}
+
+
+def _figure_pickers(layout: _Layout) -> tuple[list[tuple[str, int, int]], Any]:
+    """The figures' keys and one itemgetter of their places in a vector (a nation shapes 14,000 vectors)."""
+    found = _PICKERS.get(id(layout))
+    if found is None:
+        keys = [key for key, _ in layout.figures]
+        getter = operator.itemgetter(*[i for _, i in layout.figures])
+        found = (keys, (lambda v: getter(v)) if len(keys) > 1 else (lambda v: (getter(v),)))
+        _PICKERS[id(layout)] = found
+    return found
 
 
 @dataclass
@@ -172,30 +249,48 @@ class _Node:
         return self.name or self.unit.full_name
 
 
-def _tree(unit: Unit, on: date) -> _Node:
-    """``unit`` and its descendants down to communes, as of ``on`` (level by level, one query each)."""
-    version = unit.versions.filter(UnitVersion.valid_on(on)).order_by("-valid_from").first()
-    root = _Node(unit, unit.level, bool(version.special_difficulty if version else unit.special_difficulty), [],
-                 Unit(kind=version.kind, name=version.name).full_name if version else "")
-    frontier = {unit.code: root}
+def _node(code: str, name: str, kind: str, special: bool) -> _Node:
+    shown = Unit(code=code, name=name, kind=kind)
+    return _Node(shown, shown.level, special, [], shown.full_name)
+
+
+def _forest(units: Sequence[Unit], on: date) -> list[_Node]:
+    """Each of ``units`` and its descendants down to communes, as of ``on``: one query per level for all of them
+    (a nation's 34 provinces, 700 districts and 10,000 communes in four), names as they were on that date."""
+    versions: dict[str, tuple[str, str, bool]] = {}
+    for unit_id, name, kind, special in (UnitVersion.objects.filter(UnitVersion.valid_on(on), unit_id__in=[u.code for u in units])
+                                         .order_by("unit_id", F("valid_from").asc(nulls_first=True))
+                                         .values_list("unit_id", "name", "kind", "special_difficulty")):
+        versions[unit_id] = (name, kind, special)  # the latest start wins
+    roots = []
+    for unit in units:
+        if unit.code in versions:
+            name, kind, special = versions[unit.code]
+            roots.append(_Node(unit, unit.level, special, [], Unit(kind=kind, name=name).full_name))
+        else:
+            roots.append(_Node(unit, unit.level, unit.special_difficulty, []))
+    frontier: dict[str, list[_Node]] = {}
+    for root in roots:
+        if root.level < 3:
+            frontier.setdefault(root.unit.code, []).append(root)
     while frontier:
-        versions = (UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=list(frontier))
-                    .select_related("unit").order_by("unit__code"))
-        nxt: dict[str, _Node] = {}
-        for v in versions:
-            if v.unit_id in nxt:
+        rows = (UnitVersion.objects.filter(UnitVersion.valid_on(on), parent_id__in=list(frontier)).order_by("unit_id")
+                .values_list("unit_id", "parent_id", "name", "kind", "special_difficulty"))
+        nxt: dict[str, list[_Node]] = {}
+        seen: set[str] = set()
+        for unit_id, parent_id, name, kind, special in rows:
+            if unit_id in seen or parent_id is None:
                 continue
-            level = Unit(kind=v.kind).level
-            if level > 3:
+            seen.add(unit_id)
+            node = _node(unit_id, name, kind, special)
+            if node.level > 3:
                 continue
-            node = _Node(v.unit, level, v.special_difficulty, [], Unit(kind=v.kind, name=v.name).full_name)
-            if v.parent_id is None:
-                continue
-            frontier[v.parent_id].children.append(node)
-            if level < 3:  # communes are leaves; go on below districts and provinces only
-                nxt[v.unit_id] = node
+            for parent in frontier[parent_id]:
+                parent.children.append(node)
+            if node.level < 3:  # communes are leaves; go on below districts and provinces only
+                nxt.setdefault(unit_id, []).append(node)
         frontier = nxt
-    return root
+    return roots
 
 
 def _communes_of(node: _Node) -> list[_Node]:
@@ -214,14 +309,22 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
     computed from those counts (``remapped`` is set: they are not recognitions that were granted).
     Raises :class:`UnitNotInPeriod` for a unit that did not exist on that date.
     """
+    return units_results(units=[unit], year=year, rule_set=rule_set, child_parts=child_parts, on=on)[0]
+
+
+def units_results(*, units: Sequence[Unit], year: int, rule_set: Rules | None = None, child_parts: bool = False,
+                  on: date | None = None) -> list[UnitResult]:
+    """:func:`unit_results` of each of ``units`` (a nation: its provinces) in one set of queries for all of them.
+
+    The tree level by level, one GROUP BY of every commune below (the sums' SQL written once per rule set), the
+    per-village sums when a split is read, the attestations: then each unit's counts are the sums of its
+    children's, bottom-up, and rates are recomputed from those sums by the engine.
+    """
     r = rule_set or rules()
     when = on or date(year, 12, 31)
-    if not unit.versions.filter(UnitVersion.valid_on(when)).exists() and unit.versions.exists():
-        raise UnitNotInPeriod(f"{unit.title_name} không tồn tại vào ngày {when:%d/%m/%Y}; "
-                              f"hãy chọn địa giới ngày khác hoặc đơn vị đã tiếp nhận địa bàn của nó.")
-    root = _tree(unit, when)
-    communes = _communes_of(root)
-    codes = [c.unit.code for c in communes]
+    _refuse_absent(units, when)
+    roots = _forest(units, when)
+    codes = list(dict.fromkeys(c.unit.code for root in roots for c in _communes_of(root)))
     mapping = None
     if on is not None and on != date(year, 12, 31):
         mapping = tree_mapping(year=year, on=on)
@@ -230,60 +333,73 @@ def unit_results(*, unit: Unit, year: int, rule_set: Rules | None = None, child_
     remapped = mapping is not None
     if remapped:
         child_parts = True
-    layout = _layout(r, child_parts)
     full = _layout(r, True)
+    layout = full if child_parts else _layout(r, False)  # its sums are the first of the full layout's
     if mapping is not None:
         sums = remapped_commune_figures(year=year, mapping=mapping, targets=codes, rule_set=r, parts=True)
     else:
-        sums = commune_figures(year=year, communes=codes, rule_set=r, parts=child_parts)
+        sums = commune_figures(year=year, communes=codes, rule_set=r, parts=True)
     attested: dict[str, dict[str, int]] = {}
-    for a in Attestation.objects.filter(year=year, unit_id__in=[unit.code] + [n.unit.code for n in _all_nodes(root)]):
-        attested.setdefault(a.unit_id, {})[a.recognition] = a.level
-    # On another tree, recognitions are not inherited: levels follow from the counts alone.
+    if not remapped:  # on another tree, recognitions are not inherited: levels follow from the counts alone
+        nodes = {n.unit.code for root in roots for n in [root, *_all_nodes(root)]}
+        for unit_id, recognition, level in Attestation.objects.filter(year=year).values_list("unit_id", "recognition", "level"):
+            if unit_id in nodes:
+                attested.setdefault(unit_id, {})[recognition] = level
     level_rules = replace(r, attestation_required=False) if remapped else r
-    if remapped:
-        attested = {}
+    province_rules: list[Any] = []  # the rule set in force that year, read once when a province of communes needs it
 
-    def build(node: _Node, top: bool) -> UnitResult:
+    def build(node: _Node, top: bool) -> tuple[UnitResult, list[int]]:
+        shaped = full if top else layout
         if node.level >= 3:
-            own = sums.get(node.unit.code)
-            shaped = layout
-            if top and not child_parts and not remapped:
-                own, shaped = (total_figures(year=year, communes=[node.unit.code], rule_set=r) if own else None), full
-            vector = own or [0] * shaped.size
+            vector = sums.get(node.unit.code) or [0] * full.size
             bands, figures = _shape(shaped, vector)
             standards, checks = commune_levels(level_rules, figures, special_difficulty=node.special, attested=attested.get(node.unit.code),
-                                               has_records=vector[0] > 0)
+                                               has_records=vector[0] > 0, with_checks=top)
             return UnitResult(node.unit.code, node.full_name, 3, node.special, vector[0], bands, figures,
-                              standards, attested.get(node.unit.code, {}), checks, remapped=remapped)
-        children = [build(child, False) for child in node.children]
-        if top and not child_parts and not remapped:
-            shaped, total = full, total_figures(year=year, communes=codes, rule_set=r)
-        else:
-            shaped, total = layout, [0] * layout.size
-            for commune in _communes_of(node):
-                _add(total, sums.get(commune.unit.code))
+                              standards, attested.get(node.unit.code, {}), checks, remapped=remapped), vector
+        built = [build(child, False) for child in node.children]
+        children = [c for c, _ in built]
+        total = [0] * full.size
+        for _, vector in built:
+            _add(total, vector)
         bands, figures = _shape(shaped, total)
         levels: dict[str, int] = {}
         shares: dict[str, dict[int, tuple[int, int]]] = {}
         of = "communes" if node.level == 2 else "districts"
         # After the 2025 reform a province has communes for children: judged by the rule set in force that year.
         over_communes = node.level == 1 and bool(node.children) and all(c.level >= 3 for c in node.children)
-        province_rules = rule_set_on(date(year, 12, 31)) if over_communes else None
+        if over_communes and not province_rules:
+            province_rules.append(rule_set_on(date(year, 12, 31)))
         for name in RECOGNITIONS:
-            override = province_rules.share_of_communes(name) if province_rules and province_rules.province_over == "communes" else None
+            override = (province_rules[0].share_of_communes(name)
+                        if over_communes and province_rules[0].province_over == "communes" else None)
             levels[name], shares[name] = share_level(
                 r.recognitions[name], [c.standards[name] for c in children], of=of,
                 attested=attested.get(node.unit.code, {}).get(name), attestation_required=level_rules.attestation_required,
                 shares=override)
         return UnitResult(node.unit.code, node.full_name, node.level, node.special, total[0], bands, figures,
-                          levels, attested.get(node.unit.code, {}), [], shares, children, remapped=remapped)
+                          levels, attested.get(node.unit.code, {}), [], shares, children, remapped=remapped), total
 
-    result = build(root, True)
-    if mapping is not None:
-        result.on = on
-        result.predecessors = unit_predecessor_names(unit=unit)
-    return result
+    results = []
+    for unit, root in zip(units, roots):
+        result = build(root, True)[0]
+        if mapping is not None:
+            result.on = on
+            result.predecessors = unit_predecessor_names(unit=unit)
+        results.append(result)
+    return results
+
+
+def _refuse_absent(units: Sequence[Unit], when: date) -> None:
+    """:class:`UnitNotInPeriod` for the first of ``units`` that has versions but none in force on ``when``."""
+    spans: dict[str, list[tuple[date | None, date | None]]] = {}
+    for unit_id, start, end in UnitVersion.objects.filter(unit_id__in=[u.code for u in units]).values_list("unit_id", "valid_from", "valid_to"):
+        spans.setdefault(unit_id, []).append((start, end))
+    for unit in units:
+        known = spans.get(unit.code)
+        if known and not any((start is None or start <= when) and (end is None or when <= end) for start, end in known):
+            raise UnitNotInPeriod(f"{unit.title_name} không tồn tại vào ngày {when:%d/%m/%Y}; "
+                                  f"hãy chọn địa giới ngày khác hoặc đơn vị đã tiếp nhận địa bàn của nó.")
 
 
 class UnitNotInPeriod(Exception):
@@ -319,8 +435,7 @@ def remapped_commune_figures(*, year: int, mapping: TreeMapping, targets: list[s
                 _add(got, by_village.get((source, name)))
             if p.target in result:
                 _add(result[p.target], got)
-            for i, v in enumerate(got):
-                rest[i] -= v
+            rest = list(map(operator.sub, rest, got))
         shared = [p for p in everything if p.villages is None]
         if not shared:
             continue
@@ -349,11 +464,7 @@ def village_figures(*, year: int, communes: list[str], rule_set: Rules | None = 
         from xhht.literacy.services import village_aggregates_rebuild
 
         village_aggregates_rebuild(year=year, communes=missing, rule_set=r)
-    layout = _layout(r, parts)
-    qs = VillageAggregate.objects.filter(year=year, commune_id__in=communes)
-    if r.exclude_unable_to_learn:
-        qs = qs.filter(unable_to_learn=False)
-    rows = qs.values("commune_id", "village").annotate(**layout.exprs).values_list("commune_id", "village", *layout.exprs).order_by()
+    rows = _sums(r, parts, VillageAggregate._meta.db_table, ("commune_id", "village"), year, communes)
     return {(str(row[0]), str(row[1])): list(row[2:]) for row in rows}
 
 

@@ -8,12 +8,8 @@ change log does for ``audit.views.log``. Nothing here is routed directly.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from xhht.core.dates import parse_as_of
@@ -119,32 +115,40 @@ def changes_import(request: HttpRequest) -> HttpResponse:
     """Administrators load a reorganisation (format 4): all of it or nothing, every problem listed (the route,
     ``xhht.accounts.unit_urls``, lets administrators only through).
 
-    The file is small (one row per unit and source) and bounded by the upload limit, so it is checked
-    and applied within the request, in one transaction.
+    The file is checked and applied by a job in ``xhht worker`` (a national reform is ~10,000 rows); the page
+    of the job follows its progress and shows the outcome.
     """
-    from xhht.core.tabular import Rejected
-    from xhht.units.changes import unit_changes_import
+    from xhht.units import jobs
     from xhht.units.models import UnitChange
 
     form = ChangesUploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in {".csv", ".xlsx", ".txt"} else ".csv"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"thay-doi{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                result = unit_changes_import(actor=request.user, path=path, display_name=upload.name)
-            except Rejected as exc:
-                problems = [str(p) for p in exc.problems]
-            else:
-                applied = ", ".join(d.strftime("%d/%m/%Y") for d in result.applied) or "không có đợt mới"
-                messages.success(request, f"Đã áp dụng: {applied}. {result.created} đơn vị mới, {result.changed} thay đổi, "
-                                          f"{result.ended} chấm dứt; {len(result.unchanged)} đợt đã có từ trước, không đổi.")
-                return redirect("units:changes_import")
+        try:
+            job = jobs.changes_import_start(user=request.user, upload=form.cleaned_data["file"])
+        except jobs.JobBusy:
+            form.add_error(None, "Một tệp thay đổi địa giới khác đang được nhập. Xin chờ lượt đó xong rồi nhập lại; "
+                                 "tệp vừa gửi chưa được ghi.")
+        else:
+            return redirect("units:changes_job", job=job)
     dates = UnitChange.objects.values("effective_date", "basis").distinct().order_by("-effective_date")
-    return render(request, "units/changes_import.html", {"form": form, "problems": problems, "dates": dates},
-                  status=400 if problems else 200)
+    return render(request, "units/changes_import.html", {"form": form, "dates": dates}, status=400 if form.errors else 200)
+
+
+def _changes_job_or_404(request: HttpRequest, job: str) -> dict:
+    """The job's state (the route, ``xhht.accounts.unit_urls``, lets administrators only through)."""
+    from xhht.units import jobs
+
+    state = jobs.changes_job_state(job, user=request.user)
+    if state is None:
+        raise Http404("Không tìm thấy lượt nhập.")
+    return state
+
+
+def changes_job(request: HttpRequest, job: str) -> HttpResponse:
+    state = _changes_job_or_404(request, job)
+    return render(request, "units/changes_job.html", {"job": job, "state": state})
+
+
+def changes_job_status(request: HttpRequest, job: str) -> HttpResponse:
+    state = _changes_job_or_404(request, job)
+    return render(request, "units/_changes_job_status.html", {"job": job, "state": state})
