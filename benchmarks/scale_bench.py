@@ -123,6 +123,7 @@ def main() -> None:
     t_naive, _ = best_of(naive, runs)
     line("appendix of the province (selector)", t_app, f"{len(ctx.captured_queries)} queries", t_naive)
     url = reverse("indicators:unit", args=[gen.PROVINCE]) + f"?tu_nam={years[0]}&den_nam={years[-1]}"
+    assert client.get(url).status_code == 200
     t_page, _ = best_of(lambda: client.get(url), runs)
     line("appendix page of the province (HTTP, rendered)", t_page, baseline=t_naive)
 

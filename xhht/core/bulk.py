@@ -7,7 +7,7 @@ Rows are given as field-name → value dicts of concrete fields; defaults (auto_
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -22,9 +22,10 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 
 def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    # One text buffer: psycopg's per-row write_row costs ≈ 20 µs a row, the buffer a tenth of it.
+    text = "".join("\t".join([_copy_text(v) for v in row]) + "\n" for row in rows)
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        copy.write(text)
 
 
 def _values(model: type[models.Model], fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -68,3 +69,38 @@ def bulk_upsert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fi
                        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in sets)}")
         cursor.execute(f"DROP TABLE {staging}")
     return len(rows)
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def staging_load(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, analyze: bool = False) -> None:
+    """PostgreSQL only: (re)create the temporary table ``name`` of ``columns`` ((name, SQL type) pairs), load ``rows``
+    into it by one COPY in text format (one buffer, no per-row call); ``analyze`` gives the planner its statistics
+    (the planner already sizes an unanalysed table by its pages). Values are written with ``str`` (None → NULL)."""
+    cursor.execute(f"DROP TABLE IF EXISTS {name}; CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+    text = "".join("\t".join([_copy_text(v) for v in row]) + "\n" for row in rows)
+    if text:
+        with cursor.copy(f"COPY {name} ({', '.join(c for c, _ in columns)}) FROM STDIN") as copy:
+            copy.write(text)
+    if analyze:
+        cursor.execute(f"ANALYZE {name}")
+
+
+def in_many(values: Sequence[Any], *, sql_type: str = "varchar") -> Any:
+    """The right-hand side of an ``__in`` lookup over many values (a province's thousands of unit codes).
+
+    On PostgreSQL, from 100 values, one array parameter (``IN (SELECT unnest(%s::varchar[]))``): a list of thousands
+    of placeholders costs seconds of query building in psycopg, an array a few milliseconds. Elsewhere the list.
+    """
+    if connection.vendor == "postgresql" and len(values) >= 100:
+        from django.db.models.expressions import RawSQL
+
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [list(values)])
+    return list(values)

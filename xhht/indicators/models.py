@@ -22,7 +22,8 @@ class DataValue(models.Model):
     """
 
     element = models.CharField("phần tử dữ liệu", max_length=80)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
+    # No index of its own: the (unit, period) index below serves lookups by unit (a bulk write maintains two fewer indexes).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values", db_index=False)
     period = models.CharField("kỳ", max_length=20)
     disaggregation = models.CharField("phân tổ", max_length=200, blank=True, default="")
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=4)
@@ -69,7 +70,7 @@ class DataRollup(models.Model):
     """
 
     element = models.CharField(max_length=80)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)  # (unit, period) below
     period = models.CharField(max_length=20)
     period_end = models.DateField()
     disaggregation = models.CharField(max_length=200, blank=True, default="")

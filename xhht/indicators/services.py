@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xhht.audit.services import audit_records
-from xhht.core.bulk import bulk_insert, bulk_upsert
+from xhht.core.bulk import bulk_insert, bulk_upsert, staging_load
 from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
 from xhht.indicators.periods import parse_period
 from xhht.units.models import UnitClosure
@@ -21,6 +21,8 @@ from xhht.units.models import UnitClosure
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
     """{"sex": "F", "age_band": "15-25"} -> "age_band=15-25;sex=F"; None or {} -> ""."""
+    if not parts:
+        return ""
     return ";".join(f"{k}={v}" for k, v in sorted((parts or {}).items()))
 
 
@@ -90,6 +92,8 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
         return 0
     values_check([v for _, v in items], source=source)
     user = actor if getattr(actor, "is_authenticated", False) else None
+    if connection.vendor == "postgresql":
+        return _write_set_based(actor=actor, user_id=user.pk if user is not None else None, items=items, source=source, rule=rule)
     touched: dict[tuple[str, str], dict[str, list[Any]]] = {}
     with transaction.atomic():
         current: dict[tuple[str, str, str, str], DataValue] = {}
@@ -134,6 +138,90 @@ def data_values_write(*, actor: Any, values: Iterable[Value], source: str, rule:
             for (unit_code, period), changes in touched.items()])
         rollups_refresh(keys=written)
     return len(history)
+
+
+_DV, _HISTORY, _ROLLUP, _CLOSURE = (DataValue._meta.db_table, DataValueHistory._meta.db_table, DataRollup._meta.db_table,
+                                   UnitClosure._meta.db_table)
+_KEY_COLUMNS = [("element", "varchar(80)"), ("unit_id", "varchar(20)"), ("period", "varchar(20)"), ("disaggregation", "varchar(200)"),
+                ("period_end", "date")]
+_SAME_KEY = "{a}.element = {b}.element AND {a}.unit_id = {b}.unit_id AND {a}.period = {b}.period AND {a}.disaggregation = {b}.disaggregation"
+
+
+def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple[str, str, str, str], Value]], source: str, rule: str) -> int:
+    """PostgreSQL: :func:`data_values_write` as a handful of set-based statements whatever the number of values.
+
+    The values are COPYed into a temporary table; one join with the store keeps those that change; history,
+    upsert (``INSERT … ON CONFLICT``) and delete are one statement each from it; the audit rows (one per unit and
+    period) are one COPY; the roll-ups one ``INSERT … SELECT … ON CONFLICT`` per tree level (:func:`_rollups_refresh_sql`).
+    """
+    ends = {p: _period_end(p) for p in {k[2] for k, _ in items}}
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        staging_load(cursor, "_dv_in", [*_KEY_COLUMNS, ("value", "numeric")],
+                     ((*key, ends[key[2]], None if v.value is None else Decimal(v.value)) for key, v in items))
+        cursor.execute(f"CREATE TEMPORARY TABLE _dv_changed AS SELECT i.element, i.unit_id, i.period, i.disaggregation, i.period_end, "
+                       f"i.value AS new_value, d.id, d.value AS old_value FROM _dv_in i LEFT JOIN {_DV} d ON {_SAME_KEY.format(a='d', b='i')} "
+                       "WHERE d.value IS DISTINCT FROM i.value OR (d.id IS NOT NULL AND (d.source <> %s OR d.rule <> %s))", [source, rule])
+        cursor.execute(f"INSERT INTO {_HISTORY} (element, unit_code, period, disaggregation, old_value, new_value, source, rule, changed_at, "
+                       "changed_by_id) SELECT element, unit_id, period, disaggregation, old_value, new_value, %s, %s, %s, %s FROM _dv_changed "
+                       "WHERE old_value IS DISTINCT FROM new_value", [source, rule, now, user_id])
+        changed = cursor.rowcount
+        cursor.execute(f"INSERT INTO {_DV} (element, unit_id, period, disaggregation, value, source, rule, updated_at, updated_by_id) "
+                       "SELECT element, unit_id, period, disaggregation, new_value, %s, %s, %s, %s FROM _dv_changed WHERE new_value IS NOT NULL "
+                       "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, source = EXCLUDED.source, "
+                       "rule = EXCLUDED.rule, updated_at = EXCLUDED.updated_at, updated_by_id = EXCLUDED.updated_by_id",
+                       [source, rule, now, user_id])
+        cursor.execute(f"DELETE FROM {_DV} d USING _dv_changed c WHERE d.id = c.id AND c.new_value IS NULL")
+        cursor.execute("SELECT unit_id, period, element, disaggregation, old_value, new_value FROM _dv_changed "
+                       "WHERE old_value IS DISTINCT FROM new_value")
+        touched: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        for unit_code, period, element, key, old, new in cursor.fetchall():
+            touched.setdefault((unit_code, period), {})[f"{element}[{key}]" if key else element] = [
+                None if old is None else str(old), None if new is None else str(new)]
+        note = f"{source} {rule}".strip()
+        audit_records(actor=actor, entries=[
+            {"action": "data_values_write", "object_type": "indicators.datavalue", "object_id": f"{unit_code}/{period}",
+             "object_repr": f"Số liệu {unit_code} kỳ {period}", "unit_code": unit_code, "changes": changes, "note": note}
+            for (unit_code, period), changes in touched.items()])
+        summed = sorted(e for e in {k[0] for k, _ in items} if _summed(e))
+        _rollups_refresh_sql(cursor, "SELECT element, unit_id, period, disaggregation, period_end FROM _dv_changed "
+                                     "WHERE period_end IS NOT NULL AND element = ANY(%s)", [summed])
+        cursor.execute("DROP TABLE _dv_in, _dv_changed")
+    return changed
+
+
+def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
+    """PostgreSQL: refresh the roll-ups of the keys that the query ``keys`` (with ``params``) selects (element, unit_id,
+    period, disaggregation, period_end) and of every unit above them as of each period's end, set-based: one statement finds
+    every (key, ancestor) with the ancestor's level (its depth under the root), then one ``INSERT … SELECT … ON
+    CONFLICT`` per level, deepest first, each unit's figure being its own value (projections aside) or else the sum
+    of its children's roll-ups. The same rule as :func:`rollups_refresh`; returns the roll-up rows written."""
+    valid = "(c.valid_from IS NULL OR c.valid_from <= {e}) AND (c.valid_to IS NULL OR c.valid_to >= {e})"
+    cursor.execute(
+        "CREATE TEMPORARY TABLE _ru_todo AS SELECT DISTINCT element, ancestor_id AS unit_id, period, disaggregation, period_end, "
+        "MAX(depth) OVER (PARTITION BY element, unit_id, period, disaggregation) - depth AS level FROM ("
+        f"SELECT k.element, k.unit_id, k.period, k.disaggregation, k.period_end, c.ancestor_id, c.depth FROM ({keys}) k "
+        f"JOIN {_CLOSURE} c ON c.descendant_id = k.unit_id AND {valid.format(e='k.period_end')} "
+        # a unit absent from the tree at the period's end holds its own figure only (level 0, last)
+        f"UNION ALL SELECT k.element, k.unit_id, k.period, k.disaggregation, k.period_end, k.unit_id, 0 FROM ({keys}) k "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_CLOSURE} c WHERE c.descendant_id = k.unit_id AND {valid.format(e='k.period_end')})) chain",
+        [*params, *params])
+    cursor.execute("SELECT DISTINCT level FROM _ru_todo ORDER BY level DESC")
+    written = 0
+    for (level,) in cursor.fetchall():
+        cursor.execute(
+            f"INSERT INTO {_ROLLUP} (element, unit_id, period, disaggregation, period_end, value) "
+            "SELECT t.element, t.unit_id, t.period, t.disaggregation, t.period_end, COALESCE(own.value, ("
+            f"SELECT SUM(r.value) FROM {_CLOSURE} c JOIN {_ROLLUP} r ON r.unit_id = c.descendant_id AND r.element = t.element "
+            "AND r.period = t.period AND r.disaggregation = t.disaggregation "
+            f"WHERE c.ancestor_id = t.unit_id AND c.depth = 1 AND {valid.format(e='r.period_end')})) "
+            "FROM (SELECT DISTINCT element, unit_id, period, disaggregation, period_end FROM _ru_todo WHERE level = %s) t "
+            f"LEFT JOIN {_DV} own ON {_SAME_KEY.format(a='own', b='t')} AND own.source <> %s "
+            "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, period_end = EXCLUDED.period_end",
+            [level, Source.PROJECTED])
+        written += cursor.rowcount
+    cursor.execute("DROP TABLE _ru_todo")
+    return written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +281,12 @@ def rollups_refresh(*, keys: Iterable[tuple[str, str, str, str]]) -> int:
     wanted = [k for k in wanted if ends[k[2]] is not None]
     if not wanted:
         return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            staging_load(cursor, "_ru_keys", _KEY_COLUMNS, ((*k, ends[k[2]]) for k in wanted))
+            written = _rollups_refresh_sql(cursor, "SELECT * FROM _ru_keys", [])
+            cursor.execute("DROP TABLE _ru_keys")
+            return written
     chains: dict[str, list[tuple[str, int, date | None, date | None]]] = defaultdict(list)
     for units in _chunks(sorted({k[1] for k in wanted})):
         for a, d, depth, vf, vt in UnitClosure.objects.filter(descendant_id__in=units).values_list(
@@ -232,6 +326,18 @@ def rollups_rebuild(**_: Any) -> int:
     """Rebuild every roll-up from the stored values (after the tree changed: the closure table was rebuilt)."""
     with transaction.atomic():
         DataRollup.objects.all().delete()
+        if connection.vendor == "postgresql":  # every stored key at once, set-based
+            periods = list(DataValue.objects.values_list("period", flat=True).distinct())
+            ends = {p: _period_end(p) for p in periods}
+            summed = sorted(e for e in DataValue.objects.values_list("element", flat=True).distinct() if _summed(e))
+            known = [p for p in periods if ends[p] is not None]
+            with connection.cursor() as cursor:
+                written = _rollups_refresh_sql(
+                    cursor, "SELECT v.element, v.unit_id, v.period, v.disaggregation, p.period_end "
+                            f"FROM {_DV} v JOIN unnest(%s::varchar[], %s::date[]) AS p(period, period_end) ON p.period = v.period "
+                            "WHERE v.source <> %s AND v.element = ANY(%s)", [known, [ends[p] for p in known], Source.PROJECTED, summed])
+                cursor.execute(f"ANALYZE {DataRollup._meta.db_table}, {UnitClosure._meta.db_table}")
+            return written
         keys = DataValue.objects.exclude(source=Source.PROJECTED).values_list("element", "unit_id", "period", "disaggregation")
         written = rollups_refresh(keys=list(keys.iterator(chunk_size=10000)))
         if connection.vendor == "postgresql":

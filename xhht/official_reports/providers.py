@@ -23,6 +23,7 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
+from xhht.core.bulk import in_many
 from xhht.core.formatting import format_number
 from xhht.indicators.periods import Period, parse_period
 from xhht.official_reports.placeholders import escape_text
@@ -533,7 +534,7 @@ def appendix_tables(unit: Unit, period: Period, resolver: Resolver) -> Appendix:
             notice = f"Phụ lục chỉ tiêu (xhht.indicators) báo lỗi, dùng bảng số liệu chung: {exc}"
     from xhht.indicators.models import DataValue
 
-    rows_qs = (DataValue.objects.filter(unit_id__in=resolver.subtree_codes)
+    rows_qs = (DataValue.objects.filter(unit_id__in=in_many(resolver.subtree_codes))
                .values_list("element", "disaggregation", "period").distinct())
     periods: dict[str, set[str]] = {}
     series: dict[str, set[tuple[str, str]]] = {}

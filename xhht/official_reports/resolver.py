@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from xhht.core.bulk import in_many
 from xhht.core.formatting import format_money, format_number, rate
 from xhht.indicators.models import DataValue
 from xhht.indicators.periods import Period, parse_period
@@ -132,7 +133,7 @@ class Resolver:
     def _values(self, element: str, period: str, disaggregation: str) -> dict[str, DataValue]:
         key = (element, period, disaggregation)
         if key not in self._cache:
-            qs = DataValue.objects.filter(element=element, period=period, disaggregation=disaggregation, unit_id__in=self._codes)
+            qs = DataValue.objects.filter(element=element, period=period, disaggregation=disaggregation, unit_id__in=in_many(self._codes))
             self._cache[key] = {dv.unit_id: dv for dv in qs.select_related("updated_by")}
         return self._cache[key]
 
@@ -176,10 +177,10 @@ class Resolver:
         return walk(unit_code)
 
     def periods_with_data(self, elements: list[str]) -> list[str]:
-        return sorted(set(DataValue.objects.filter(element__in=elements, unit_id__in=self._codes).values_list("period", flat=True)))
+        return sorted(set(DataValue.objects.filter(element__in=elements, unit_id__in=in_many(self._codes)).values_list("period", flat=True)))
 
     def has_data(self, elements: list[str]) -> bool:
-        return DataValue.objects.filter(element__in=elements, unit_id__in=self._codes).exists()
+        return DataValue.objects.filter(element__in=elements, unit_id__in=in_many(self._codes)).exists()
 
     def _record(self, rows: list[DataValue]) -> list[dict[str, Any]]:
         out = []

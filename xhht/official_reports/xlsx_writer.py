@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
-from io import BytesIO
 from fractions import Fraction
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,7 +18,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xhht.official_reports.placeholders import Run
 from xhht.official_reports.providers import capability
 from xhht.official_reports.render import RenderedReport, RenderedTable
-from xhht.core.xlsx import formulas_as_text
 from xhht.indicators.labels import disaggregation_label, element_label, moment_label, rule_label
 
 THIN = Side(style="thin", color="000000")
@@ -84,18 +86,59 @@ def _indicator_workbook(rendered: RenderedReport) -> Workbook | None:
 
 def write_xlsx(rendered: RenderedReport, path: Path) -> Path:
     """The appendix (the indicator app's table when it applies, else built from the rendering), then
-    «Bảng số liệu» (every table of the sections) and «Nguồn số liệu» (every data value used)."""
+    «Bảng số liệu» (every table of the sections) and «Nguồn số liệu» (every data value used).
+
+    The file is written in openpyxl's write-only (streaming) mode: the small sheets (appendix, tables) are laid
+    out in an ordinary workbook and copied over cell by cell with their styles, merges, widths and frozen panes;
+    «Nguồn số liệu» (one row per value used: tens of thousands for a province) is streamed row by row."""
     report = rendered.report
-    indicator_wb = _indicator_workbook(rendered)
-    if indicator_wb is not None:
-        wb = indicator_wb
-    else:
-        wb = Workbook()
-        _appendix_sheet(wb.active, rendered)
-    _data_sheets(wb, rendered)
+    laid_out = _indicator_workbook(rendered)
+    if laid_out is None:
+        laid_out = Workbook()
+        _appendix_sheet(laid_out.active, rendered)
+    tables = laid_out.create_sheet("Bảng số liệu")
+    _tables_sheet(tables, rendered)
+    wb = Workbook(write_only=True)
+    for ws in laid_out.worksheets:
+        _copy_sheet(ws, wb.create_sheet(ws.title))
+    _sources_sheet(wb.create_sheet("Nguồn số liệu"), rendered)
     wb.properties.title = f"Phụ lục báo cáo {report.number}"
-    formulas_as_text(wb).save(str(path))
+    wb.save(str(path))
     return path
+
+
+def _copy_sheet(src: Worksheet, dst: Any) -> None:
+    """Copy ``src`` (an ordinary sheet) into the write-only sheet ``dst``: values (formulas kept as text), styles,
+    merged ranges, column widths, row heights and frozen panes."""
+    for key, dim in src.column_dimensions.items():
+        if dim.width:
+            dst.column_dimensions[key].width = dim.width
+    for idx, rdim in src.row_dimensions.items():
+        if rdim.height:
+            dst.row_dimensions[idx].height = rdim.height
+    if src.freeze_panes:
+        dst.freeze_panes = src.freeze_panes
+    for merged in src.merged_cells.ranges:
+        dst.merged_cells.add(str(merged))
+    # Setting a style on a cell costs a lookup in the workbook's style tables: done once per distinct style of the
+    # source, whose resulting style indices (valid in ``dst``'s workbook) the other cells of that style reuse.
+    styles: dict[tuple[int, ...], Any] = {}
+    for row in src.iter_rows():
+        out = []
+        for cell in row:
+            c = WriteOnlyCell(dst, value=cell.value)
+            if cell.data_type == "f":  # user text never becomes a formula (see xhht.core.xlsx)
+                c.data_type = "s"
+            if cell.has_style:
+                key = tuple(cell._style)
+                if key in styles:
+                    c._style = copy(styles[key])
+                else:
+                    c.font, c.border, c.alignment, c.fill = copy(cell.font), copy(cell.border), copy(cell.alignment), copy(cell.fill)
+                    c.number_format, c.protection = cell.number_format, copy(cell.protection)
+                    styles[key] = copy(c._style)
+            out.append(c)
+        dst.append(out)
 
 
 def _appendix_sheet(ws: Worksheet, rendered: RenderedReport) -> None:
@@ -114,8 +157,7 @@ def _appendix_sheet(ws: Worksheet, rendered: RenderedReport) -> None:
     _widths(ws)
 
 
-def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
-    tables = wb.create_sheet("Bảng số liệu")
+def _tables_sheet(tables: Worksheet, rendered: RenderedReport) -> None:
     row = 1
     for section in rendered.sections:
         for table in section.tables:
@@ -123,18 +165,34 @@ def _data_sheets(wb: Workbook, rendered: RenderedReport) -> None:
             row = _table(tables, table, row + 1)
     _widths(tables)
 
-    sources = wb.create_sheet("Nguồn số liệu")
-    header = ["Phần tử dữ liệu", "Mã đơn vị", "Đơn vị", "Kỳ", "Phân tổ", "Giá trị", "Nguồn", "Quy tắc, tệp nguồn", "Người cập nhật", "Thời điểm"]
-    sources.append(header)
-    for c in sources[1]:
-        c.font = Font(name=FONT, bold=True)
-    # One row per value used (tens of thousands for a province): appended once, widths measured on the way
-    # instead of walking every cell again afterwards.
-    longest = [len(h) for h in header]
-    for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"])):
-        line = [element_label(v["element"]), v["unit_code"], v["unit_name"], v["period"], disaggregation_label(v["disaggregation"]),
-                Decimal(v["value"]), v["source_label"], rule_label(v["rule"]), v["updated_by"], moment_label(v["updated_at"])]
-        sources.append(line)
+
+SOURCE_HEADER = ["Phần tử dữ liệu", "Mã đơn vị", "Đơn vị", "Kỳ", "Phân tổ", "Giá trị", "Nguồn", "Quy tắc, tệp nguồn", "Người cập nhật", "Thời điểm"]
+
+
+def _sources_sheet(sources: Any, rendered: RenderedReport) -> None:
+    """«Nguồn số liệu», streamed: one row per value used; the column widths (which a write-only sheet takes before
+    its first row) measured on the rows first."""
+    lines = [[element_label(v["element"]), v["unit_code"], v["unit_name"], v["period"], disaggregation_label(v["disaggregation"]),
+              Decimal(v["value"]), v["source_label"], rule_label(v["rule"]), v["updated_by"], moment_label(v["updated_at"])]
+             for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"]))]
+    longest = [len(h) for h in SOURCE_HEADER]
+    for line in lines:
         longest = [max(n, len(str(x)) if x is not None else 0) for n, x in zip(longest, line, strict=True)]
     for col, n in enumerate(longest, 1):
         sources.column_dimensions[get_column_letter(col)].width = min(max(8, n + 2), 60)
+    bold = Font(name=FONT, bold=True)
+    header = []
+    for text in SOURCE_HEADER:
+        cell = WriteOnlyCell(sources, value=text)
+        cell.font = bold
+        header.append(cell)
+    sources.append(header)
+    for line in lines:
+        sources.append([_text_cell(sources, x) if isinstance(x, str) and x.startswith("=") else x for x in line])
+
+
+def _text_cell(ws: Any, text: str) -> WriteOnlyCell:
+    """A cell holding ``text`` as text even when it starts with "=" (never a formula: see xhht.core.xlsx)."""
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell

@@ -213,6 +213,7 @@ class CompletenessRow:
     timeliness: str  # on_time | late | missing | pending
     days_late: int
     contacts: list[Contact] = field(default_factory=list)
+    link: str = ""  # the entry form, set by the view
 
     @property
     def status_label(self) -> str:
@@ -347,6 +348,7 @@ class AreaSummary:
     late: int = 0
     missing: int = 0
     pending: int = 0
+    link: str = ""  # the child's completeness page, set by the view
 
     @property
     def not_submitted(self) -> int:

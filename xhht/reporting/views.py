@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from django.conf import settings
@@ -93,6 +94,9 @@ def completeness_view(request: HttpRequest, code: str, period: str) -> HttpRespo
     return _completeness_page(request, code, period, home=False)
 
 
+URL_SAFE = "!$&'()*+,;=/~:@"  # what django.urls.reverse leaves unquoted in a path argument
+
+
 def _completeness_page(request: HttpRequest, code: str, period_code: str, *, home: bool) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     period_problem = ""
@@ -105,6 +109,14 @@ def _completeness_page(request: HttpRequest, code: str, period_code: str, *, hom
     result = completeness_page(unit=unit, period=period, page=int(page) if page.isdigit() else 1)
     mine = forms_for_user(request.user, period)
     totals = result.totals
+    # Each child's link from one reverse() with a stand-in code: a province's page lists its children once per form.
+    child_url = reverse("reporting:completeness", args=["0STANDIN0", period.code])
+    entry_url = reverse("reporting:entry", args=["0FORM0", "0TOKEN0", period.code])
+    for section in result.sections:
+        for child in section.children:
+            child.link = child_url.replace("0STANDIN0", child.unit.code) if child.unit else ""
+        for row in section.rows:
+            row.link = entry_url.replace("0FORM0", quote(section.form.code, safe=URL_SAFE)).replace("0TOKEN0", quote(row.reporter.token, safe=URL_SAFE))
     kinds = ["on_time", "late", "pending", "missing"]
     chart = stacked_bars_svg(
         title=f"Tình hình nộp báo cáo {period.label} theo biểu", series=["Đúng hạn", "Muộn", "Chưa đến hạn", "Quá hạn, chưa nộp"],

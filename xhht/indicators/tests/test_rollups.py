@@ -193,3 +193,65 @@ def test_a_large_write_goes_through_copy_and_equals_the_sum() -> None:
     data_values_write(actor=None, values=[Value(v.element, v.unit_code, v.period, 2 * int(v.value or 0)) for v in values], source="imported")
     assert DataValue.objects.filter(period="2020", unit__code__startswith="R0").count() == COPY_FROM
     assert element_value(unit=Unit.objects.get(code="R"), element="workers_total", period="2020") == 2 * sum(range(COPY_FROM))
+
+
+LINEAGE_UNITS = """code,name,kind,parent_code,valid_from,valid_to,special_difficulty
+98,Thử Nghiệm,province,,,,0
+981,Huyện Một,district,98,,,0
+982,Huyện Hai,district,98,,,0
+98104,Một Bốn,commune,981,,,0
+98105,Một Năm,commune,981,,,0
+98203,Hai Ba,commune,982,,,0
+98204,Hai Bốn,commune,982,,,0
+98205,Hai Năm,commune,982,,,0
+9820301,Thôn 1,village,98203,,,0
+9820302,Thôn 2,village,98203,,,0
+9820303,Thôn 3,village,98203,,,0
+"""
+# A reform of 2025-07-01 (format 4): districts end, communes merge into a new one, one is split between two by share.
+LINEAGE_CHANGES = """effective_date,basis,code,name,kind,parent_code,from_code,from_villages,from_share,end
+2025-07-01,NQ 1/THU,98302,Sông Cầu,commune,98,98104,,,
+2025-07-01,NQ 1/THU,98302,,,,98105,,,
+2025-07-01,NQ 1/THU,98302,,,,98203,Thôn 1;Thôn 2,0.4,
+2025-07-01,NQ 1/THU,98204,Đồi Thông,commune,98,98205,,,
+2025-07-01,NQ 1/THU,98204,,,,98203,Thôn 3,0.6,
+2025-07-01,NQ 1/THU,981,,,,,,,1
+2025-07-01,NQ 1/THU,982,,,,,,,1
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_rollups_equal_the_python_computation_across_a_reform_imported_with_its_lineage(seed: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Values written before a reform imported through format 4 (merges, a split by share, districts ended), then
+    the reform, then more values: at every unit and year, before and after, the roll-ups equal the tree walk."""
+    from xhht.units.changes import unit_changes_import
+    from xhht.units.services import unit_import
+
+    rnd = random.Random(seed)
+    (tmp_path / "units.csv").write_text(LINEAGE_UNITS, encoding="utf-8")
+    unit_import(actor=None, path=tmp_path / "units.csv")
+    years = ["2024", "2025", "2026"]
+    before = ["98", "981", "982", "98104", "98105", "98203", "98204", "98205", "9820301", "9820303"]
+
+    def writes(codes: list[str], n: int) -> None:
+        data_values_write(actor=None, source="entered", rule="test", values=[
+            Value(element=rnd.choice(["workers_total", "workers_life_skills"]), unit_code=rnd.choice(codes), period=rnd.choice(years),
+                  value=None if rnd.random() < 0.1 else rnd.randint(0, 5000)) for _ in range(n)])
+
+    def check(codes: list[str]) -> None:
+        for element in ("workers_total", "workers_life_skills"):
+            for year in years:
+                for code in codes:
+                    got = element_value(unit=Unit.objects.get(code=code), element=element, period=year)
+                    assert got == reference(code, element, year), (code, element, year)
+
+    for _ in range(3):
+        writes(before, rnd.randint(5, 40))
+    check(before)
+    (tmp_path / "changes.csv").write_text(LINEAGE_CHANGES, encoding="utf-8")
+    unit_changes_import(actor=None, path=tmp_path / "changes.csv")
+    after = [*before, "98302"]
+    check(after)  # the tree changed under the stored values: 2025 and 2026 now sum on the new tree
+    writes(["98", "98302", "98204", "9820301"], rnd.randint(5, 30))
+    check(after)

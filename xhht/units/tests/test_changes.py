@@ -228,3 +228,16 @@ def test_xhht_import_unit_changes_command_line(tree: None, tmp_path: Path, monke
     assert main(["import", "unit-changes", path]) == 0
     assert ran == [["xhht", "import_unit_changes", path]]
     assert Unit.objects.get(code="98302").name == "Sông Cầu"
+
+
+def test_predecessors_of_a_large_area_are_the_same_by_the_edge_walk(tree: None, tmp_path: Path) -> None:
+    """A province's officer asks for thousands of codes at once: the edges are then read once and walked in Python
+    (no query with thousands of parameters); the answer is the one of the per-level queries."""
+    from xhht.units.selectors import unit_predecessor_codes
+
+    unit_changes_import(actor=None, path=write(tmp_path, EXAMPLE))
+    small = unit_predecessor_codes(codes={"98302", "98204"})
+    assert small == {"98104", "98203", "98205"}
+    padding = {f"X{i:04d}" for i in range(600)}  # codes with no change: only the size differs
+    assert unit_predecessor_codes(codes={"98302", "98204"} | padding) == small
+    assert unit_predecessor_codes(codes={"98302"} | padding) == unit_predecessor_codes(codes={"98302"})
