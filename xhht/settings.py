@@ -82,6 +82,7 @@ XHHT_APPS = [
     "xhht.official_reports",
     "xhht.report_checker",
     "xhht.demo",
+    "xhht.exchange",
 ]
 
 INSTALLED_APPS = [
