@@ -22,7 +22,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
@@ -87,6 +88,16 @@ def _file_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to the millisecond; the archive keeps them to the microsecond (an exact round trip)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, (datetime, time)):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def _lines(model: type[models.Model]) -> Iterator[str]:
     query = model._default_manager.order_by("pk")
     last = None
@@ -94,7 +105,7 @@ def _lines(model: type[models.Model]) -> Iterator[str]:
         batch = list((query.filter(pk__gt=last) if last is not None else query)[:5000])
         if not batch:
             return
-        text = serializers.serialize("jsonl", batch, use_natural_foreign_keys=True)
+        text = serializers.serialize("jsonl", batch, use_natural_foreign_keys=True, cls=ExactEncoder)
         for line in text.splitlines():
             if model._meta.label_lower == "accounts.user":
                 obj = json.loads(line)
@@ -110,7 +121,11 @@ def instance_export(*, path: Path | str, actor: Any = None) -> dict[str, Any]:
 
     tables: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
+    outermost = not connection.in_atomic_block
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive, transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # one consistent snapshot of every table while the site runs
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for model in instance_models():
             name = f"tables/{model._meta.label_lower}.jsonl"
             digest, rows, fields = hashlib.sha256(), 0, _file_fields(model)
@@ -137,9 +152,8 @@ def instance_export(*, path: Path | str, actor: Any = None) -> dict[str, Any]:
         manifest: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "schema": _schema(), "tables": tables, "files": files, "catalogue": catalogue}
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        audit_record(actor=actor, action="instance_export", object_type="instance", object_id=Path(path).name,
-                     object_repr=f"Xuất toàn bộ hệ thống ({sum(t['rows'] for t in tables)} dòng, {len(files)} tệp)",
-                     note=f"{len(tables)} bảng")
+    audit_record(actor=actor, action="instance_export", object_type="instance", object_id=Path(path).name,
+                 object_repr=f"Xuất toàn bộ hệ thống ({sum(t['rows'] for t in tables)} dòng, {len(files)} tệp)", note=f"{len(tables)} bảng")
     return manifest
 
 

@@ -9,6 +9,7 @@ import itself is audited with the acting user, refused or not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,7 @@ from xhht.indicators.periods import parse_period
 from xhht.indicators.services import Value, data_values_write, disaggregation_key
 from xhht.units.models import Unit
 
+_DIGITS = re.compile(r"^[0-9]{1,15}$")
 FORMATS = {"dhis2": "dhis2", "json": "dhis2", "adx": "adx", "xml": "adx"}
 CONTENT_TYPES = {"dhis2": "application/json", "adx": "application/adx+xml"}
 # The size bound, checked before parsing (settings.XHHT_EXCHANGE_MAX_BYTES, 50 MB by default).
@@ -201,7 +203,10 @@ def _rows_to_values(rows: Sequence[Row], *, user: Any, fmt: str, mapping: Mappin
             conflicts.append(Conflict(row.where, "value", row.value or "", "thiếu giá trị (XHHT không xóa số liệu qua tệp trao đổi)."))
         else:
             try:
-                number = parse_number(row.value, whole=el is not None and el.value_type == "integer", max_digits=15)
+                # Plain digits (what other systems send, nearly always) are exact as they are; anything else goes
+                # through the one number reader, which refuses the ambiguous and the malformed.
+                number = Decimal(row.value) if _DIGITS.match(row.value) else parse_number(
+                    row.value, whole=el is not None and el.value_type == "integer", max_digits=15)
             except NumberError as exc:
                 conflicts.append(Conflict(row.where, "value", row.value, str(exc)))
         if len(conflicts) > bad or isinstance(period, ValueError) or number is None:
