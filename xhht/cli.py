@@ -9,6 +9,8 @@
     xhht import <kind> …                any other importer (``import_<kind>`` command)
     xhht createuser NAME --role R …     create a user
     xhht check-report FILE [--format json|table]   check a report's figures (format 5)
+    xhht exchange export|import …       indicator values as DHIS2 dataValueSets JSON or ADX XML
+    xhht export-instance ZIP / xhht import-instance ZIP   the whole instance as one archive (into an empty instance)
     xhht <command> …                    any other Django management command
 """
 
@@ -109,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Dùng: xhht import units FILE", file=sys.stderr)
             return 2
         command, rest = f"import_{rest[0].replace('-', '_')}", rest[1:]
-    if command == "check-report":  # the documented spelling of the check_report command
-        command = "check_report"
+    if command in {"check-report", "export-instance", "import-instance"}:  # the documented spellings of these commands
+        command = command.replace("-", "_")
     _django()
     from django.core.management import execute_from_command_line
 

@@ -85,6 +85,7 @@ XHHT_APPS = [
     "xhht.official_reports",
     "xhht.report_checker",
     "xhht.demo",
+    "xhht.exchange",
 ]
 
 INSTALLED_APPS = [
@@ -180,6 +181,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: a commune officer's workbook is small; anything this big is refused before parsing.
 XHHT_MAX_UPLOAD_BYTES = int(os.environ.get("XHHT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Issue 17: the largest DHIS2 dataValueSet / ADX payload read by one import (checked before parsing).
+XHHT_EXCHANGE_MAX_BYTES = int(os.environ.get("XHHT_EXCHANGE_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,0 +1,34 @@
+"""What the two formats share: a value as read from a file (before the mapping and the catalogue), and as written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class FormatError(ValueError):
+    """A payload that is not a readable dataValueSet / ADX document at all (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One value as the other system wrote it. ``where`` names it in messages ("dataValues[3]", "group 2, dataValue 5")."""
+
+    where: str
+    data_element: str
+    period: str
+    org_unit: str
+    value: str | None
+    coc: str | None = None  # DHIS2: categoryOptionCombo
+    categories: dict[str, str] | None = None  # ADX: the dataValue's other attributes
+
+
+@dataclass(frozen=True)
+class OutRow:
+    """One value to write, already in the other system's identifiers (period still an XHHT code)."""
+
+    data_element: str
+    period: str
+    org_unit: str
+    value: str
+    coc: str | None = None
+    categories: dict[str, str] = field(default_factory=dict)
