@@ -36,12 +36,19 @@ test: setup-dev
 	scripts/system-packages.sh
 	$(MAKE) --no-print-directory lint test-sqlite test-postgres typecheck
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist; 2 = this machine's cores), each with its own test
+# database and data folder. "--dist load" hands each worker the tests in collection order, which keeps
+# pytest-django's order (tests that empty the database, transaction=True, after the others) on every worker.
+# PYTEST_WORKERS=0 runs the suite in one process; docs/performance.md ("The test suite's time") has the figures.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist load
+
 test-sqlite:
-	env -u DATABASE_URL XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL XHHT_DATA_DIR=$(CURDIR)/.test-data $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres:
 	scripts/ensure-postgres.sh
-	DATABASE_URL=$(PG_URL) XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) XHHT_DATA_DIR=$(CURDIR)/.test-data $(PYTEST) $(PYTEST_ARGS)
 
 typecheck:
 	XHHT_DATA_DIR=$(CURDIR)/.test-data $(BIN)/mypy xhht

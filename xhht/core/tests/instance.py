@@ -36,7 +36,9 @@ class Instance:
         base = os.environ.get("DATABASE_URL")
         if base:
             parts = urlsplit(base)
-            self.pg_name = f"{parts.path.lstrip('/')}_{name}"
+            # Under pytest-xdist each worker has its own databases (one module's tests may run on both workers).
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+            self.pg_name = f"{parts.path.lstrip('/')}_{name}" + (f"_{worker}" if worker else "")
             self.pg_admin = urlunsplit(parts._replace(path="/postgres"))
             self.pg_url = urlunsplit(parts._replace(path=f"/{self.pg_name}"))
             self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,3 +32,17 @@ def apps_demo(django_db_setup: Any, django_db_blocker: Any) -> None:
         for load in (indicators, literacy, reporting, learning_models, activities):
             load()
 
+
+@pytest.fixture(scope="session")
+def phase_summary_files(official_reports_demo: None, apps_demo: None, django_db_blocker: Any, tmp_path_factory: Any) -> dict[str, Path]:
+    """`xhht report --unit 051 --period 2016-2020 --kind phase-summary --out DIR`, run once per session for the tests
+    that only open its files (LibreOffice's PDF takes seconds). The command runs in a transaction that is rolled
+    back, so the database is left as every test finds it, exactly as when each test ran the command itself."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    out = tmp_path_factory.mktemp("phase-summary") / "out"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("report", unit="051", period="2016-2020", kind="phase-summary", out=str(out), verbosity=0)
+        transaction.set_rollback(True)
+    return {p.suffix: p for p in out.iterdir()}

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -36,10 +35,9 @@ def _rows(table: Any) -> list[list[str]]:
 
 
 @pytest.fixture
-def generated(official_reports_demo: None, apps_demo: None, tmp_path: Path) -> dict[str, Path]:
-    out = tmp_path / "out"
-    call_command("report", unit="051", period="2016-2020", kind="phase-summary", out=str(out), verbosity=0)
-    files = {p.suffix: p for p in out.iterdir()}
+def generated(phase_summary_files: dict[str, Path]) -> dict[str, Path]:
+    """The files of `xhht report --unit 051 --period 2016-2020 --kind phase-summary` (made once per session)."""
+    files = phase_summary_files
     assert set(files) == {".docx", ".xlsx", ".pdf"}
     return files
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 
 from xhht.demo.foundation import DISTRICT
@@ -30,10 +29,9 @@ def _text(doc: Any) -> str:
 
 
 @pytest.fixture
-def phase_files(official_reports_demo: None, apps_demo: None, tmp_path: Path) -> dict[str, Path]:
-    out = tmp_path / "out"
-    call_command("report", unit=DISTRICT, period="2016-2020", kind="phase-summary", out=str(out), verbosity=0)
-    return {p.suffix: p for p in out.iterdir()}
+def phase_files(phase_summary_files: dict[str, Path]) -> dict[str, Path]:
+    """The files of `xhht report --unit 051 --period 2016-2020 --kind phase-summary` (made once per session)."""
+    return phase_summary_files
 
 
 def test_seed_narrative_figures_are_in_the_docx(phase_files: dict[str, Path]) -> None:
