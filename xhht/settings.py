@@ -86,6 +86,7 @@ XHHT_APPS = [
     "xhht.report_checker",
     "xhht.demo",
     "xhht.exchange",
+    "xhht.api",
 ]
 
 INSTALLED_APPS = [
@@ -106,6 +107,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "xhht.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /api/v1/ only (issue 17): a body over the limit → 413 before anything reads it; over the rate → 429.
+    "xhht.api.limits.ApiLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -254,3 +257,11 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("XHHT_SESSION_IDLE_HOURS", "8")) *
 # local demo only (its well-known accounts and passwords are public anyway): `xhht demo` says so.
 XHHT_TWO_FACTOR = os.environ.get("XHHT_TWO_FACTOR", "required").strip().lower()
 OTP_TOTP_ISSUER = "XHHT"
+
+# --- API (issue 17) ----------------------------------------------------------------------------------
+# Requests per caller (token, else web session, else address) and window in seconds. The count lives in the
+# cache named by XHHT_API_RATE_CACHE: with several gunicorn workers it must be shared (docs/api.md).
+XHHT_API_RATE_LIMIT = os.environ.get("XHHT_API_RATE_LIMIT", "300/60")
+XHHT_API_RATE_CACHE = os.environ.get("XHHT_API_RATE_CACHE", "default")
+# Largest request body (a person file upload); a JSON body is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE as well.
+XHHT_API_MAX_BODY_BYTES = int(os.environ.get("XHHT_API_MAX_BODY_MB", "25")) * 1024 * 1024

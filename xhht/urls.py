@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/units/<str:code>/", unit_pages.api_detail, name="api_unit"),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("xhht.accounts.urls")),
+    # The REST API (issue 17): /api/v1/, its schema /api/v1/schema, its reference page /api/v1/docs.
+    path("api/v1/", include("xhht.api.urls")),
 ]
 
 # Later capabilities mount themselves here when their urls.py exists.

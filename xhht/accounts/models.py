@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -45,3 +47,31 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token (issue 17): the caller acts as its owner, with the owner's rights.
+
+    Only a hash of the secret is kept (sha256 of a ``secrets.token_urlsafe`` string, shown once at creation);
+    ``prefix`` (its first characters) names it on the profile page. A token may expire, and is revoked by its owner.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="người dùng")
+    name = models.CharField("tên", max_length=100)
+    prefix = models.CharField("tiền tố", max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("thời điểm tạo", auto_now_add=True)
+    expires_at = models.DateTimeField("hết hạn", null=True, blank=True)
+    revoked_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
+    last_used_at = models.DateTimeField("lần dùng cuối", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khóa API"
+        verbose_name_plural = "khóa API"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)

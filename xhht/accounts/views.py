@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from datetime import date
+from typing import Any
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
@@ -17,6 +20,7 @@ from xhht.accounts.access import is_administrator, requires_two_factor, scope_co
 from xhht.accounts.middleware import two_factor_required
 from xhht.accounts.models import Role
 from xhht.accounts.services import totp_device_confirm, totp_device_pending
+from xhht.accounts.tokens import TokenError, api_token_create, api_token_revoke, api_tokens_of
 from xhht.audit import views as audit_views
 
 
@@ -41,11 +45,35 @@ def change_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """The user's account; also their personal API tokens (issue 17): created here (the secret shown once), revoked here."""
+    user: Any = request.user
+    created = None
+    token_error = ""
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "api_token_create":
+                text = request.POST.get("expires_on", "").strip()
+                try:
+                    expires_on = date.fromisoformat(text) if text else None
+                except ValueError:
+                    raise TokenError(f"Ngày hết hạn «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
+                created = api_token_create(actor=user, user=user, name=request.POST.get("name", ""), expires_on=expires_on)
+            elif action == "api_token_revoke":
+                pk = request.POST.get("token", "")
+                token = next((t for t in api_tokens_of(user=user) if str(t.pk) == pk), None)
+                if token is None:
+                    raise Http404("Không có khóa này.")
+                api_token_revoke(actor=user, token=token)
+                return redirect("accounts:profile")
+        except TokenError as exc:
+            token_error, status = str(exc), 400
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return render(request, "accounts/profile.html", {
         "device": device, "two_factor_role": requires_two_factor(user), "two_factor_required": two_factor_required(),
-    })
+        "tokens": api_tokens_of(user=user), "created": created, "token_error": token_error, "now": timezone.now(),
+    }, status=status)
 
 
 @login_required

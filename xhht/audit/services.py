@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
 
 from xhht.audit.models import AuditEntry
+
+# How the change came in, when not through a web page: set by the API for its request (the token used),
+# added to the note of every audit row written meanwhile, so the log names the token as well as its owner.
+_CHANNEL: ContextVar[str] = ContextVar("xhht_audit_channel", default="")
+
+
+@contextmanager
+def audit_channel(label: str) -> Iterator[None]:
+    """Within this block every audit row's note ends with ``label`` (e.g. "qua API, khóa #12")."""
+    reset = _CHANNEL.set(label)
+    try:
+        yield
+    finally:
+        _CHANNEL.reset(reset)
+
+
+def audit_channel_mark(label: str) -> None:
+    """Set the channel for the rest of the current context (the API's request, wrapped by ``audit_channel("")``)."""
+    _CHANNEL.set(label)
+
+
+def _with_channel(note: str) -> str:
+    channel = _CHANNEL.get()
+    if not channel:
+        return note
+    return f"{note} [{channel}]" if note else f"[{channel}]"
 
 
 def _plain(value: Any) -> Any:
@@ -56,7 +84,7 @@ def audit_record(
         object_repr=(object_repr or "")[:300],
         unit_code=unit_code,
         changes=dict(changes or {}),
-        note=note,
+        note=_with_channel(note),
     )
 
 
@@ -89,5 +117,5 @@ def audit_records(*, actor: Any, entries: Iterable[Mapping[str, Any]]) -> int:
     now = timezone.now()
     rows = [{"at": now, "actor_id": user.pk if user is not None else None, "action": e["action"], "object_type": e.get("object_type") or "",
              "object_id": e.get("object_id") or "", "object_repr": (e.get("object_repr") or "")[:300], "unit_code": e.get("unit_code", ""),
-             "changes": dict(e.get("changes") or {}), "note": e.get("note", "")} for e in entries]
+             "changes": dict(e.get("changes") or {}), "note": _with_channel(e.get("note", ""))} for e in entries]
     return bulk_insert(AuditEntry, rows, fields=list(rows[0]) if rows else [])

@@ -1,0 +1,46 @@
+"""Every refusal of the API is JSON ``{"detail": "<Vietnamese message>", "field": "<the field at fault or null>"}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+
+class ApiError(Exception):
+    """A refusal with its status code, message and (when one is at fault) the field."""
+
+    def __init__(self, status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.field, self.headers = status, detail, field, headers or {}
+
+
+def error_response(status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse({"detail": detail, "field": field}, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def validation_field(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """Vietnamese message and field of the first pydantic error of a request (query, path or body)."""
+    if not errors:
+        return "Dữ liệu gửi lên không hợp lệ.", None
+    first = errors[0]
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body", "form", "file", "payload")]
+    field = ".".join(loc) or None
+    kind = str(first.get("type", ""))
+    where = f"«{field}»" if field else "dữ liệu gửi lên"
+    if kind == "missing":
+        return f"Thiếu trường {where}.", field
+    if kind.startswith(("int_", "decimal_", "float_")):
+        return f"Trường {where} phải là số.", field
+    if kind.startswith("date"):
+        return f"Trường {where} phải là ngày dạng năm-tháng-ngày (YYYY-MM-DD).", field
+    if kind.startswith(("string_", "dict_", "list_", "model_")):
+        return f"Trường {where} không đúng kiểu dữ liệu.", field
+    return f"Trường {where} không hợp lệ.", field
+
+
+def request_path(request: HttpRequest) -> str:
+    return request.path

@@ -1,0 +1,92 @@
+"""Limits of the API, applied before any view runs (issue 17): body size (413) and request rate (429).
+
+Both run in :class:`ApiLimitsMiddleware`, placed early in settings.MIDDLEWARE, so a 50 MB body is refused from its
+``Content-Length`` before anything reads or parses it, and a caller over its rate costs one cache increment.
+
+The rate is counted per token (the sha256 of the presented ``Bearer`` secret, valid or not), else per web session,
+else per client address, in fixed windows kept in Django's cache. With several worker processes the cache must be
+shared (the database cache or memcached/redis: see docs/api.md), or each process counts on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+from xhht.api.errors import error_response
+from xhht.audit.services import audit_channel
+
+PREFIX = "/api/v1/"
+
+
+def max_body_bytes() -> int:
+    return int(getattr(settings, "XHHT_API_MAX_BODY_BYTES", 25 * 1024 * 1024))
+
+
+def rate_limit() -> tuple[int, int]:
+    """(requests, seconds) allowed per caller: settings.XHHT_API_RATE_LIMIT, e.g. "300/60"."""
+    text = str(getattr(settings, "XHHT_API_RATE_LIMIT", "300/60"))
+    count, _, seconds = text.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def caller_key(request: HttpRequest) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:7].lower() == "bearer ":
+        return "t:" + hashlib.sha256(header[7:].strip().encode("utf-8", "replace")).hexdigest()[:40]
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session:
+        return "s:" + hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:40]
+    return "a:" + str(request.META.get("REMOTE_ADDR", ""))
+
+
+def rate_check(key: str, *, now: float | None = None) -> int:
+    """0 when the caller may go on; else the seconds until its window ends (for ``Retry-After``)."""
+    allowed, window = rate_limit()
+    if allowed <= 0:
+        return 0
+    now = time.time() if now is None else now
+    slot = int(now // window)
+    cache = caches[str(getattr(settings, "XHHT_API_RATE_CACHE", "default"))]
+    cache_key = f"xhht-api-rate:{key}:{slot}"
+    if cache.add(cache_key, 1, timeout=window + 1):
+        return 0
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=window + 1)
+        return 0
+    if used <= allowed:
+        return 0
+    return max(1, math.ceil((slot + 1) * window - now))
+
+
+class ApiLimitsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(PREFIX):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(400, "Tiêu đề Content-Length không hợp lệ.", "Content-Length")
+        limit = max_body_bytes()
+        if not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            # A JSON body is read into memory whole: Django's own bound for that applies (files are streamed to disk).
+            limit = min(limit, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit))
+        if length > limit:
+            return error_response(413, f"Nội dung gửi lên quá lớn ({length // (1024 * 1024)} MB; tối đa {limit // (1024 * 1024)} MB): "
+                                       "chưa đọc, chưa ghi gì.", "body")
+        wait = rate_check(caller_key(request))
+        if wait:
+            return error_response(429, f"Quá nhiều yêu cầu: hãy chờ {wait} giây rồi gửi tiếp.", None, {"Retry-After": str(wait)})
+        with audit_channel(""):  # the auth marks the token used; the mark ends with the request
+            return self.get_response(request)

@@ -1,0 +1,188 @@
+"""Access walk over EVERY API route (issue 17), like the web's access audit (xhht/core/tests/test_access_audit.py).
+
+The routes are enumerated from the ninja API's own URL patterns, so a new route is walked without editing this test.
+Each role's token calls each route (each method) aimed at a unit outside the caller's reach (and that unit's objects):
+the answer is 403/404 (or 400/405), never data, never a 500, and nothing is written. Every 200 answer aimed at the
+caller's own unit, and every list, is searched for unit codes: each must be one the caller may view. An anonymous
+caller gets 401 everywhere but the public routes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+HV, NT, DISTRICT, PROVINCE = "05113", "05115", "051", "04"
+REFUSED = {400, 403, 404, 405, 409}
+
+
+def api_routes() -> list[tuple[str, list[str]]]:
+    """(route with {params}, methods) of every operation, read from the API's URL patterns."""
+    from xhht.api.main import api, route_patterns
+
+    methods_of = dict(route_patterns())
+    patterns, _, _ = api.urls
+    out = []
+    for pattern in patterns:
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        if route in ("schema", "") or any(r == route for r, _ in out):
+            continue  # the OpenAPI schema (public, test_schema.py), ninja's root name, a path's second method
+        out.append((route, methods_of[route]))  # a URL the routers do not know would fail here
+    return out
+
+
+def is_public(route: str) -> bool:
+    return route.startswith("public/")
+
+
+def fill(route: str, target: str, objects: dict[str, Any]) -> str:
+    values = {"code": target, "reporter": target, "form_code": "commune", "period": "2020", "year": "2020", "kind": "family",
+              "slug": objects["slug"], "pk": str(objects["report_pk"]), "version": "1", "fmt": "docx", "job": str(objects["job"])}
+
+    def one(match: re.Match[str]) -> str:
+        return values[match.group(1)]
+
+    return re.sub(r"\{(\w+)\}", one, route)
+
+
+def unit_codes(data: Any) -> set[str]:
+    """Every unit code in a JSON answer: values of the keys "unit", "*_unit"."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if (key == "unit" or key.endswith("_unit")) and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= unit_codes(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= unit_codes(item)
+    return found
+
+
+def bodies(route: str, target: str) -> dict[str, Any]:
+    if route.endswith("drafts"):
+        return {"json": {"form": "commune", "reporter": target, "period": "2020", "version": 0, "values": {}}}
+    if route.endswith("imports"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        csv = f"commune_code,household_id,person_id,sex,birth_date,highest_grade_completed\n{target},H1,P1,M,1990-01-01,9\n"
+        return {"data": {"year": "2019", "file": SimpleUploadedFile("nguoi.csv", csv.encode())}}
+    if route.endswith(("approve", "return")):
+        return {"json": {"comment": "kiểm thử"}}
+    if route.endswith("submit"):
+        return {"json": {"comments": {}}}
+    return {"json": {"version": 0, "values": {}}}
+
+
+@pytest.fixture
+def objects(api_demos: None, hong_viet_officer: Any, settings: Any) -> dict[str, Any]:
+    """Objects of a unit outside the callers' reach: Hồng Việt's report, an import job Hồng Việt's officer started."""
+    from xhht.activities.registers import REGISTERS
+    from xhht.jobs.models import Job
+    from xhht.official_reports.models import Report
+
+    report = Report.objects.exclude(unit_id=NT).order_by("pk").first()
+    job = Job.objects.create(handler="xhht.literacy.jobs.persons_import_job", params={"year": 2019, "file": "x.csv"}, user=hong_viet_officer,
+                             unit_code=HV, state="done", result={"rows": 1})
+    return {"slug": sorted(s.slug for s in REGISTERS.values())[0], "report_pk": report.pk if report else 999999, "job": job.pk}
+
+
+def test_every_route_is_walked() -> None:
+    routes = api_routes()
+    assert len(routes) >= 20
+    from xhht.api.main import route_patterns
+
+    assert sorted(r for r, _ in routes) == sorted(r for r, _ in route_patterns())
+
+
+@pytest.mark.django_db
+def test_anonymous_gets_401_except_public_routes(objects: dict[str, Any], api: Any) -> None:
+    from xhht.audit.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    wrong = []
+    for route, methods in api_routes():
+        url = fill(route, HV, objects)
+        for method in methods:
+            r = api(method, url, **(bodies(route, HV) if method != "GET" else {}))
+            expected = {200, 404} if is_public(route) else {401}
+            if r.status_code not in expected or r["Content-Type"] not in ("application/json", "application/pdf") and r.status_code != 200:
+                wrong.append(f"{method} {url} → {r.status_code}")
+            if r.status_code == 401:
+                assert r.json()["detail"] and r.json()["field"] == "Authorization"
+    assert wrong == []
+    assert AuditEntry.objects.count() == before
+
+
+def _cast(request: Any) -> list[tuple[str, Any, str | None]]:
+    """(role, user, a unit outside its reach or None when it reads everything)."""
+    return [
+        ("commune Nam Tuấn", request.getfixturevalue("nam_tuan_officer"), HV),
+        ("commune Hồng Việt", request.getfixturevalue("hong_viet_officer"), NT),
+        ("district", request.getfixturevalue("district_officer"), PROVINCE),
+        ("viewer", request.getfixturevalue("viewer"), PROVINCE),
+        ("organisation", request.getfixturevalue("organisation_officer"), PROVINCE),
+        ("province", request.getfixturevalue("province_officer"), None),
+    ]
+
+
+@pytest.mark.django_db
+def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], request: Any, token_for: Any, api: Any) -> None:
+    from xhht.accounts.access import can_view_unit
+    from xhht.audit.models import AuditEntry
+    from xhht.literacy.models import SurveyPerson
+
+    persons = SurveyPerson.objects.count()
+    wrong: list[str] = []
+    answered: dict[str, int] = {}
+    for role, user, foreign in _cast(request):
+        token = token_for(user)
+        before = AuditEntry.objects.count()
+        own = user.unit_id
+        for route, methods in api_routes():
+            if is_public(route):
+                continue
+            for method in methods:
+                # Aimed at the caller's own unit: whatever answers 200 names only units the caller may view.
+                if method == "GET":
+                    url = fill(route, own, objects)
+                    r = api(method, url, token)
+                    answered[role] = answered.get(role, 0) + (r.status_code == 200)
+                    if r.status_code >= 500:
+                        wrong.append(f"{role}: {method} {url} → {r.status_code}")
+                    elif r.status_code == 200 and r["Content-Type"] == "application/json":
+                        leaked = {c for c in unit_codes(r.json()) if not can_view_unit(user, c)}
+                        if leaked:
+                            wrong.append(f"{role}: {method} {url} names {sorted(leaked)}")
+                if foreign is None or "{" not in route:
+                    continue
+                url = fill(route, foreign, objects)
+                r = api(method, url, token, **(bodies(route, foreign) if method != "GET" else {}))
+                aimed_at_unit = any(p in route for p in ("{code}", "{reporter}"))
+                if r.status_code >= 500 or (aimed_at_unit and r.status_code not in REFUSED):
+                    wrong.append(f"{role}: {method} {url} → {r.status_code}")
+                elif r.status_code == 200 and r["Content-Type"] == "application/json":
+                    leaked = {c for c in unit_codes(r.json()) if not can_view_unit(user, c)}
+                    if leaked:
+                        wrong.append(f"{role}: {method} {url} names {sorted(leaked)}")
+        # Writes aimed outside: nothing written (token creation itself is the only audit row of this role's walk).
+        created = AuditEntry.objects.filter(pk__gt=0).count() - before
+        if created:
+            actions = list(AuditEntry.objects.order_by("-pk").values_list("action", flat=True)[:created])
+            wrong.append(f"{role}: wrote {actions}")
+    assert wrong == []
+    assert SurveyPerson.objects.count() == persons
+    # Not a vacuous walk: aimed at their own unit, each role read most routes (units, indicators, reports, lists…).
+    assert all(count >= 10 for count in answered.values()), answered
+
+
+@pytest.mark.django_db
+def test_other_commune_job_and_report_are_404(objects: dict[str, Any], nam_tuan_officer: Any, token_for: Any, api: Any) -> None:
+    token = token_for(nam_tuan_officer)
+    assert api("get", f"literacy/imports/{objects['job']}", token).status_code == 404
+    assert api("get", f"official-reports/{objects['report_pk']}", token).status_code == 404
+    assert api("get", f"units/{HV}", token).status_code == 404
+    assert api("put", f"reports/commune/{HV}/2020", token, json={"version": 0, "values": {}}).status_code == 404
