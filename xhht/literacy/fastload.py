@@ -9,9 +9,11 @@ reference. This path only takes over what it can prove equal to it:
   cannot read the same way (not UTF-8, a short or long row, a blank line, a quoted line break, CR line ends…) goes
   to the reference path whole, which refuses or reads it exactly as before.
 * every row is then typed and checked by one ``INSERT … SELECT``: a row is *canonical* when SQL can both check it
-  and compute the same values as :func:`parse_row` (plain digits, ``YYYY`` or ``YYYY-MM-DD``, names made of
-  printable ASCII and the precomposed Latin letters whose fold is one ASCII letter, commune allowed…), and passes
-  every check. Canonical rows go straight into the staging table.
+  and compute the same values as :func:`parse_row` (no cell starting with "=" or whitespace nor ending with
+  whitespace, no non-ASCII whitespace, small numbers written plainly, ``YYYY`` or ``YYYY-MM-DD`` dates, the commune
+  allowed by the import's own checker, sexes and ethnic groups among the distinct texts ``fold()`` reads as such,
+  names folded by ``fold()`` itself once per distinct name), and passes every check. Canonical rows go straight
+  into the staging table.
 * the other rows (none in a clean file; every bad row of a bad one) are read back in file order and given to
   :func:`parse_row` itself, so their problems — and the values of the odd-but-valid ones — are exactly the
   reference's, with the same file, row and column.
