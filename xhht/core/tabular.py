@@ -317,6 +317,11 @@ def _xlsx_rows(path: Path, name: str, sheet_name: str | None) -> tuple[str, Iter
     return title, rows()
 
 
+def csv_delimiter(first_line: str) -> str:
+    """The delimiter of a CSV file from its first line: ";" when it has more of them than commas, else ","."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
 def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[object]]]:
     with path.open("rb") as raw:
         head = raw.read(64 * 1024)
@@ -327,8 +332,7 @@ def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[object]]]:
         if exc.start < len(head) - 4:
             raise Rejected([Problem("tệp CSV không được mã hóa UTF-8; hãy lưu lại với mã UTF-8.", file=name)]) from None
         sample = head[: exc.start].decode("utf-8-sig")
-    first_line = sample.splitlines()[0] if sample else ""
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = csv_delimiter(sample.splitlines()[0] if sample else "")
     handle = path.open(encoding="utf-8-sig", newline="")
     reader = csv.reader(handle, delimiter=delimiter)
     number = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from xhht.accounts.access import can_edit_unit
@@ -23,6 +23,7 @@ from xhht.audit.services import audit_record, diff, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.indicators.services import Value, data_values_write
 from xhht.literacy.catalogue import Rules, rules
+from xhht.literacy.fastload import stage_csv
 from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village, VillageAggregate
 from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row
 from xhht.units.models import Unit
@@ -115,51 +116,31 @@ def persons_import(
     display_name: str | None = None,
     progress: Progress | None = None,
     publish: bool = True,
+    bulk: bool = False,
 ) -> ImportResult:
     """Import format-2 persons for survey ``year`` from ``path`` (CSV/XLSX) or from ready ``rows``.
 
     Each commune present in the input has its records for the year replaced, atomically.
     Raises :class:`Rejected` with every problem found; then nothing at all is written.
+    ``bulk``: one file of :func:`persons_import_folder`'s load into an empty person table whose indexes are
+    dropped: old persons are looked for only where the commune has households, and no ANALYZE (done once after).
     """
     _check_year(year)
     name = display_name or (Path(path).name if path else "dữ liệu")
-    if path is not None:
-        table = open_table(path, columns=COLUMNS, required=REQUIRED, aliases=ALIASES, display_name=name,
-                           max_bytes=max_persons_file_bytes())
-        source: Iterator[tuple[int, dict[str, str | None]]] = table.rows
-    elif rows is not None:
-        source = iter(rows)
-    else:
+    if path is None and rows is None:
         raise ValueError("path or rows")
     ctx = RowContext(file=name, year=year, rules=rules(), today=timezone.localdate(), commune_problem=_commune_checker(actor, year))
     problems: list[Problem] = []
-    extra_problems = 0
     result = ImportResult()
     with transaction.atomic():
         with connection.cursor() as cursor:
             _create_staging(cursor)
-            batch: list[tuple[Any, ...]] = []
-            count = 0
-            for number, record in source:
-                values, row_problems = parse_row(number, record, ctx)
-                count += 1
-                if row_problems:
-                    room = MAX_PROBLEMS - len(problems)
-                    problems.extend(row_problems[:max(room, 0)])
-                    extra_problems += max(len(row_problems) - max(room, 0), 0)
-                elif not problems:
-                    batch.append((number, *values))  # type: ignore[misc]
-                    if len(batch) >= BATCH:
-                        _flush(cursor, batch)
-                if progress and count % 10000 == 0:
-                    progress(count, "checking")
-            if count == 0:
-                problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
-            if problems:
-                if extra_problems:
-                    problems.append(Problem(f"… và {extra_problems} lỗi khác.", file=name))
-                raise Rejected(problems)
-            _flush(cursor, batch)
+            count = None
+            if path is not None:
+                count = stage_csv(cursor, path=Path(path), name=name, ctx=ctx, staging=STAGING, max_problems=MAX_PROBLEMS,
+                                  flush=_flush, batch_size=BATCH)
+            if count is None:
+                count = _stage_rows(cursor, source=_source(path, rows, name), name=name, ctx=ctx, progress=progress)
             if progress:
                 progress(count, "writing")
             cursor.execute(
@@ -175,16 +156,24 @@ def persons_import(
             communes = [r[0] for r in cursor.fetchall()]
             result.communes = communes
             result.persons = count
+            if _is_postgres():  # one writer per commune-year at a time (parallel files naming the same commune)
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('literacy:' || %s || ':' || c)) FROM unnest(%s::text[]) c ORDER BY c",
+                               [str(year), communes])
+                cursor.fetchall()
+            held = communes
+            if bulk:  # persons exist only where households do: no scan of the unindexed table for the others
+                held = list(Household.objects.filter(year=year, commune_id__in=communes).values_list("commune_id", flat=True).distinct())
             before = {c: 0 for c in communes}
-            for commune, n in _counts_by_commune(year, communes):
+            for commune, n in _counts_by_commune(year, held) if held else []:
                 before[commune] = n
             result.replaced = before
-            _replace(cursor, year)
-            aggregates_rebuild(year=year, communes=communes)
+            _replace(cursor, year, held)
+            _rebuild(year=year, communes=communes, rule_set=ctx.rules, by_village=False, from_staging=True)
             cursor.execute(f"DROP TABLE {STAGING}")
-            if _is_postgres() and count >= ANALYZE_FROM:
+            if _is_postgres() and count >= ANALYZE_FROM and not bulk and _grew(cursor, count):
                 # Fresh statistics after a bulk load, or the planner keeps the empty table's (seconds instead of ms).
-                cursor.execute(f"ANALYZE {SurveyPerson._meta.db_table}, {CommuneAggregate._meta.db_table}")
+                cursor.execute(f"ANALYZE {SurveyPerson._meta.db_table} (commune_id, year, person_id, household_code), "
+                               f"{CommuneAggregate._meta.db_table}, {Household._meta.db_table}")
         for commune in communes:
             audit_record(actor=actor, action="survey_persons_import", object_type="literacy.surveyperson",
                          object_id=f"{commune}/{year}", object_repr=f"Phiếu điều tra xã {commune} năm {year}", unit_code=commune,
@@ -196,6 +185,154 @@ def persons_import(
     return result
 
 
+@dataclass
+class FolderResult:
+    persons: int = 0
+    files: int = 0
+    communes: list[str] = field(default_factory=list)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # file name -> its problems
+    bulk: bool = False  # loaded into an empty table with its indexes built after
+
+
+def persons_import_folder(*, actor: Any, year: int, paths: list[Path], workers: int = 2, publish: bool = True,
+                          progress: Callable[[str, ImportResult | None, list[str]], None] | None = None) -> FolderResult:
+    """The national path: import many format-2 files in ``workers`` processes, each file all-or-nothing in its own
+    transaction (as :func:`persons_import`; a refused file does not stop the others and is listed with its problems).
+
+    On PostgreSQL, when the person table is empty, its secondary indexes and constraints are dropped before the load
+    and built again after it (one sort instead of millions of inserts into them); ANALYZE after every folder.
+    Publishing to the indicator store (if asked) runs once at the end for every commune imported.
+    """
+    _check_year(year)
+    out = FolderResult(files=len(paths))
+    bulk = _is_postgres() and not SurveyPerson.objects.exists()
+    out.bulk = bulk
+    dropped = _indexes_drop(SurveyPerson._meta.db_table) if bulk else []
+    try:
+        jobs = [(getattr(actor, "pk", None), year, str(p), bulk) for p in paths]
+        if workers <= 1 or len(paths) <= 1:
+            outcomes = map(_import_one, jobs)
+            _collect(out, outcomes, progress)
+        else:
+            import multiprocessing
+
+            connections.close_all()  # each worker opens its own connection
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                _collect(out, pool.imap_unordered(_import_one, jobs), progress)
+    finally:
+        if dropped:
+            _indexes_create(dropped)
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SurveyPerson._meta.db_table}, {Household._meta.db_table}, {Village._meta.db_table}, "
+                           f"{CommuneAggregate._meta.db_table}")
+    if publish and out.communes:
+        literacy_values_publish(actor=actor, year=year, communes=sorted(out.communes))
+    return out
+
+
+def _collect(out: FolderResult, outcomes: Iterable[tuple[str, ImportResult | None, list[str]]],
+             progress: Callable[[str, ImportResult | None, list[str]], None] | None) -> None:
+    for name, result, problems in outcomes:
+        if result is not None:
+            out.persons += result.persons
+            out.communes.extend(result.communes)
+        else:
+            out.refused[name] = problems
+        if progress:
+            progress(name, result, problems)
+
+
+def _import_one(job: tuple[Any, int, str, bool]) -> tuple[str, ImportResult | None, list[str]]:
+    """One file of a folder (in a worker process): (file name, result or None, problems)."""
+    actor_pk, year, path, bulk = job
+    actor = None
+    if actor_pk is not None:
+        from django.contrib.auth import get_user_model
+
+        actor = get_user_model().objects.get(pk=actor_pk)
+    name = Path(path).name
+    try:
+        return name, persons_import(actor=actor, year=year, path=path, publish=False, bulk=bulk), []
+    except Rejected as exc:
+        return name, None, [str(p) for p in exc.problems]
+
+
+def _indexes_drop(table: str) -> list[str]:
+    """Drop ``table``'s unique and foreign-key constraints and other non-primary indexes; returns the SQL that
+    makes them again (for :func:`_indexes_create`)."""
+    again: list[str] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint WHERE conrelid = %s::regclass "
+                       "AND contype IN ('u', 'f') ORDER BY contype DESC", [table])
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = %s::regclass "
+                       "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [table])
+        indexes = cursor.fetchall()
+        for name, definition, _ in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            again.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for name, definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+            again.append(definition)
+    # unique constraints (their indexes) first, then foreign keys, then plain indexes
+    return sorted(again, key=lambda sql: (0 if " UNIQUE " in sql else 1 if "FOREIGN KEY" in sql else 2))
+
+
+def _indexes_create(statements: list[str]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _grew(cursor: Any, rows: int) -> bool:
+    """The rows just loaded are a tenth or more of what the planner believes the person table holds (as
+    autovacuum's own threshold): then its statistics are refreshed now, not at the next autovacuum."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [SurveyPerson._meta.db_table])
+    believed = cursor.fetchone()[0]
+    return believed <= 0 or rows >= 0.1 * believed
+
+
+def _source(path: Path | str | None, rows: Iterable[tuple[int, dict[str, str | None]]] | None,
+            name: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    if path is not None:
+        return open_table(path, columns=COLUMNS, required=REQUIRED, aliases=ALIASES, display_name=name,
+                          max_bytes=max_persons_file_bytes()).rows
+    return iter(rows or [])
+
+
+def _stage_rows(cursor: Any, *, source: Iterator[tuple[int, dict[str, str | None]]], name: str, ctx: RowContext,
+                progress: Progress | None) -> int:
+    """The reference path: each row read by the tabular reader and checked by :func:`parse_row`, good rows
+    written to the staging table in batches. Raises :class:`Rejected` with every problem (up to MAX_PROBLEMS)."""
+    problems: list[Problem] = []
+    extra_problems = 0
+    batch: list[tuple[Any, ...]] = []
+    count = 0
+    for number, record in source:
+        values, row_problems = parse_row(number, record, ctx)
+        count += 1
+        if row_problems:
+            room = MAX_PROBLEMS - len(problems)
+            problems.extend(row_problems[:max(room, 0)])
+            extra_problems += max(len(row_problems) - max(room, 0), 0)
+        elif not problems:
+            batch.append((number, *values))  # type: ignore[misc]
+            if len(batch) >= BATCH:
+                _flush(cursor, batch)
+        if progress and count % 10000 == 0:
+            progress(count, "checking")
+    if count == 0:
+        problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
+    if problems:
+        if extra_problems:
+            problems.append(Problem(f"… và {extra_problems} lỗi khác.", file=name))
+        raise Rejected(problems)
+    _flush(cursor, batch)
+    return count
+
+
 def _counts_by_commune(year: int, communes: list[str]) -> list[tuple[str, int]]:
     from django.db.models import Count
 
@@ -203,11 +340,12 @@ def _counts_by_commune(year: int, communes: list[str]) -> list[tuple[str, int]]:
     return [(r["commune_id"], r["n"]) for r in rows]
 
 
-def _replace(cursor: Any, year: int) -> None:
+def _replace(cursor: Any, year: int, held: list[str]) -> None:
     person, household, village = SurveyPerson._meta.db_table, Household._meta.db_table, Village._meta.db_table
-    in_staging = f"(SELECT DISTINCT commune_id FROM {STAGING})"
-    cursor.execute(f"DELETE FROM {household} WHERE year = %s AND commune_id IN {in_staging}", [year])
-    cursor.execute(f"DELETE FROM {person} WHERE year = %s AND commune_id IN {in_staging}", [year])
+    if held:
+        marks = ", ".join(["%s"] * len(held))
+        cursor.execute(f"DELETE FROM {household} WHERE year = %s AND commune_id IN ({marks})", [year, *held])
+        cursor.execute(f"DELETE FROM {person} WHERE year = %s AND commune_id IN ({marks})", [year, *held])
     columns = ", ".join(FIELDS)
     cursor.execute(f"INSERT INTO {person} (year, {columns}) SELECT %s, {columns} FROM {STAGING}", [year])
     cursor.execute(
@@ -234,9 +372,11 @@ def village_aggregates_rebuild(*, year: int, communes: list[str], rule_set: Rule
     _rebuild(year=year, communes=communes, rule_set=rule_set, by_village=True)
 
 
-def _rebuild(*, year: int, communes: list[str] | None, rule_set: Rules | None, by_village: bool) -> None:
+def _rebuild(*, year: int, communes: list[str] | None, rule_set: Rules | None, by_village: bool, from_staging: bool = False) -> None:
     r = rule_set or rules()
     person = SurveyPerson._meta.db_table
+    if from_staging:  # the import's new persons (no need to find them again in the big table)
+        person = f"(SELECT {int(year)} AS year, * FROM {STAGING}) persons"
     aggregate = (VillageAggregate if by_village else CommuneAggregate)._meta.db_table
     where = "year = %s"
     params_where: list[Any] = [year]

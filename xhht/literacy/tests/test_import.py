@@ -194,3 +194,41 @@ def test_sparse_file_really_is_sparse(tmp_path: Path) -> None:
     with path.open("wb") as f:
         f.truncate(1024 * 1024)
     assert os.stat(path).st_blocks * 512 < 1024 * 1024
+
+
+def test_folder_imports_each_file_on_its_own(survey: None, tmp_path: Path) -> None:
+    """The national path: every file of a folder, each all-or-nothing; a refused file is listed and writes nothing."""
+    from io import StringIO
+
+    folder = tmp_path / "national"
+    folder.mkdir()
+    _csv(folder, GOOD, name="a-good.csv")
+    _csv(folder, ["05113,Nà Rị,H1,C1,Hồng Việt,F,1990,Tày,0,5,,0,,", "05113,Nà Rị,H1,C2,Sai,X,1990,Tày,0,5,,0,,"], name="b-bad.csv")
+    other = _state("05113")
+    out = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("import_persons", str(folder), year=2019, workers=1, verbosity=0, stdout=out, no_publish=True)
+    assert "Đã nhập 4 người của 1 xã năm 2019 từ 1/2 tệp" in out.getvalue()
+    assert "b-bad.csv, dòng 3, cột sex" in str(info.value) and "1 tệp không được nhập" in str(info.value)
+    assert SurveyPerson.objects.filter(commune_id="05115", year=2019).count() == 4
+    assert _state("05113") == other
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False, reason="PostgreSQL's indexes")
+def test_indexes_dropped_and_made_again_the_same(survey: None) -> None:
+    from django.db import connection
+
+    from xhht.literacy.services import _indexes_create, _indexes_drop
+
+    def schema() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'literacy_surveyperson' UNION ALL "
+                           "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'literacy_surveyperson'::regclass "
+                           "ORDER BY 1")
+            return list(cursor.fetchall())
+
+    before = schema()
+    again = _indexes_drop("literacy_surveyperson")
+    assert again and len(schema()) < len(before)
+    _indexes_create(again)
+    assert schema() == before
