@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from xhht.accounts.access import can_edit_organisation, can_edit_unit, unit_for_user_or_404
@@ -81,7 +81,7 @@ def _check_target_editable(spec: RegisterSpec, user: Any, values: dict[str, str]
 
 
 @router.post("/{slug}", response={201: dict[str, Any]}, summary="Thêm một bản ghi vào sổ hoạt động (như biểu mẫu trên web)")
-def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> tuple[int, dict[str, Any]]:
+def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> Status[dict[str, Any]]:
     """Các cột của sổ (xem GET /activities/), đơn vị ở ``unit_code``; cùng kiểm tra như biểu mẫu trên web.
     Đơn vị (trung tâm, tổ chức) không phải của người gọi → 403; dữ liệu sai → 400 nêu cột."""
     spec = _spec(slug)
@@ -101,7 +101,7 @@ def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> tuple[i
     except RowInvalid as exc:
         column, message = exc.problems[0] if exc.problems else ("", str(exc))
         raise ApiError(400, "; ".join(m for _, m in exc.problems[:5]), column or None) from None
-    return 201, _row(spec, record)
+    return Status(201, _row(spec, record))
 
 
 @router.get("/{slug}", summary="Bản ghi của một sổ hoạt động")
