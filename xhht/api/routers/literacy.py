@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from xhht.accounts.access import is_viewer, unit_for_user_or_404
@@ -45,7 +45,7 @@ def _job(request: HttpRequest, job: int) -> dict[str, Any]:
 
 
 @router.post("/imports", response={202: dict[str, Any]}, summary="Gửi tệp danh sách người (mẫu 2) để nhập: một công việc chạy nền")
-def import_start(request: HttpRequest, year: Form[int], file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def import_start(request: HttpRequest, year: Form[int], file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Lưu tệp và xếp lượt nhập vào hàng đợi (như trang «Nhập danh sách» của web); trả mã công việc để theo dõi ở
     GET /literacy/imports/{job}. Đơn vị trong tệp mà người gửi không được sửa làm cả tệp bị từ chối."""
     user = caller(request)
@@ -59,7 +59,7 @@ def import_start(request: HttpRequest, year: Form[int], file: File[UploadedFile]
         job = jobs.import_start(user=user, year=form.cleaned_data["year"], upload=form.cleaned_data["file"])
     except jobs.JobBusy:
         raise ApiError(409, jobs.busy_message(unit=getattr(user, "unit", None), year=year), None) from None
-    return 202, _job(request, job)
+    return Status(202, _job(request, job))
 
 
 @router.get("/imports/{job}", summary="Trạng thái một lượt nhập: đang chạy, xong hay bị từ chối, và các lỗi")

@@ -176,3 +176,23 @@ def test_session_writes_need_csrf(demo: None, nam_tuan_officer: Any) -> None:
     r = c.put(f"/api/v1/reports/commune/{NT}/2020", '{"version": 0, "values": {"rpt_clc_topics": 2}}', content_type="application/json",
               HTTP_X_CSRFTOKEN=csrf)
     assert r.status_code == 200, r.content
+
+
+@pytest.mark.django_db
+def test_activity_record_written_as_the_web_form_writes_it(demo: None, nam_tuan_officer: Any, viewer: Any, token_for: Any, api: Any) -> None:
+    from xhht.audit.models import AuditEntry
+
+    token = token_for(nam_tuan_officer)
+    record = {"unit_code": NT, "year": 2019, "participants": 120, "delegates": 10, "books_collected": 50}
+    before = _audit_count()
+    _refused(api("post", "activities/tuan-le-hoc-tap", token, json={**record, "unit_code": HV}), 403)  # forged unit: as the web's form
+    _refused(api("post", "activities/tuan-le-hoc-tap", token_for(viewer), json=record), 403)
+    _refused(api("post", "activities/tuan-le-hoc-tap", token, json={**record, "year": "20x9"}), 400, "year")
+    _refused(api("post", "activities/tuan-le-hoc-tap", token, json={**record, "mau": "x"}), 400, "mau")
+    assert _audit_count() == before + 1  # the viewer's token
+    r = api("post", "activities/tuan-le-hoc-tap", token, json=record)
+    assert r.status_code == 201, r.content
+    assert r.json()["unit"] == NT and r.json()["participants"] == 120
+    assert AuditEntry.objects.filter(action__endswith="_create", actor=nam_tuan_officer, unit_code=NT).exists()
+    listed = api("get", f"activities/tuan-le-hoc-tap?unit={NT}", token).json()
+    assert any(item["id"] == r.json()["id"] for item in listed["items"])
