@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from xhht.api.auth import ApiAuth
 from xhht.api.errors import ApiError, error_response, validation_field
 from xhht.api.routers import activities, indicators, learning_models, literacy, official_reports, reporting, units
+from xhht.exchange.api import router as exchange_router
 
 api = NinjaAPI(
     title="XHHT API",
@@ -40,8 +41,8 @@ api.add_router("/learning-models", learning_models.router)
 api.add_router("/activities", activities.router)
 api.add_router("/official-reports", official_reports.router)
 api.add_router("/public", official_reports.public_router)
-# The exchange formats (xhht/exchange, issue 17 part 3) join here after the merge:
-# api.add_router("/trao-doi", exchange_router)
+# The exchange formats (xhht/exchange): DHIS2 dataValueSets JSON and ADX XML at /api/v1/trao-doi/dataValueSets.
+api.add_router("/trao-doi", exchange_router)
 
 
 def add_router(prefix: str, router: Router) -> None:

@@ -19,7 +19,8 @@ from xhht.exchange.services import CONTENT_TYPES, ExchangeError, datavalues_expo
 
 
 def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"status": "ERROR", "message": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    # DHIS2's shape (status, message) and the API's (detail, field) in one answer.
+    return JsonResponse({"status": "ERROR", "message": message, "detail": message, "field": None}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _mapping() -> Mapping | None:
@@ -71,5 +72,5 @@ def datavaluesets_export(request: HttpRequest, orgUnit: str, periodFrom: str, pe
     return HttpResponse(body, content_type=f"{CONTENT_TYPES[fmt]}; charset=utf-8")
 
 
-# Mounted by the API app: api.add_router("/", router) → /api/v1/dataValueSets
+# Mounted by the API app (xhht/api/main.py): /api/v1/trao-doi/dataValueSets
 router = make_router()

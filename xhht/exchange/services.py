@@ -90,9 +90,14 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as the API answers it (shaped like DHIS2's import summary)."""
+        message = "Đã nhập số liệu." if self.ok else f"Không ghi gì: {len(self.conflicts)} giá trị bị từ chối."
+        first = self.conflicts[0] if self.conflicts else None
         return {"status": self.status, "dryRun": self.dry_run,
+                # The API's error shape too: the Vietnamese message and the first field at fault.
+                "detail": message if not self.ok else None,
+                "field": f"{first.where}.{first.field}" if first else None,
                 "importCount": {"imported": self.imported, "updated": self.updated, "ignored": self.ignored, "deleted": 0},
-                "message": ("Đã nhập số liệu." if self.ok else f"Không ghi gì: {len(self.conflicts)} giá trị bị từ chối."),
+                "message": message,
                 "conflicts": [{"object": c.where, "property": c.field, "value": c.value, "message": c.reason} for c in self.conflicts]}
 
 
@@ -106,7 +111,7 @@ def format_name(fmt: str) -> str:
 def _parse(payload: bytes, fmt: str) -> list[Row]:
     limit = max_bytes()
     if len(payload) > limit:
-        raise ExchangeError(f"Dữ liệu quá lớn ({len(payload) / 1024 / 1024:.1f} MB); tối đa {limit // (1024 * 1024)} MB mỗi lần nhập: "
+        raise ExchangeError(f"Dữ liệu quá lớn ({len(payload) / 1024 / 1024:.1f} MB)".replace(".", ",") + f"; tối đa {limit // (1024 * 1024)} MB mỗi lần nhập: "
                             "hãy chia nhỏ.", status=413)
     try:
         return dhis2.datavalueset_parse(payload) if fmt == "dhis2" else adx.adx_parse(payload)
