@@ -81,16 +81,26 @@ def _copy_text(value: Any) -> str:
 
 
 def staging_load(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, analyze: bool = False) -> None:
-    """PostgreSQL only: (re)create the temporary table ``name`` of ``columns`` ((name, SQL type) pairs), load ``rows``
-    into it by one COPY in text format (one buffer, no per-row call); ``analyze`` gives the planner its statistics
-    (the planner already sizes an unanalysed table by its pages). Values are written with ``str`` (None → NULL)."""
-    cursor.execute(f"DROP TABLE IF EXISTS {name}; CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+    """PostgreSQL only: empty the temporary table ``name`` of ``columns`` ((name, SQL type) pairs; created on the
+    connection's first use), load ``rows`` into it by one COPY in text format (one buffer, no per-row call);
+    ``analyze`` gives the planner its statistics (it already sizes an unanalysed table by its pages). Values are
+    written with ``str`` (None → NULL). The table is kept for the session and emptied, not dropped: a transaction
+    that creates and drops a table per call holds a lock per table until it ends, and thousands of writes in one
+    transaction (a demo, an import) exhaust the lock table."""
+    temporary_tables(cursor, {name: columns})
     text = "".join("\t".join([_copy_text(v) for v in row]) + "\n" for row in rows)
     if text:
         with cursor.copy(f"COPY {name} ({', '.join(c for c, _ in columns)}) FROM STDIN") as copy:
             copy.write(text)
     if analyze:
         cursor.execute(f"ANALYZE {name}")
+
+
+def temporary_tables(cursor: Any, tables: dict[str, Sequence[tuple[str, str]]]) -> None:
+    """PostgreSQL only: the temporary tables ``tables`` (name → (column, SQL type) pairs), created if the session has
+    none yet, and emptied: one statement."""
+    create = "; ".join(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({', '.join(f'{c} {t}' for c, t in cols)})" for name, cols in tables.items())
+    cursor.execute(f"SET LOCAL client_min_messages = warning; {create}; TRUNCATE {', '.join(tables)}")
 
 
 def in_many(values: Sequence[Any], *, sql_type: str = "varchar") -> Any:

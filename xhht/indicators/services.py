@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xhht.audit.services import audit_records
-from xhht.core.bulk import bulk_insert, bulk_upsert, staging_load
+from xhht.core.bulk import bulk_insert, bulk_upsert, staging_load, temporary_tables
 from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
 from xhht.indicators.periods import parse_period
 from xhht.units.models import UnitClosure
@@ -159,8 +159,9 @@ def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple
     with transaction.atomic(), connection.cursor() as cursor:
         staging_load(cursor, "_dv_in", [*_KEY_COLUMNS, ("value", "numeric")],
                      ((*key, ends[key[2]], None if v.value is None else Decimal(v.value)) for key, v in items))
-        cursor.execute(f"CREATE TEMPORARY TABLE _dv_changed AS SELECT i.element, i.unit_id, i.period, i.disaggregation, i.period_end, "
-                       f"i.value AS new_value, d.id, d.value AS old_value FROM _dv_in i LEFT JOIN {_DV} d ON {_SAME_KEY.format(a='d', b='i')} "
+        temporary_tables(cursor, {"_dv_changed": [*_KEY_COLUMNS, ("new_value", "numeric"), ("id", "bigint"), ("old_value", "numeric")]})
+        cursor.execute(f"INSERT INTO _dv_changed SELECT i.element, i.unit_id, i.period, i.disaggregation, i.period_end, "
+                       f"i.value, d.id, d.value FROM _dv_in i LEFT JOIN {_DV} d ON {_SAME_KEY.format(a='d', b='i')} "
                        "WHERE d.value IS DISTINCT FROM i.value OR (d.id IS NOT NULL AND (d.source <> %s OR d.rule <> %s))", [source, rule])
         cursor.execute(f"INSERT INTO {_HISTORY} (element, unit_code, period, disaggregation, old_value, new_value, source, rule, changed_at, "
                        "changed_by_id) SELECT element, unit_id, period, disaggregation, old_value, new_value, %s, %s, %s, %s FROM _dv_changed "
@@ -186,7 +187,6 @@ def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple
         summed = sorted(e for e in {k[0] for k, _ in items} if _summed(e))
         _rollups_refresh_sql(cursor, "SELECT element, unit_id, period, disaggregation, period_end FROM _dv_changed "
                                      "WHERE period_end IS NOT NULL AND element = ANY(%s)", [summed])
-        cursor.execute("DROP TABLE _dv_in, _dv_changed")
     return changed
 
 
@@ -197,8 +197,9 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
     CONFLICT`` per level, deepest first, each unit's figure being its own value (projections aside) or else the sum
     of its children's roll-ups. The same rule as :func:`rollups_refresh`; returns the roll-up rows written."""
     valid = "(c.valid_from IS NULL OR c.valid_from <= {e}) AND (c.valid_to IS NULL OR c.valid_to >= {e})"
+    temporary_tables(cursor, {"_ru_todo": [*_KEY_COLUMNS, ("level", "integer")]})
     cursor.execute(
-        "CREATE TEMPORARY TABLE _ru_todo AS SELECT DISTINCT element, ancestor_id AS unit_id, period, disaggregation, period_end, "
+        "INSERT INTO _ru_todo SELECT DISTINCT element, ancestor_id AS unit_id, period, disaggregation, period_end, "
         "MAX(depth) OVER (PARTITION BY element, unit_id, period, disaggregation) - depth AS level FROM ("
         f"SELECT k.element, k.unit_id, k.period, k.disaggregation, k.period_end, c.ancestor_id, c.depth FROM ({keys}) k "
         f"JOIN {_CLOSURE} c ON c.descendant_id = k.unit_id AND {valid.format(e='k.period_end')} "
@@ -220,7 +221,6 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
             "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, period_end = EXCLUDED.period_end",
             [level, Source.PROJECTED])
         written += cursor.rowcount
-    cursor.execute("DROP TABLE _ru_todo")
     return written
 
 
@@ -284,9 +284,7 @@ def rollups_refresh(*, keys: Iterable[tuple[str, str, str, str]]) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             staging_load(cursor, "_ru_keys", _KEY_COLUMNS, ((*k, ends[k[2]]) for k in wanted))
-            written = _rollups_refresh_sql(cursor, "SELECT * FROM _ru_keys", [])
-            cursor.execute("DROP TABLE _ru_keys")
-            return written
+            return _rollups_refresh_sql(cursor, "SELECT element, unit_id, period, disaggregation, period_end FROM _ru_keys", [])
     chains: dict[str, list[tuple[str, int, date | None, date | None]]] = defaultdict(list)
     for units in _chunks(sorted({k[1] for k in wanted})):
         for a, d, depth, vf, vt in UnitClosure.objects.filter(descendant_id__in=units).values_list(
