@@ -23,12 +23,16 @@ def test_district_officer_traces_a_figure_and_generates_the_files(live_server: A
     from xhht.official_reports.demo import load as load_report
     from xhht.official_reports.models import Report
     from xhht.activities.demo import load as load_activities
+    from xhht.learning_models.demo import load as load_learning_models
+    from xhht.literacy.demo import load as load_literacy
     from xhht.reporting.demo import load as load_reporting
 
     settings.XHHT_JOBS_INLINE = True  # the live server's in-memory test database is not shared with a worker process
     load_foundation()  # transactional tests start from whatever the previous one left
     load_activities()  # the vocational table's figures, from the activity registers
     load_reporting()  # the offices' approved phase reports: no input missing, so "Tạo tệp" issues at once (issue 14)
+    load_literacy()  # the communes' household surveys and ...
+    load_learning_models()  # ... reviewed learning-community evaluations: sources the checklist also asks for
     load_report()
     report = Report.objects.get(unit_id="051", number="298/BC-UBND")
     log_in(page, live_server.url, "pgd.hoaan")
