@@ -96,6 +96,26 @@ def staging_load(cursor: Any, name: str, columns: Sequence[tuple[str, str]], row
         cursor.execute(f"ANALYZE {name}")
 
 
+ANALYZE_FROM = 10_000  # rows written at once from which a table's planner statistics may be stale
+
+
+def analyze_if_grown(cursor: Any, table: str, rows: int, *, columns: Sequence[str] = ()) -> bool:
+    """PostgreSQL: ANALYZE ``table`` (only ``columns`` if given) when the ``rows`` just written are at least
+    :data:`ANALYZE_FROM` and a tenth or more of what the planner believes the table holds (autovacuum's own threshold).
+
+    Inside one transaction autovacuum cannot help: a first big load into an empty table otherwise leaves the planner
+    with the empty table's statistics, and a join it sizes at one row becomes a nested loop over every row
+    (minutes instead of seconds). ANALYZE within the transaction counts the transaction's own new rows."""
+    if rows < ANALYZE_FROM:
+        return False
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    believed = cursor.fetchone()[0]
+    if believed > 0 and rows < 0.1 * believed:
+        return False
+    cursor.execute(f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else ""))
+    return True
+
+
 def temporary_tables(cursor: Any, tables: dict[str, Sequence[tuple[str, str]]]) -> None:
     """PostgreSQL only: the temporary tables ``tables`` (name → (column, SQL type) pairs), created if the session has
     none yet, and emptied: one statement."""

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xhht.audit.services import audit_records
-from xhht.core.bulk import bulk_insert, bulk_upsert, staging_load, temporary_tables
+from xhht.core.bulk import analyze_if_grown, bulk_insert, bulk_upsert, staging_load, temporary_tables
 from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
 from xhht.indicators.periods import parse_period
 from xhht.units.models import UnitClosure
@@ -163,6 +163,7 @@ def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple
         cursor.execute(f"INSERT INTO _dv_changed SELECT i.element, i.unit_id, i.period, i.disaggregation, i.period_end, "
                        f"i.value, d.id, d.value FROM _dv_in i LEFT JOIN {_DV} d ON {_SAME_KEY.format(a='d', b='i')} "
                        "WHERE d.value IS DISTINCT FROM i.value OR (d.id IS NOT NULL AND (d.source <> %s OR d.rule <> %s))", [source, rule])
+        analyze_if_grown(cursor, "_dv_changed", cursor.rowcount)  # temporary tables are never analysed by autovacuum
         cursor.execute(f"INSERT INTO {_HISTORY} (element, unit_code, period, disaggregation, old_value, new_value, source, rule, changed_at, "
                        "changed_by_id) SELECT element, unit_id, period, disaggregation, old_value, new_value, %s, %s, %s, %s FROM _dv_changed "
                        "WHERE old_value IS DISTINCT FROM new_value", [source, rule, now, user_id])
@@ -172,6 +173,7 @@ def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple
                        "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, source = EXCLUDED.source, "
                        "rule = EXCLUDED.rule, updated_at = EXCLUDED.updated_at, updated_by_id = EXCLUDED.updated_by_id",
                        [source, rule, now, user_id])
+        analyze_if_grown(cursor, _DV, cursor.rowcount)
         cursor.execute(f"DELETE FROM {_DV} d USING _dv_changed c WHERE d.id = c.id AND c.new_value IS NULL")
         cursor.execute("SELECT unit_id, period, element, disaggregation, old_value, new_value FROM _dv_changed "
                        "WHERE old_value IS DISTINCT FROM new_value")
@@ -207,6 +209,7 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
         f"UNION ALL SELECT k.element, k.unit_id, k.period, k.disaggregation, k.period_end, k.unit_id, 0 FROM ({keys}) k "
         f"WHERE NOT EXISTS (SELECT 1 FROM {_CLOSURE} c WHERE c.descendant_id = k.unit_id AND {valid.format(e='k.period_end')})) chain",
         [*params, *params])
+    analyze_if_grown(cursor, "_ru_todo", cursor.rowcount)
     cursor.execute("SELECT DISTINCT level FROM _ru_todo ORDER BY level DESC")
     written = 0
     for (level,) in cursor.fetchall():
@@ -221,6 +224,8 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
             "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, period_end = EXCLUDED.period_end",
             [level, Source.PROJECTED])
         written += cursor.rowcount
+        # The next level sums these rows: a first load into an empty roll-up table needs its statistics now.
+        analyze_if_grown(cursor, _ROLLUP, cursor.rowcount)
     return written
 
 

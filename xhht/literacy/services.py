@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from xhht.accounts.access import can_edit_unit
 from xhht.audit.services import audit_record, diff, snapshot
+from xhht.core.bulk import analyze_if_grown
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.indicators.services import Value, data_values_write
 from xhht.literacy.catalogue import Rules, rules
@@ -30,7 +31,6 @@ from xhht.units.models import Unit
 
 STAGING = "literacy_import_staging"
 BATCH = 5000
-ANALYZE_FROM = 10000  # rows loaded at once from which the import refreshes the planner's statistics
 MAX_PROBLEMS = 500
 # Person files may be much bigger than other uploads (a province's survey), but never unbounded.
 DEFAULT_MAX_PERSONS_BYTES = 1024 * 1024 * 1024
@@ -170,10 +170,10 @@ def persons_import(
             _replace(cursor, year, held)
             _rebuild(year=year, communes=communes, rule_set=ctx.rules, by_village=False, from_staging=True)
             cursor.execute(f"DROP TABLE {STAGING}")
-            if _is_postgres() and count >= ANALYZE_FROM and not bulk and _grew(cursor, count):
+            if _is_postgres() and not bulk and analyze_if_grown(cursor, SurveyPerson._meta.db_table, count,
+                                                                 columns=("commune_id", "year", "person_id", "household_code")):
                 # Fresh statistics after a bulk load, or the planner keeps the empty table's (seconds instead of ms).
-                cursor.execute(f"ANALYZE {SurveyPerson._meta.db_table} (commune_id, year, person_id, household_code), "
-                               f"{CommuneAggregate._meta.db_table}, {Household._meta.db_table}")
+                cursor.execute(f"ANALYZE {CommuneAggregate._meta.db_table}, {Household._meta.db_table}")
         for commune in communes:
             audit_record(actor=actor, action="survey_persons_import", object_type="literacy.surveyperson",
                          object_id=f"{commune}/{year}", object_repr=f"Phiếu điều tra xã {commune} năm {year}", unit_code=commune,
@@ -284,14 +284,6 @@ def _indexes_create(statements: list[str]) -> None:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for sql in statements:
             cursor.execute(sql)
-
-
-def _grew(cursor: Any, rows: int) -> bool:
-    """The rows just loaded are a tenth or more of what the planner believes the person table holds (as
-    autovacuum's own threshold): then its statistics are refreshed now, not at the next autovacuum."""
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [SurveyPerson._meta.db_table])
-    believed = cursor.fetchone()[0]
-    return believed <= 0 or rows >= 0.1 * believed
 
 
 def _source(path: Path | str | None, rows: Iterable[tuple[int, dict[str, str | None]]] | None,
