@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from xhht.accounts.access import scope_codes
+from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes
 from xhht.activities.definitions import catalogue
 from xhht.activities.models import BudgetLine, ClcStaffing, ClcTopic, Commendation, CommunicationItem, LifelongWeek, VocationalClass
-from xhht.activities.registers import REGISTERS, RegisterSpec
+from xhht.activities.registers import REGISTERS, RegisterSpec, centre_of
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit
 from xhht.units.selectors import unit_subtree_codes_ever
 
@@ -319,3 +320,24 @@ def budget_summary(*, unit: Unit, years: Iterable[int | str]) -> BudgetSummary:
 
 def spec_for(register: str) -> RegisterSpec:
     return REGISTERS[register]
+
+
+def register_target_check(*, spec: RegisterSpec, user: Any, values: Any) -> None:
+    """403 when the unit, centre or organisation a new record names (``values``: the web form's POST or the API's
+    body) exists but is not ``user``'s to change; one check for the web and the API."""
+    from xhht.organisations.models import Organisation
+    from xhht.units.models import Unit
+
+    unit = Unit.objects.filter(code=(values.get("unit_code") or "").strip()).first()
+    if unit is not None:
+        if spec.owner == "centre":
+            centre = centre_of(unit.code)
+            if centre is not None and not can_edit_organisation(user, centre):
+                raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho trung tâm này.")
+        elif spec.owner == "unit" and not can_edit_unit(user, unit):
+            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho đơn vị này.")
+    if spec.owner == "organisation":
+        key = (values.get("organisation") or "").strip()
+        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() and len(key) < 18 else None
+        if organisation is not None and not can_edit_organisation(user, organisation):
+            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan, tổ chức này.")

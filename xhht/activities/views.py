@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes, unit_for_user_or_404
 from xhht.activities import exports, parsing, selectors, services
 from xhht.activities.definitions import catalogue
-from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row, record_to_row
+from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, parse_row, record_to_row
 from xhht.activities.summaries import build_summary
 from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ, person_records_access_record
 from xhht.core.tabular import Rejected
@@ -91,24 +91,6 @@ def _form_fields(spec: RegisterSpec, user: Any, values: dict[str, Any], errors: 
     return fields
 
 
-def _check_target_editable(spec: RegisterSpec, user: Any, post: Any) -> None:
-    """403 when the posted unit / centre / organisation exists but is not the user's to change."""
-    code = (post.get("unit_code") or "").strip()
-    unit = Unit.objects.filter(code=code).first()
-    if unit is not None:
-        if spec.owner == "centre":
-            centre = centre_of(unit.code)
-            if centre is not None and not can_edit_organisation(user, centre):
-                raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho trung tâm này.")
-        elif spec.owner == "unit" and not can_edit_unit(user, unit):
-            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho đơn vị này.")
-    if spec.owner == "organisation":
-        key = (post.get("organisation") or "").strip()
-        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() and len(key) < 18 else None
-        if organisation is not None and not can_edit_organisation(user, organisation):
-            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan này.")
-
-
 def _unit_and_period(request: HttpRequest, spec: RegisterSpec) -> tuple[Any, str]:
     """The unit (``?don_vi=``, 404 outside the user's reach; else the user's own) and period a list or export is for."""
     code = request.GET.get("don_vi", "").strip()
@@ -162,7 +144,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _save(request: HttpRequest, spec: RegisterSpec, record: Any | None) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        _check_target_editable(spec, user, request.POST)
+        selectors.register_target_check(spec=spec, user=user, values=request.POST)
         values = {c.name: request.POST.get(c.name, "") for c in spec.columns}
         errors: dict[str, list[str]] = {}
         try:

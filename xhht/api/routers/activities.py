@@ -7,15 +7,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
-from xhht.accounts.access import can_edit_organisation, can_edit_unit, unit_for_user_or_404
-from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, centre_of, parse_row
-from xhht.activities.selectors import register_records
+from xhht.accounts.access import unit_for_user_or_404
+from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, parse_row
+from xhht.activities.selectors import register_records, register_target_check
 from xhht.activities.services import activity_record_create
 from xhht.api.common import caller, page_slice
 from xhht.api.errors import ApiError
@@ -60,26 +59,6 @@ def _row(spec: RegisterSpec, record: Any) -> dict[str, Any]:
     return row
 
 
-def _check_target_editable(spec: RegisterSpec, user: Any, values: dict[str, str]) -> None:
-    """403 when the unit, centre or organisation named in the body exists but is not the caller's (as the web's form)."""
-    from xhht.organisations.models import Organisation
-    from xhht.units.models import Unit
-
-    unit = Unit.objects.filter(code=values.get("unit_code", "")).first()
-    if unit is not None:
-        if spec.owner == "centre":
-            centre = centre_of(unit.code)
-            if centre is not None and not can_edit_organisation(user, centre):
-                raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho trung tâm này.")
-        elif spec.owner == "unit" and not can_edit_unit(user, unit):
-            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho đơn vị này.")
-    if spec.owner == "organisation":
-        key = values.get("organisation", "")
-        organisation = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() and len(key) < 18 else None
-        if organisation is not None and not can_edit_organisation(user, organisation):
-            raise PermissionDenied("Bạn không có quyền nhập dữ liệu cho cơ quan, tổ chức này.")
-
-
 @router.post("/{slug}", response={201: dict[str, Any]}, summary="Thêm một bản ghi vào sổ hoạt động (như biểu mẫu trên web)")
 def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> Status[dict[str, Any]]:
     """Các cột của sổ (xem GET /activities/), đơn vị ở ``unit_code``; cùng kiểm tra như biểu mẫu trên web.
@@ -95,7 +74,7 @@ def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> Status[
     if unknown:
         raise ApiError(400, f"Sổ «{spec.title}» không có cột «{unknown[0][:60]}».", unknown[0][:60])
     values = {name: "" if body.get(name) is None else str(body.get(name)) for name in known}
-    _check_target_editable(spec, user, values)
+    register_target_check(spec=spec, user=user, values=values)
     try:
         record = activity_record_create(actor=user, register=spec.key, data=parse_row(spec, values, user=user))
     except RowInvalid as exc:
