@@ -31,7 +31,7 @@ from django.db import DatabaseError, connection, transaction
 
 from xhht.core.tabular import Problem, Rejected, csv_delimiter, open_table
 from xhht.core.text import fold
-from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, SEX, RowContext, parse_row
+from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, SEX, RowContext, parse_row, problems_keep
 
 RAW = "literacy_import_raw"
 BLOCK = 1024 * 1024
@@ -270,9 +270,7 @@ def stage_csv(cursor: Any, *, path: Path, name: str, ctx: RowContext, staging: s
             record.update(zip(columns, texts, strict=True))
             values, row_problems = parse_row(number, record, ctx)
             if row_problems:
-                room = max_problems - len(problems)
-                problems.extend(row_problems[:max(room, 0)])
-                extra_problems += max(len(row_problems) - max(room, 0), 0)
+                extra_problems += problems_keep(problems, row_problems, max_problems)
             elif not problems:
                 batch.append((number, *values))  # type: ignore[misc]
                 if len(batch) >= batch_size:

@@ -152,3 +152,11 @@ def parse_row(number: int, record: dict[str, str | None], ctx: RowContext) -> tu
         primary_year, secondary_year,
     )
     return values, []
+
+
+def problems_keep(problems: list[Problem], found: list[Problem], cap: int) -> int:
+    """Append to ``problems`` as many of ``found`` as ``cap`` leaves room for; return how many did not fit (counted for
+    the message's "… và N lỗi khác"). One rule for the row-by-row and the bulk import."""
+    room = max(cap - len(problems), 0)
+    problems.extend(found[:room])
+    return max(len(found) - room, 0)

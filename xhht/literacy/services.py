@@ -26,7 +26,7 @@ from xhht.indicators.services import Value, data_values_write
 from xhht.literacy.catalogue import Rules, rules
 from xhht.literacy.fastload import stage_csv
 from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village, VillageAggregate
-from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row
+from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row, problems_keep
 from xhht.units.models import Unit
 
 STAGING = "literacy_import_staging"
@@ -306,9 +306,7 @@ def _stage_rows(cursor: Any, *, source: Iterator[tuple[int, dict[str, str | None
         values, row_problems = parse_row(number, record, ctx)
         count += 1
         if row_problems:
-            room = MAX_PROBLEMS - len(problems)
-            problems.extend(row_problems[:max(room, 0)])
-            extra_problems += max(len(row_problems) - max(room, 0), 0)
+            extra_problems += problems_keep(problems, row_problems, MAX_PROBLEMS)
         elif not problems:
             batch.append((number, *values))  # type: ignore[misc]
             if len(batch) >= BATCH:
