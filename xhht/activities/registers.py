@@ -422,6 +422,14 @@ def record_to_row(spec: RegisterSpec, record: Any, *, labels: bool = True) -> di
     return row
 
 
+def record_form_values(spec: RegisterSpec, record: Any) -> dict[str, Any]:
+    """The record's stored values as the form (or an API update) starts from: codes, not labels; the organisation by id."""
+    values = record_to_row(spec, record, labels=False)
+    if spec.owner == "organisation":
+        values["organisation"] = record.organisation_id
+    return values
+
+
 def aliases(spec: RegisterSpec) -> dict[str, str]:
     """Accepted Vietnamese headers: each column's label and aliases (folded by open_table)."""
     out = {c.label: c.name for c in spec.columns}

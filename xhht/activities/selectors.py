@@ -64,6 +64,16 @@ def record_for_user_or_none(*, spec: RegisterSpec, user: Any, pk: int) -> Any | 
     return register_records(spec=spec, user=user).filter(pk=pk).first()
 
 
+def register_record_editable(*, spec: RegisterSpec, user: Any, record: Any) -> bool:
+    """Whether ``user`` may change or delete ``record`` (its centre's, organisation's or unit's editors): one check for
+    the web's edit and delete and the API's."""
+    if spec.owner == "centre":
+        return can_edit_organisation(user, record.centre)
+    if spec.owner == "organisation":
+        return can_edit_organisation(user, record.organisation)
+    return can_edit_unit(user, record.unit_id)
+
+
 # --------------------------------------------------------------------------- community learning centres
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes, unit_for_user_or_404
 from xhht.activities import exports, parsing, selectors, services
 from xhht.activities.definitions import catalogue
-from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, parse_row, record_to_row
+from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values, record_to_row
 from xhht.activities.summaries import build_summary
 from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ, person_records_access_record
 from xhht.core.tabular import Rejected
@@ -49,11 +49,7 @@ def _default_unit(user: Any) -> Unit | None:
 
 
 def _record_editable(spec: RegisterSpec, user: Any, record: Any) -> bool:
-    if spec.owner == "centre":
-        return can_edit_organisation(user, record.centre)
-    if spec.owner == "organisation":
-        return can_edit_organisation(user, record.organisation)
-    return can_edit_unit(user, record.unit_id)
+    return selectors.register_record_editable(spec=spec, user=user, record=record)
 
 
 def _unit_choices(spec: RegisterSpec, user: Any) -> list[tuple[str, str]]:
@@ -161,11 +157,9 @@ def _save(request: HttpRequest, spec: RegisterSpec, record: Any | None) -> HttpR
                 errors.setdefault(column or "__all__", []).append(message)
         status = 400
     else:
-        values = record_to_row(spec, record, labels=False) if record is not None else {}
+        values = record_form_values(spec, record) if record is not None else {}
         if record is None and user.unit_id and not values.get("unit_code"):  # type: ignore[union-attr]
             values["unit_code"] = user.unit_id  # type: ignore[union-attr]
-        if record is not None and spec.owner == "organisation":
-            values["organisation"] = record.organisation_id
         errors, status = {}, 200
     context = {**_nav(request), "spec": spec, "record": record, "fields": _form_fields(spec, user, values, errors),
                "form_errors": errors.get("__all__", []), "editable": record is None or _record_editable(spec, user, record)}

@@ -27,7 +27,10 @@ def validation_field(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
     if not errors:
         return "Dữ liệu gửi lên không hợp lệ.", None
     first = errors[0]
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body", "form", "file", "payload")]
+    parts = [str(part) for part in first.get("loc", ())]
+    loc = [part for part in parts if part not in ("query", "path", "body", "form", "file", "payload")]
+    if not loc and len(parts) > 1:
+        loc = parts[-1:]  # a missing upload is ("file", "file"): its name is the field
     field = ".".join(loc) or None
     kind = str(first.get("type", ""))
     where = f"«{field}»" if field else "dữ liệu gửi lên"

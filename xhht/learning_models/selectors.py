@@ -9,6 +9,9 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+
+from xhht.accounts.access import can_view_unit
 
 from xhht.core.formatting import rate
 from xhht.learning_models.models import Evaluation, ModelKind, Participant, RecognitionEntry, Registration, Status, VillageHouseholds
@@ -203,6 +206,35 @@ def participants_of(*, commune: Unit, year: int, kind: str | None = None) -> Que
     if kind:
         qs = qs.filter(participant__kind=kind)
     return qs.order_by("participant__kind", "participant__village", "participant__name")
+
+
+def evaluation_for_user_or_404(*, user: Any, pk: int) -> Evaluation:
+    """The evaluation if ``user`` may see its commune; else 404, as one that does not exist (the web and the API)."""
+    evaluation = Evaluation.objects.select_related("registration__participant__commune").filter(pk=pk).first()
+    if evaluation is None or not can_view_unit(user, evaluation.registration.participant.commune_id):
+        raise Http404("Không tìm thấy bản đánh giá.")  # the same answer: another commune's evaluation is as absent
+    return evaluation
+
+
+def participant_for_user_or_404(*, user: Any, pk: int) -> Participant:
+    participant = Participant.objects.filter(pk=pk).first()
+    if participant is None or not can_view_unit(user, participant.commune_id):
+        raise Http404("Không tìm thấy mô hình học tập.")
+    return participant
+
+
+def recognition_candidates(*, unit: Unit, kind: str, year: int) -> QuerySet[Evaluation]:
+    """The reviewed evaluations a recognition decision of ``unit`` may list: communes by their district (404 for any
+    other unit), families, clans, villages and units by their commune."""
+    if kind == ModelKind.COMMUNE:
+        if unit.level != 2:
+            raise Http404("Cộng đồng học tập cấp xã do cấp huyện công nhận.")
+        qs = Evaluation.objects.filter(registration__participant__commune__parent=unit)
+    else:
+        qs = Evaluation.objects.filter(registration__participant__commune=unit)
+    return (qs.filter(registration__participant__kind=kind, registration__year=year, status=Status.REVIEWED)
+            .select_related("registration__participant__commune")
+            .order_by("registration__participant__commune_id", "registration__participant__name"))
 
 
 def evaluation_for(*, participant: Participant, year: int) -> Evaluation | None:

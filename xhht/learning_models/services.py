@@ -49,7 +49,19 @@ EVIDENCE_EXTENSIONS = EVIDENCE_TYPES  # no .doc/.xls: old Office files may carry
 
 
 class LearningModelError(ValueError):
-    """A refused change, with a Vietnamese message for the user."""
+    """A refused change, with a Vietnamese message for the user and, where one is at fault, the field (``kind``,
+    ``values.c1``…: the API names it in its answer; the web shows the message)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StatusConflict(LearningModelError):
+    """The evaluation is no longer (or not yet) in the state the change needs: already submitted, not submitted, reviewed."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "status")
 
 
 def _system(actor: Any) -> bool:
@@ -74,6 +86,13 @@ def _dec(value: Any) -> Decimal | None:
 # --- Registration -----------------------------------------------------------------------------------
 
 
+def _check_lengths(*texts: tuple[str, str, str, int]) -> None:
+    """(field, label, text, limit): refuse a text longer than its column (the database would answer with an error page)."""
+    for field, label, text, limit in texts:
+        if len(text or "") > limit:
+            raise LearningModelError(f"{label} dài quá {limit} ký tự.", field)
+
+
 def _checked_entry(rubric: Any, known: dict[str, Any], code: str, raw: Any) -> Decimal | None:
     """The value typed for indicator ``code``, checked against the rubric; raises with a Vietnamese reason."""
     if code not in known:
@@ -88,11 +107,15 @@ def participant_register(
 ) -> Registration:
     """Register a family, clan, village, unit (or the commune itself) for ``year``; idempotent."""
     _require_unit(actor, commune)
+    if not commune.is_commune_level:
+        raise LearningModelError(f"{commune} không phải đơn vị cấp xã: mô hình học tập đăng ký ở xã, phường, thị trấn.", "commune")
     if kind not in ModelKind.values:
-        raise LearningModelError(f"Loại mô hình «{kind}» không hợp lệ.")
+        raise LearningModelError(f"Loại mô hình «{kind}» không hợp lệ.", "kind")
     name = (name or "").strip()
     if not name:
-        raise LearningModelError("Thiếu tên mô hình đăng ký.")
+        raise LearningModelError("Thiếu tên mô hình đăng ký.", "name")
+    _check_lengths(("name", "Tên", name, 200), ("village", "Tên thôn, xóm", village.strip(), 120),
+                   ("head_name", "Tên chủ hộ, người đứng đầu", head_name, 120))
     with transaction.atomic():
         participant, created = Participant.objects.get_or_create(kind=kind, commune=commune, village=village.strip(), name=name,
                                                                  defaults={"head_name": head_name})
@@ -161,6 +184,8 @@ def registrations_import(*, actor: Any, commune: Unit, year: int, path: Path | s
     """
     _require_unit(actor, commune)
     name = display_name or PurePath(path).name
+    if not commune.is_commune_level:
+        raise Rejected([Problem(f"{commune} không phải đơn vị cấp xã: mô hình học tập đăng ký ở xã, phường, thị trấn.", file=name)])
     table = open_table(path, columns=REGISTRATION_COLUMNS, required=("kind", "name"), aliases=REGISTRATION_ALIASES, display_name=name)
     today = timezone.localdate()
     problems: list[Problem] = []
@@ -215,9 +240,10 @@ MAX_HOUSEHOLDS = 1_000_000  # far above any village; keeps the number inside a d
 def village_households_set(*, actor: Any, commune: Unit, village: str, year: int, households: int) -> VillageHouseholds:
     _require_unit(actor, commune)
     if households < 0:
-        raise LearningModelError("Số hộ không được âm.")
+        raise LearningModelError("Số hộ không được âm.", "households")
     if households > MAX_HOUSEHOLDS:
-        raise LearningModelError(f"Số hộ quá lớn (tối đa {MAX_HOUSEHOLDS:,}).".replace(",", "."))
+        raise LearningModelError(f"Số hộ quá lớn (tối đa {MAX_HOUSEHOLDS:,}).".replace(",", "."), "households")
+    _check_lengths(("village", "Tên thôn, xóm", village, 120))
     with transaction.atomic():
         row = VillageHouseholds.objects.filter(commune=commune, village=village, year=year).first()
         old = row.households if row else None
@@ -289,7 +315,7 @@ def _recompute(evaluation: Evaluation) -> None:
 def _registration_for(participant: Participant, year: int) -> Registration:
     registration = Registration.objects.filter(participant=participant, year=year).first()
     if registration is None:
-        raise LearningModelError(f"{participant} chưa đăng ký năm {year}: không thể tự đánh giá.")
+        raise LearningModelError(f"{participant} chưa đăng ký năm {year}: không thể tự đánh giá.", "year")
     return registration
 
 
@@ -302,7 +328,7 @@ def evaluation_start(*, actor: Any, participant: Participant, year: int) -> Eval
         return existing
     rubric = rubric_for(subject=participant.kind, year=year)
     if rubric is None:
-        raise LearningModelError(f"Không có bộ tiêu chí nào áp dụng cho «{participant.get_kind_display()}» năm {year}.")
+        raise LearningModelError(f"Không có bộ tiêu chí nào áp dụng cho «{participant.get_kind_display()}» năm {year}.", "year")
     with transaction.atomic():
         evaluation = Evaluation.objects.create(registration=registration, rubric_code=rubric.code, rubric_version=rubric.version)
         _fill_computed(evaluation, rubric)
@@ -320,18 +346,21 @@ def evaluation_self_score(
     registration = _registration_for(participant, year)
     evaluation = Evaluation.objects.filter(registration=registration).first() or evaluation_start(actor=actor, participant=participant, year=year)
     if evaluation.status != Status.DRAFT:
-        raise LearningModelError("Bản tự đánh giá đã gửi đi: không sửa được nữa.")
+        raise StatusConflict("Bản tự đánh giá đã gửi đi: không sửa được nữa.")
     rubric = evaluation_rubric(evaluation)
     known = {ind.code: ind for ind in rubric.indicators}
     parsed: dict[str, Decimal | None] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for code, raw in values.items():
         try:
             parsed[code] = _checked_entry(rubric, known, code, raw)
         except (ScoreError, LearningModelError) as exc:
-            problems.append(str(exc))
+            problems.append((f"values.{code}", str(exc)))
+    for code, text in (notes or {}).items():
+        if len(text or "") > 500:
+            problems.append((f"notes.{code}", f"Ghi chú của chỉ tiêu «{code}» dài quá 500 ký tự."))
     if problems:
-        raise LearningModelError(" ".join(problems))
+        raise LearningModelError(" ".join(message for _, message in problems), problems[0][0])
     changes: dict[str, list[Any]] = {}
     with transaction.atomic():
         for code, value in parsed.items():
@@ -359,17 +388,17 @@ def evidence_attach(*, actor: Any, evaluation: Evaluation, name: str, content: b
     participant = evaluation.registration.participant
     _require_unit(actor, participant.commune)
     if evaluation.status not in (Status.DRAFT, Status.SUBMITTED):
-        raise LearningModelError("Đánh giá đã thẩm định: không thêm minh chứng.")
+        raise StatusConflict("Đánh giá đã thẩm định: không thêm minh chứng.")
     clean = PurePath((name or "").replace("\\", "/")).name[:200]
     if len(content) > EVIDENCE_MAX_BYTES:
-        raise LearningModelError(f"Tệp «{clean}» quá lớn ({len(content)} byte; tối đa {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB).")
+        raise LearningModelError(f"Tệp «{clean}» quá lớn ({len(content)} byte; tối đa {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB).", "file")
     if indicator and indicator not in {i.code for i in evaluation_rubric(evaluation).indicators}:
-        raise LearningModelError(f"Chỉ tiêu «{indicator}» không có trong bộ tiêu chí.")
+        raise LearningModelError(f"Chỉ tiêu «{indicator}» không có trong bộ tiêu chí.", "indicator")
     try:
         # Type by name and content, no macros, ClamAV where installed (issue 12, hole 8).
         clean = attachment_check(name=clean, content=content, allowed=EVIDENCE_EXTENSIONS)
     except AttachmentRefused as exc:
-        raise LearningModelError(str(exc)) from None
+        raise LearningModelError(str(exc), "file") from None
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         evidence = Evidence(evaluation=evaluation, indicator=indicator, original_name=clean, content_type=content_type[:100],
@@ -385,10 +414,10 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
     participant = evaluation.registration.participant
     _require_unit(actor, participant.commune)
     if evaluation.status != Status.DRAFT:
-        raise LearningModelError("Bản tự đánh giá đã được gửi.")
+        raise StatusConflict("Bản tự đánh giá đã được gửi.")
     result = evaluation_result(evaluation, reviewed=False)
     if result.missing:
-        raise LearningModelError(f"Còn {len(result.missing)} chỉ tiêu chưa tự đánh giá: {', '.join(result.missing)}.")
+        raise LearningModelError(f"Còn {len(result.missing)} chỉ tiêu chưa tự đánh giá: {', '.join(result.missing)}.", f"values.{result.missing[0]}")
     with transaction.atomic():
         evaluation.status, evaluation.submitted_at = Status.SUBMITTED, timezone.now()
         evaluation.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -441,26 +470,29 @@ def evaluation_review(
     if not may_review(actor, evaluation):
         raise PermissionDenied("Bạn không thuộc đoàn kiểm tra (hoặc đơn vị) có thẩm quyền thẩm định đánh giá này.")
     if evaluation.status != Status.SUBMITTED:
-        raise LearningModelError("Chỉ thẩm định được bản tự đánh giá đã gửi và chưa thẩm định.")
+        raise StatusConflict("Chỉ thẩm định được bản tự đánh giá đã gửi và chưa thẩm định.")
     rubric = evaluation_rubric(evaluation)
     known = {ind.code: ind for ind in rubric.indicators}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     parsed: dict[str, tuple[Decimal | None, str]] = {}
     for code, (raw, reason) in (changes or {}).items():
         try:
             value = _checked_entry(rubric, known, code, raw)
         except (ScoreError, LearningModelError) as exc:
-            problems.append(str(exc))
+            problems.append((f"changes.{code}", str(exc)))
             continue
         current = evaluation.scores.filter(indicator=code).first()
         if value is not None and current is not None and current.self_value == value:
             continue  # no change
         if value is not None and not (reason or "").strip():
-            problems.append(f"Chỉ tiêu «{code}»: phải ghi lý do khi điều chỉnh điểm.")
+            problems.append((f"changes.{code}", f"Chỉ tiêu «{code}»: phải ghi lý do khi điều chỉnh điểm."))
+            continue
+        if len((reason or "").strip()) > 500:
+            problems.append((f"changes.{code}", f"Chỉ tiêu «{code}»: lý do dài quá 500 ký tự."))
             continue
         parsed[code] = (value, (reason or "").strip())
     if problems:
-        raise LearningModelError(" ".join(problems))
+        raise LearningModelError(" ".join(message for _, message in problems), problems[0][0])
     participant = evaluation.registration.participant
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -503,10 +535,14 @@ def recognition_create(*, actor: Any, unit: Unit, kind: str, year: int, decision
     if kind == ModelKind.COMMUNE and not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Quyết định về cộng đồng học tập cấp xã do cấp huyện ban hành.")
     if not decision.number.strip() or not decision.signer.strip():
-        raise LearningModelError("Quyết định phải có số và người ký.")
+        raise LearningModelError("Quyết định phải có số và người ký.", "number" if not decision.number.strip() else "signer")
+    _check_lengths(("number", "Số quyết định", decision.number.strip(), 60), ("signer", "Tên người ký", decision.signer.strip(), 120),
+                   ("signer_title", "Chức vụ người ký", decision.signer_title, 120), ("authority", "Cơ quan ra quyết định", decision.authority, 200))
+    if Recognition.objects.filter(unit=unit, number=decision.number.strip(), year=year).exists():
+        raise LearningModelError(f"Đã có quyết định số «{decision.number.strip()}» năm {year} của {unit}.", "number")
     evaluations = list(evaluations)
     if not evaluations:
-        raise LearningModelError("Danh sách công nhận trống.")
+        raise LearningModelError("Danh sách công nhận trống.", "evaluations")
     problems: list[str] = []
     for ev in evaluations:
         p = ev.registration.participant
@@ -523,7 +559,7 @@ def recognition_create(*, actor: Any, unit: Unit, kind: str, year: int, decision
             if result.passing is False and not classify_all:
                 problems.append(f"{p}: kết quả {result.outcome_label}, không đủ điều kiện công nhận.")
     if problems:
-        raise LearningModelError(" ".join(problems))
+        raise LearningModelError(" ".join(problems), "evaluations")
     with transaction.atomic():
         recognition = Recognition.objects.create(
             unit=unit, kind=kind, year=year, number=decision.number.strip(), decided_on=decision.decided_on, signer=decision.signer.strip(),

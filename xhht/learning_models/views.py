@@ -30,8 +30,11 @@ from xhht.learning_models.selectors import (
     commune_classification_table,
     commune_results,
     evaluation_for,
+    evaluation_for_user_or_404,
+    participant_for_user_or_404,
     participants_of,
     recognised_entries,
+    recognition_candidates,
     registration_shares,
 )
 from xhht.learning_models.services import (
@@ -241,6 +244,8 @@ def households(request: HttpRequest, code: str, year: int) -> HttpResponse:
         count = int(request.POST.get("households", ""))
         village_households_set(actor=request.user, commune=unit, village=request.POST.get("village", "").strip(), year=year, households=count)
         messages.success(request, "Đã lưu số hộ.")
+    except LearningModelError as exc:
+        messages.error(request, str(exc))
     except ValueError:
         messages.error(request, "Số hộ phải là số nguyên không âm.")
     return redirect("learning_models:commune", code=unit.code, year=year)
@@ -250,8 +255,7 @@ def households(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_POST
 def evaluation_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     year = _year_or_404(year)
-    participant = get_object_or_404(Participant, pk=pk)
-    unit_for_user_or_404(request.user, participant.commune_id)
+    participant = participant_for_user_or_404(user=request.user, pk=pk)
     try:
         ev = evaluation_start(actor=request.user, participant=participant, year=year)
     except LearningModelError as exc:
@@ -261,9 +265,7 @@ def evaluation_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def _evaluation_or_404(request: HttpRequest, pk: int) -> Evaluation:
-    ev = get_object_or_404(Evaluation.objects.select_related("registration__participant__commune"), pk=pk)
-    unit_for_user_or_404(request.user, ev.registration.participant.commune_id)
-    return ev
+    return evaluation_for_user_or_404(user=request.user, pk=pk)
 
 
 def _plain_number(value: Any) -> str:
@@ -388,16 +390,7 @@ def recognise(request: HttpRequest, code: str, year: int, kind: str) -> HttpResp
     year = _year_or_404(year)
     unit = unit_for_user_or_404(request.user, code)
     kind = _kind_or_404(kind)
-    if kind == ModelKind.COMMUNE:
-        if unit.level != 2:
-            raise Http404("Cộng đồng học tập cấp xã do cấp huyện công nhận.")
-        candidates = Evaluation.objects.filter(registration__participant__kind=kind, registration__participant__commune__parent=unit,
-                                               registration__year=year, status=Status.REVIEWED)
-    else:
-        candidates = Evaluation.objects.filter(registration__participant__kind=kind, registration__participant__commune=unit,
-                                               registration__year=year, status=Status.REVIEWED)
-    candidates = candidates.select_related("registration__participant__commune").order_by("registration__participant__commune_id", "registration__participant__name")
-    results = [(ev, evaluation_result(ev)) for ev in candidates]
+    results = [(ev, evaluation_result(ev)) for ev in recognition_candidates(unit=unit, kind=kind, year=year)]
     if request.method == "POST":
         chosen = [ev for ev, _ in results if str(ev.pk) in request.POST.getlist("evaluations")]
         try:

@@ -38,8 +38,11 @@ def is_public(route: str) -> bool:
 
 
 def fill(route: str, target: str, objects: dict[str, Any]) -> str:
+    """The route aimed at ``target``: its code, and the objects (evaluation, participant, activity record) of that unit."""
+    own = objects["of"].get(target, objects["of"][HV])
     values = {"code": target, "reporter": target, "form_code": "commune", "period": "2020", "year": "2020", "kind": "family",
-              "slug": objects["slug"], "pk": str(objects["report_pk"]), "version": "1", "fmt": "docx", "job": str(objects["job"])}
+              "slug": objects["slug"], "pk": str(objects["report_pk"]), "version": "1", "fmt": "docx", "job": str(objects["job"]),
+              "evaluation": str(own["evaluation"]), "participant": str(own["participant"]), "record": str(own["record"])}
 
     def one(match: re.Match[str]) -> str:
         return values[match.group(1)]
@@ -62,12 +65,30 @@ def unit_codes(data: Any) -> set[str]:
     return found
 
 
-def bodies(route: str, target: str) -> dict[str, Any]:
+def bodies(route: str, target: str, objects: dict[str, Any]) -> dict[str, Any]:
+    """A body each write would accept were it aimed at the caller's own unit: only the access checks may refuse it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if route.startswith("learning-models/"):
+        own = objects["of"].get(target, objects["of"][HV])
+        if route.endswith("registrations"):
+            return {"json": {"kind": "family", "name": "Hộ kiểm thử quyền", "village": "xóm Kiểm Thử"}}
+        if route.endswith("registrations/import"):
+            return {"data": {"file": SimpleUploadedFile("dang-ky.csv", "Loại,Tên,Thôn xóm\nGia đình,Hộ kiểm thử tệp,xóm Kiểm Thử\n".encode())}}
+        if route.endswith("households"):
+            return {"json": {"village": "xóm Kiểm Thử", "households": 12}}
+        if route.endswith("self-evaluation"):
+            return {"json": {"values": {}, "note": "kiểm thử quyền"}}
+        if route.endswith("evidence"):
+            return {"data": {"indicator": "", "file": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 kiem thu", "application/pdf")}}
+        if route.endswith("review"):
+            return {"json": {"changes": {}, "note": "kiểm thử quyền"}}
+        if "/recognitions/" in route:
+            return {"json": {"number": "99/QĐ-KT", "decided_on": "2020-12-30", "signer": "Người ký", "evaluations": [own["evaluation"]]}}
+        return {"json": {}}
     if route.endswith("drafts"):
         return {"json": {"form": "commune", "reporter": target, "period": "2020", "version": 0, "values": {}}}
     if route.endswith("imports"):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         csv = f"commune_code,household_id,person_id,sex,birth_date,highest_grade_completed\n{target},H1,P1,M,1990-01-01,9\n"
         return {"data": {"year": "2019", "file": SimpleUploadedFile("nguoi.csv", csv.encode())}}
     if route.startswith("activities/"):
@@ -79,9 +100,32 @@ def bodies(route: str, target: str) -> dict[str, Any]:
     return {"json": {"version": 0, "values": {}}}
 
 
+def _unit_objects(code: str, slug: str) -> dict[str, int]:
+    """A family registered in 2020 with its draft evaluation, and a record of the walked register, in unit ``code``."""
+    from datetime import date
+
+    from xhht.activities.registers import BY_SLUG, centre_of
+    from xhht.learning_models.models import ModelKind, Participant, Registration
+    from xhht.learning_models.services import evaluation_start
+    from xhht.organisations.models import Organisation, OrganisationKind
+    from xhht.units.models import Unit
+
+    unit = Unit.objects.get(code=code)
+    participant = Participant.objects.create(kind=ModelKind.FAMILY, commune=unit, name="Hộ kiểm thử quyền", village="xóm Ngoài")
+    Registration.objects.create(participant=participant, year=2020, registered_on=date(2020, 1, 15))
+    evaluation = evaluation_start(actor=None, participant=participant, year=2020)
+    spec = BY_SLUG[slug]
+    assert spec.owner == "centre" and spec.key == "clc_staffing", "the walk's records are of the first register: adapt below"
+    centre = centre_of(code) or Organisation.objects.create(unit=unit, kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE, name=f"TTHTCĐ {code}")
+    record, _ = spec.model._default_manager.get_or_create(unit=unit, centre=centre, school_year="2012-2013",
+                                                          defaults={"managers": 2, "accountants_treasurers": 1})
+    return {"participant": participant.pk, "evaluation": evaluation.pk, "record": record.pk}
+
+
 @pytest.fixture
 def objects(api_demos: None, hong_viet_officer: Any, settings: Any) -> dict[str, Any]:
-    """Objects of a unit outside the callers' reach: Hồng Việt's report, an import job Hồng Việt's officer started."""
+    """Objects of units outside the callers' reach: Hồng Việt's report, an import job Hồng Việt's officer started; for
+    Hồng Việt, Nam Tuấn and the province (outside the district): a learning model, its evaluation, an activity record."""
     from xhht.activities.registers import REGISTERS
     from xhht.jobs.models import Job
     from xhht.official_reports.models import Report
@@ -89,7 +133,9 @@ def objects(api_demos: None, hong_viet_officer: Any, settings: Any) -> dict[str,
     report = Report.objects.exclude(unit_id=NT).order_by("pk").first()
     job = Job.objects.create(handler="xhht.literacy.jobs.persons_import_job", params={"year": 2019, "file": "x.csv"}, user=hong_viet_officer,
                              unit_code=HV, state="done", result={"rows": 1})
-    return {"slug": sorted(s.slug for s in REGISTERS.values())[0], "report_pk": report.pk if report else 999999, "job": job.pk}
+    slug = sorted(s.slug for s in REGISTERS.values())[0]
+    return {"slug": slug, "report_pk": report.pk if report else 999999, "job": job.pk,
+            "of": {code: _unit_objects(code, slug) for code in (HV, NT, PROVINCE)}}
 
 
 def test_every_route_is_walked() -> None:
@@ -109,7 +155,7 @@ def test_anonymous_gets_401_except_public_routes(objects: dict[str, Any], api: A
     for route, methods in api_routes():
         url = fill(route, HV, objects)
         for method in methods:
-            r = api(method, url, **(bodies(route, HV) if method != "GET" else {}))
+            r = api(method, url, **(bodies(route, HV, objects) if method != "GET" else {}))
             expected = {200, 404} if is_public(route) else {401}
             if r.status_code not in expected or r["Content-Type"] not in ("application/json", "application/pdf") and r.status_code != 200:
                 wrong.append(f"{method} {url} → {r.status_code}")
@@ -162,7 +208,7 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
                 if foreign is None or "{" not in route:
                     continue
                 url = fill(route, foreign, objects)
-                r = api(method, url, token, **(bodies(route, foreign) if method != "GET" else {}))
+                r = api(method, url, token, **(bodies(route, foreign, objects) if method != "GET" else {}))
                 aimed_at_unit = any(p in route for p in ("{code}", "{reporter}")) or method != "GET"
                 if route == "literacy/imports" and r.status_code == 202:  # as on the web: a job, rejected naming the unit
                     if r.json()["state"] != "rejected":
@@ -180,6 +226,13 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
             wrong.append(f"{role}: wrote {actions}")
     assert wrong == []
     assert SurveyPerson.objects.count() == persons
+    from xhht.activities.models import ClcStaffing
+    from xhht.learning_models.models import Evaluation, Participant
+
+    for code, own in objects["of"].items():  # the objects aimed at are as they were: not changed, not deleted
+        assert ClcStaffing.objects.filter(pk=own["record"], managers=2).exists(), code
+        assert Evaluation.objects.filter(pk=own["evaluation"], status="draft", self_note="").exists(), code
+        assert Participant.objects.filter(commune_id=code, name="Hộ kiểm thử quyền").count() == 1, code
     # Not a vacuous walk: aimed at their own unit, each role read most routes (units, indicators, reports, lists…).
     assert all(count >= 10 for count in answered.values()), answered
 

@@ -189,3 +189,27 @@ def test_registration_share_per_village(demo: None, nam_tuan_officer: Any) -> No
     assert [(r.village, r.registered, r.households) for r in rows] == [("xóm Nà Vại", 2, 3)]
     assert total.rate == Fraction(200, 3)
     assert Registration.objects.filter(participant__commune=commune, participant__kind=ModelKind.FAMILY, year=2018).count() == 2
+
+
+def test_registration_in_a_commune_only_and_a_decision_number_once(demo: None, nam_tuan_officer: Any, district_officer: Any) -> None:
+    """The refusals the web showed as an error page (a district as the commune, a 201-character name, a decision
+    number used twice) are messages naming the field; nothing is written."""
+    commune = _unit("05115")
+    registrations = Registration.objects.count()
+    for actor, unit, name, field in ((district_officer, _unit("051"), "Hộ X", "commune"), (nam_tuan_officer, commune, "H" * 201, "name")):
+        with pytest.raises(LearningModelError) as caught:
+            participant_register(actor=actor, kind=ModelKind.FAMILY, commune=unit, name=name, year=2019)
+        assert caught.value.field == field
+    assert Registration.objects.count() == registrations
+    reviewed = []
+    for name in ("Hộ ông Hà Văn G", "Hộ bà Đàm Thị H"):
+        reg = participant_register(actor=nam_tuan_officer, kind=ModelKind.FAMILY, commune=commune, name=name, village="xóm Nà Vại", year=2019)
+        ev = evaluation_self_score(actor=nam_tuan_officer, participant=reg.participant, year=2019,
+                                   values={"c1_1": 10, "c1_2": 10, "c1_3": 10, "c2_1": 10})
+        reviewed.append(evaluation_review(actor=nam_tuan_officer, evaluation=evaluation_submit(actor=nam_tuan_officer, evaluation=ev)))
+    decision = DecisionInfo(number="21/QĐ-UBND", decided_on=date(2019, 12, 20), signer="Chủ tịch UBND xã")
+    recognition_create(actor=nam_tuan_officer, unit=commune, kind=ModelKind.FAMILY, year=2019, evaluations=reviewed[:1], decision=decision)
+    with pytest.raises(LearningModelError) as caught:
+        recognition_create(actor=nam_tuan_officer, unit=commune, kind=ModelKind.FAMILY, year=2019, evaluations=reviewed[1:], decision=decision)
+    assert caught.value.field == "number" and "21/QĐ-UBND" in str(caught.value)
+    assert Evaluation.objects.get(pk=reviewed[1].pk).status == Status.REVIEWED
