@@ -68,6 +68,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches. "default" is each process's own memory (Django's LocMemCache), for what a process may keep to itself
+# (the report renderer's memo of the keys a report read). "shared" is a table of the database itself (Django's
+# DatabaseCache, table xhht_cache made by xhht/core/migrations/0001_cache_table.py wherever `migrate` runs): every
+# gunicorn worker, the job worker and the commands see the same entries, on SQLite and PostgreSQL, with no server to
+# run. The API's rate counts live there (XHHT_API_RATE_CACHE below). MAX_ENTRIES bounds the table: past it, Django
+# deletes the expired entries, then a third of the rest.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xhht-local"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xhht_cache",
+               "OPTIONS": {"MAX_ENTRIES": 10000}},
+}
+
 # One Django app per capability; the folder names say what each does.
 XHHT_APPS = [
     "xhht.core",
@@ -260,8 +272,9 @@ OTP_TOTP_ISSUER = "XHHT"
 
 # --- API (issue 17) ----------------------------------------------------------------------------------
 # Requests per caller (token, else web session, else address) and window in seconds. The count lives in the
-# cache named by XHHT_API_RATE_CACHE: with several gunicorn workers it must be shared (docs/api.md).
+# cache named by XHHT_API_RATE_CACHE, by default the database's "shared" one (CACHES above), so that all gunicorn
+# workers count together; a per-process cache ("default") would let each count alone (docs/api.md).
 XHHT_API_RATE_LIMIT = os.environ.get("XHHT_API_RATE_LIMIT", "300/60")
-XHHT_API_RATE_CACHE = os.environ.get("XHHT_API_RATE_CACHE", "default")
+XHHT_API_RATE_CACHE = os.environ.get("XHHT_API_RATE_CACHE", "shared")
 # Largest request body (a person file upload); a JSON body is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE as well.
 XHHT_API_MAX_BODY_BYTES = int(os.environ.get("XHHT_API_MAX_BODY_MB", "25")) * 1024 * 1024

@@ -4,8 +4,10 @@ Both run in :class:`ApiLimitsMiddleware`, placed early in settings.MIDDLEWARE, s
 ``Content-Length`` before anything reads or parses it, and a caller over its rate costs one cache increment.
 
 The rate is counted per token (the sha256 of the presented ``Bearer`` secret, valid or not), else per web session,
-else per client address, in fixed windows kept in Django's cache. With several worker processes the cache must be
-shared (the database cache or memcached/redis: see docs/api.md), or each process counts on its own.
+else per client address, in fixed windows kept in the cache settings.XHHT_API_RATE_CACHE names: by default "shared",
+the database's own cache table, seen by every worker process (a per-process cache would let each count on its own).
+The database cache increments by a read and a write, so two requests of one caller at the same instant may count once;
+memcached or redis, if configured (docs/api.md), count exactly.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def rate_check(key: str, *, now: float | None = None) -> int:
         return 0
     now = time.time() if now is None else now
     slot = int(now // window)
-    cache = caches[str(getattr(settings, "XHHT_API_RATE_CACHE", "default"))]
+    cache = caches[str(getattr(settings, "XHHT_API_RATE_CACHE", "shared"))]
     cache_key = f"xhht-api-rate:{key}:{slot}"
     if cache.add(cache_key, 1, timeout=window + 1):
         return 0

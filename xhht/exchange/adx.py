@@ -13,6 +13,12 @@ through the mapping's disaggregations as in JSON. Group attributes other than or
 categories, completeDate) are not kept by XHHT and are ignored. Periods are ISO 8601 start/duration: ``2019-01-01/P1Y`` a year,
 ``2019-01-01/P6M`` and ``2019-07-01/P6M`` the half-years, ``2019-09-01/P1Y`` a school year, ``2016-01-01/P5Y`` a
 phase. Read with defusedxml: a DTD, an entity declaration or an external reference is refused (no XXE).
+
+What :func:`adx_write` writes validates against the profile's generic XML Schema (xhht/exchange/schemas/adx, its
+source in the README there; tested in tests/test_adx_schema.py): ``exported``, one group per org unit and period, each
+with at least one dataValue, decimal values without exponent, category attribute names that are XML names (the mapping
+file checks them). One exception: an export with no values is an ``<adx>`` with no group, which the schema (at least one
+group) does not accept; it is still written so, as there is nothing to send, rather than refused.
 """
 
 from __future__ import annotations

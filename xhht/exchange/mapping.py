@@ -6,7 +6,8 @@ Four tables, each optional; a code with no entry is sent as it is (and read back
     elements:         XHHT data element code        → DHIS2/ADX dataElement
     disaggregations:  XHHT disaggregation key       → DHIS2 categoryOptionCombo ("" is the total)
     units:            XHHT unit code                → orgUnit
-    categories:       XHHT category (age_band, sex) → ADX attribute name (ADX carries categories as attributes)
+    categories:       XHHT category (age_band, sex) → ADX attribute name (ADX carries categories as attributes:
+                      an XML name without a colon, not dataElement, value or categoryOptionCombo)
 
 plus ``data_set`` (the dataSet written on export). YAML, or CSV with the columns ``table,xhht,other``.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,9 @@ import yaml
 
 TABLES = ("elements", "disaggregations", "units", "categories")
 MAX_MAPPING_BYTES = 5 * 1024 * 1024
+# An ADX category is an attribute of <dataValue>: an XML name without a colon (NCName), not one ADX itself uses.
+_ATTRIBUTE_NAME = re.compile(r"[^\W\d][\w.\-]*")
+ADX_RESERVED = ("dataElement", "value", "categoryOptionCombo")
 
 
 class MappingError(ValueError):
@@ -54,6 +59,13 @@ def _check_one_to_one(name: str, tables: dict[str, dict[str, str]]) -> None:
             if other in seen:
                 raise MappingError(f"Tệp ánh xạ {name}: bảng «{table}», mã «{other}» của hệ thống kia gán cho cả «{seen[other]}» và «{xhht}».")
             seen[other] = xhht
+
+
+def _check_adx_categories(name: str, categories: dict[str, str]) -> None:
+    for xhht, other in categories.items():
+        if not _ATTRIBUTE_NAME.fullmatch(other) or other in ADX_RESERVED:
+            raise MappingError(f"Tệp ánh xạ {name}: bảng «categories», «{xhht}»: «{other}» không dùng được làm tên thuộc tính ADX "
+                               f"(chữ, số, _, - hoặc ., bắt đầu bằng chữ hoặc _; khác {', '.join(ADX_RESERVED)}).")
 
 
 def mapping_parse(data: bytes, *, name: str = "tệp ánh xạ") -> Mapping:
@@ -108,6 +120,7 @@ def mapping_parse(data: bytes, *, name: str = "tệp ánh xạ") -> Mapping:
                     raise MappingError(f"Tệp ánh xạ {name}, bảng «{table}», «{xhht}»: thiếu mã của hệ thống kia.")
                 tables[table]["" if xhht is None else str(xhht)] = str(other).strip()
     _check_one_to_one(name, tables)
+    _check_adx_categories(name, tables["categories"])
     return Mapping(data_set=data_set, **tables)
 
 

@@ -280,8 +280,9 @@ def datavalues_import(*, user: Any, payload: bytes, fmt: str, mapping: Mapping |
 
 
 def _number_text(value: Decimal) -> str:
+    """Plain decimal text, never an exponent (``1E+3``): ADX's schema types the value xs:decimal."""
     if value == value.to_integral_value():
-        return str(value.to_integral_value())
+        return format(value.to_integral_value(), "f")
     return format(value.normalize(), "f")
 
 

@@ -118,6 +118,11 @@ def test_example_mappings_read() -> None:
     (b"table,xhht,other\nelement,a,b\n", "m.csv", "dòng 2, cột table"),
     (b"table,xhht,other\nelements,a,\n", "m.csv", "dòng 2, cột other"),
     (b"a,b\n", "m.csv", "dòng 1"),
+    # ADX carries a category as an attribute of <dataValue>: its name must be an XML name, not one ADX already uses.
+    (b"categories:\n  age_band: Age category\n", "m.yaml", "«age_band»: «Age category» không dùng được làm tên thuộc tính ADX"),
+    (b"categories:\n  sex: 'dhis:sex'\n", "m.yaml", "«dhis:sex» không dùng được"),
+    (b"table,xhht,other\ncategories,age_band,1age\n", "m.csv", "«1age» không dùng được"),
+    (b"table,xhht,other\ncategories,sex,value\n", "m.csv", "«sex»: «value» không dùng được"),
 ])
 def test_bad_mapping_files_refused(text: bytes, name: str, message: str) -> None:
     with pytest.raises(MappingError, match=message):
