@@ -13,6 +13,7 @@ from django.http import Http404
 
 from xhht.accounts.access import can_view_unit
 
+from xhht.core.bulk import in_many
 from xhht.core.formatting import rate
 from xhht.learning_models.models import Evaluation, ModelKind, Participant, RecognitionEntry, Registration, Status, VillageHouseholds
 from xhht.learning_models.rubrics import Rubric, all_rubrics, rubric_for, rubric_get
@@ -51,7 +52,7 @@ def _held_levels(codes: list[str], year: int) -> dict[str, tuple[str, str, int]]
     if max_back == 0:
         return {}
     entries = (RecognitionEntry.objects.filter(evaluation__registration__participant__kind=ModelKind.COMMUNE,
-                                               evaluation__registration__participant__commune_id__in=codes,
+                                               evaluation__registration__participant__commune_id__in=in_many(codes),
                                                evaluation__registration__year__lt=year,
                                                evaluation__registration__year__gte=year - max_back)
                .values_list("evaluation__registration__participant__commune_id", "evaluation__registration__year", "evaluation__rubric_code", "outcome")
@@ -99,7 +100,7 @@ def commune_outcomes(*, unit: Unit, year: int) -> dict[str, str]:
     """Commune code → its class or level in ``year`` ("" when none), for every commune-level unit under
     ``unit``: the same rule as :func:`commune_results`, read with two light queries (for large units)."""
     codes = [c.code for c in communes_of(unit=unit, year=year)]
-    finals = dict(Evaluation.objects.filter(registration__participant__kind=ModelKind.COMMUNE, registration__participant__commune_id__in=codes,
+    finals = dict(Evaluation.objects.filter(registration__participant__kind=ModelKind.COMMUNE, registration__participant__commune_id__in=in_many(codes),
                                             registration__year=year, status__in=FINAL)
                   .values_list("registration__participant__commune_id", "outcome"))
     held = _held_levels(codes, year)

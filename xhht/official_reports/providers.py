@@ -159,7 +159,7 @@ def steering_committees(ctx: SectionContext) -> SectionDraft:
         notices.append(f"Chưa có dữ liệu: sổ Ban Chỉ đạo chưa ghi Ban Chỉ đạo của {ctx.unit.full_name}.")
     if ctx.level != "commune":
         below = [c for c in ctx.resolver.subtree_codes if c != ctx.unit.code]
-        if SteeringCommittee.objects.filter(unit_id__in=below, active=True).exists():
+        if SteeringCommittee.objects.filter(unit_id__in=in_many(below), active=True).exists():
             lines.append("- Chỉ đạo [[unit:children]] thành lập Ban Chỉ đạo thực hiện Đề án “Xây dựng xã hội học tập”; "
                          "số Ban Chỉ đạo cấp dưới đã thành lập: [[count:committees]].")
         else:

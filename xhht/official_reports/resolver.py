@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from xhht.core.bulk import in_many
 from xhht.core.formatting import format_money, format_number, rate
-from xhht.indicators.models import DataValue
+from xhht.indicators.models import DataValue, Source
 from xhht.indicators.periods import Period, parse_period
 from xhht.official_reports.placeholders import Figure, Placeholder, Trace
 from xhht.organisations.models import Organisation
@@ -73,11 +74,38 @@ def value_text(value: Decimal | int | None) -> str:
     return format_number(value, places)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredValue:
+    """A stored value as a report's trace shows it: the columns of :class:`DataValue` read as one tuple (a province's
+    figures read tens of thousands of them; model instances cost more than the rest of the rendering), with the
+    name of whoever updated it."""
+
+    pk: int
+    element: str
+    unit_id: str
+    period: str
+    disaggregation: str
+    value: Decimal
+    source: str
+    rule: str
+    updated_at: datetime | None
+    updated_by_id: int | None
+
+    COLUMNS = ("pk", "element", "unit_id", "period", "disaggregation", "value", "source", "rule", "updated_at", "updated_by_id")
+
+
 @dataclass
 class Folded:
     value: Decimal | None
-    rows: list[DataValue]
+    rows: list[StoredValue]
     summed: bool
+
+
+_SOURCE_LABELS = dict(Source.choices)
+
+
+def _stored(qs: QuerySet[DataValue]) -> list[StoredValue]:
+    return [StoredValue(*row) for row in qs.values_list(*StoredValue.COLUMNS)]
 
 
 class Resolver:
@@ -90,10 +118,12 @@ class Resolver:
         self._children: dict[str, list[str]] = {}
         self._codes: list[str] = [unit.code]
         self._build_tree()
-        self._names = dict(Unit.objects.filter(code__in=self._codes).values_list("code", "name"))
-        self._kinds = dict(Unit.objects.filter(code__in=self._codes).values_list("code", "kind"))
-        self._cache: dict[tuple[str, str, str], dict[str, DataValue]] = {}
+        self._names, self._kinds = {}, {}
+        for code, name, kind in Unit.objects.filter(code__in=in_many(self._codes)).values_list("code", "name", "kind"):
+            self._names[code], self._kinds[code] = name, kind
+        self._cache: dict[tuple[str, str, str], dict[str, StoredValue]] = {}
         self.used: dict[int, dict[str, Any]] = {}
+        self._people: dict[int, str] = {}
 
     # --- the unit tree over the period -------------------------------------------------------
     def _build_tree(self) -> None:
@@ -103,7 +133,7 @@ class Resolver:
         overlap = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         frontier, seen = [self.unit.code], {self.unit.code}
         while frontier:
-            rows = UnitVersion.objects.filter(overlap, parent_id__in=frontier).values_list("parent_id", "unit_id").order_by("unit_id")
+            rows = UnitVersion.objects.filter(overlap, parent_id__in=in_many(frontier)).values_list("parent_id", "unit_id").order_by("unit_id")
             nxt: list[str] = []
             for parent, child in rows:
                 if child in seen:
@@ -130,11 +160,11 @@ class Resolver:
         return code in self._names
 
     # --- the store ----------------------------------------------------------------------------
-    def _values(self, element: str, period: str, disaggregation: str) -> dict[str, DataValue]:
+    def _values(self, element: str, period: str, disaggregation: str) -> dict[str, StoredValue]:
         key = (element, period, disaggregation)
         if key not in self._cache:
             qs = DataValue.objects.filter(element=element, period=period, disaggregation=disaggregation, unit_id__in=in_many(self._codes))
-            self._cache[key] = {dv.unit_id: dv for dv in qs.select_related("updated_by")}
+            self._cache[key] = {dv.unit_id: dv for dv in _stored(qs)}
         return self._cache[key]
 
     @property
@@ -149,10 +179,10 @@ class Resolver:
         wanted = {tuple(k) for k in keys if tuple(k) not in self._cache}
         if not wanted:
             return
-        filled: dict[tuple[str, str, str], dict[str, DataValue]] = {k: {} for k in wanted}  # type: ignore[misc]
+        filled: dict[tuple[str, str, str], dict[str, StoredValue]] = {k: {} for k in wanted}  # type: ignore[misc]
         qs = DataValue.objects.filter(element__in={k[0] for k in wanted}, period__in={k[1] for k in wanted},
-                                      disaggregation__in={k[2] for k in wanted}, unit_id__in=self._codes)
-        for dv in qs.select_related("updated_by"):
+                                      disaggregation__in={k[2] for k in wanted}, unit_id__in=in_many(self._codes))
+        for dv in _stored(qs):
             # Every row of the cross product is read, so any key met here is complete, asked for or not.
             filled.setdefault((dv.element, dv.period, dv.disaggregation), {})[dv.unit_id] = dv
         for key, values in filled.items():
@@ -182,9 +212,16 @@ class Resolver:
     def has_data(self, elements: list[str]) -> bool:
         return DataValue.objects.filter(element__in=elements, unit_id__in=in_many(self._codes)).exists()
 
-    def _record(self, rows: list[DataValue]) -> list[dict[str, Any]]:
+    def _record(self, rows: list[StoredValue]) -> list[dict[str, Any]]:
         out = []
+        missing = {dv.updated_by_id for dv in rows if dv.updated_by_id is not None and dv.updated_by_id not in self._people}
+        if missing:  # the names of who updated the values, each read once
+            self._people.update((u.pk, str(u)) for u in get_user_model().objects.filter(pk__in=missing))
         for dv in rows:
+            known = self.used.get(dv.pk)
+            if known is not None:  # a province's figures share their communes' values: each record is built once
+                out.append(known)
+                continue
             entry = {
                 "id": dv.pk,
                 "element": dv.element,
@@ -194,10 +231,10 @@ class Resolver:
                 "disaggregation": dv.disaggregation,
                 "value": format(dv.value.normalize(), "f"),
                 "source": dv.source,
-                "source_label": dv.get_source_display(),
+                "source_label": _SOURCE_LABELS.get(dv.source, dv.source),
                 "rule": dv.rule,
                 "updated_at": dv.updated_at.isoformat() if dv.updated_at else "",
-                "updated_by": str(dv.updated_by) if dv.updated_by_id else "",
+                "updated_by": self._people.get(dv.updated_by_id, "") if dv.updated_by_id else "",
             }
             self.used[dv.pk] = entry
             out.append(entry)
@@ -220,7 +257,7 @@ class Resolver:
             return unit_code, periods, RULE_PERIODS
         return unit_code, periods, ""
 
-    def number(self, ph: Placeholder, element: str) -> tuple[Decimal | None, list[DataValue], list[str]]:
+    def number(self, ph: Placeholder, element: str) -> tuple[Decimal | None, list[StoredValue], list[str]]:
         scope = self._scope(ph)
         if isinstance(scope, str):
             raise ValueError(scope)
@@ -228,7 +265,7 @@ class Resolver:
         dis = ph.disaggregation
         rules: list[str] = [rule] if rule else []
         total: Decimal | None = None
-        rows: list[DataValue] = []
+        rows: list[StoredValue] = []
         for code in periods:
             folded = self.fold(element, unit_code, code, dis)
             if folded.value is None and ph.option("over") == "years":
@@ -292,7 +329,7 @@ class Resolver:
             raise ValueError(f"đơn vị «{unit_code}» không thuộc phạm vi của báo cáo")
         below = self._below(unit_code)
         if ph.arg == "organisations":
-            qs = Organisation.objects.filter(unit_id__in=[unit_code, *below]).filter(
+            qs = Organisation.objects.filter(unit_id__in=in_many([unit_code, *below])).filter(
                 Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=self.period.start))
             if ph.option("kind"):
                 qs = qs.filter(kind=ph.option("kind"))
@@ -322,7 +359,7 @@ class Resolver:
             return Figure(text=format_number(len(items)), value=len(items),
                           trace=Trace(rule=rule, items=items, values=[self.used[values[c].pk] for c in meeting]), source=ph.source)
         else:  # committees
-            committees = SteeringCommittee.objects.filter(unit_id__in=below, active=True).select_related("unit")
+            committees = SteeringCommittee.objects.filter(unit_id__in=in_many(below), active=True).select_related("unit")
             items = [c.name for c in committees]
             rule = "Số Ban Chỉ đạo của các đơn vị trực thuộc ghi trong sổ Ban Chỉ đạo"
         return Figure(text=format_number(len(items)), value=len(items), trace=Trace(rule=rule, items=items), source=ph.source)

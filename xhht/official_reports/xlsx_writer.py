@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from copy import copy
 from decimal import Decimal
 from fractions import Fraction
@@ -172,8 +173,10 @@ SOURCE_HEADER = ["Phần tử dữ liệu", "Mã đơn vị", "Đơn vị", "K�
 def _sources_sheet(sources: Any, rendered: RenderedReport) -> None:
     """«Nguồn số liệu», streamed: one row per value used; the column widths (which a write-only sheet takes before
     its first row) measured on the rows first."""
-    lines = [[element_label(v["element"]), v["unit_code"], v["unit_name"], v["period"], disaggregation_label(v["disaggregation"]),
-              Decimal(v["value"]), v["source_label"], rule_label(v["rule"]), v["updated_by"], moment_label(v["updated_at"])]
+    # A province's tens of thousands of values share a few dozen elements, keys, rules and moments: each label once.
+    element_text, key_text, rule_text, moment_text = (functools.lru_cache(maxsize=None)(f) for f in (element_label, disaggregation_label, rule_label, moment_label))
+    lines = [[element_text(v["element"]), v["unit_code"], v["unit_name"], v["period"], key_text(v["disaggregation"]),
+              Decimal(v["value"]), v["source_label"], rule_text(v["rule"]), v["updated_by"], moment_text(v["updated_at"])]
              for v in sorted(rendered.values_used.values(), key=lambda v: (v["element"], v["unit_code"], v["period"], v["disaggregation"]))]
     longest = [len(h) for h in SOURCE_HEADER]
     for line in lines:

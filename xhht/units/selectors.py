@@ -15,6 +15,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from xhht.core.bulk import in_many
 from xhht.core.text import vietnamese_sort_key
 from xhht.units.models import LEVEL, Unit, UnitChange, UnitKind, UnitVersion
 
@@ -74,7 +75,7 @@ def unit_descendant_codes(*, unit: Unit, on: date | None = None, include_self: b
 
 
 def unit_descendants(*, unit: Unit, on: date | None = None, kinds: list[str] | None = None) -> list[Unit]:
-    qs = Unit.objects.filter(code__in=unit_descendant_codes(unit=unit, on=on))
+    qs = Unit.objects.filter(code__in=in_many(unit_descendant_codes(unit=unit, on=on)))
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return list(qs.order_by("code"))
