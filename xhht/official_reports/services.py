@@ -22,7 +22,7 @@ from xhht.official_reports.catalogue import CatalogueError, report_kind
 from xhht.official_reports.docx_writer import write_docx
 from xhht.official_reports.issuers import issuer_get, issuers_for
 from xhht.official_reports.models import IssuedVersion, Report, ReportSection
-from xhht.official_reports.pdf import docx_to_pdf
+from xhht.official_reports.pdf import PdfConversion
 from xhht.official_reports.placeholders import TOKEN, Placeholder, PlaceholderError, parse
 from xhht.official_reports.providers import PROVIDERS, SectionContext
 from xhht.official_reports.render import RenderedReport, report_render
@@ -281,12 +281,17 @@ def report_generate(*, report: Report, out_dir: Path, pdf: bool = True, progress
     stem = file_stem(report)
     step("Tạo tệp .docx")
     docx = write_docx(rendered, out_dir / f"{stem}.docx")
-    step("Tạo phụ lục .xlsx")
-    xlsx = write_xlsx(rendered, out_dir / f"{stem}-phu-luc.xlsx")
     pdf_path = None
-    if pdf:
-        step("Chuyển sang .pdf (LibreOffice)")
-        pdf_path = docx_to_pdf(docx, out_dir)
+    if not pdf:
+        step("Tạo phụ lục .xlsx")
+        xlsx = write_xlsx(rendered, out_dir / f"{stem}-phu-luc.xlsx")
+    else:
+        # LibreOffice makes the PDF in its own process while this one writes the .xlsx: the two cores both work.
+        with PdfConversion(docx, out_dir) as conversion:
+            step("Tạo phụ lục .xlsx và chuyển sang .pdf (LibreOffice)")
+            xlsx = write_xlsx(rendered, out_dir / f"{stem}-phu-luc.xlsx")
+            step("Chuyển sang .pdf (LibreOffice)")
+            pdf_path = conversion.wait()
     step("Xong")
     return GeneratedFiles(docx=docx, xlsx=xlsx, pdf=pdf_path, rendered=rendered)
 
