@@ -174,6 +174,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy the client is the address that proxy appended to X-Forwarded-For (xhht/core/client.py).
+AXES_CLIENT_IP_CALLABLE = "xhht.core.client.client_address"
+XHHT_TRUSTED_PROXIES = int(os.environ.get("XHHT_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

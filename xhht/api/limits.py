@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 
 from xhht.api.errors import error_response
 from xhht.audit.services import audit_channel
+from xhht.core.client import client_address
 
 PREFIX = "/api/v1/"
 
@@ -45,7 +46,7 @@ def caller_key(request: HttpRequest) -> str:
     session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if session:
         return "s:" + hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:40]
-    return "a:" + str(request.META.get("REMOTE_ADDR", ""))
+    return "a:" + client_address(request)
 
 
 def rate_check(key: str, *, now: float | None = None) -> int:
