@@ -138,8 +138,11 @@ def _build(pk: int) -> None:
     import django
 
     django.setup()
+    from xhht.jobs.runner import worker_priority_lower
     from xhht.official_reports.models import Report
     from xhht.official_reports.services import report_generate
+
+    worker_priority_lower()  # as ``xhht worker`` does
 
     report_generate(report=Report.objects.get(pk=pk), out_dir=Path(tempfile.mkdtemp(prefix="xhht-bench-or-build-")))
 

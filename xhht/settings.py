@@ -221,6 +221,8 @@ XHHT_JOB_STALE_SECONDS = int(os.environ.get("XHHT_JOB_STALE_SECONDS", "300"))
 XHHT_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XHHT_HEALTH_MIN_FREE_BYTES", str(1024 * 1024 * 1024)))
 # Finished jobs (their state and messages) are deleted after this many days.
 XHHT_JOB_KEEP_DAYS = int(os.environ.get("XHHT_JOB_KEEP_DAYS", "90"))
+# The worker's scheduling priority (nice): its imports and builds yield the cores to page views (0 to keep the web's).
+XHHT_WORKER_NICE = int(os.environ.get("XHHT_WORKER_NICE", "10"))
 
 
 # --- Security (issue 12, holes 5 and 6) ------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any, Protocol
@@ -47,6 +48,15 @@ class Progress:
     def stop(self) -> None:
         with self.lock:
             self.job_id = None
+
+
+def worker_priority_lower() -> int:
+    """Lower this process's scheduling priority by ``XHHT_WORKER_NICE`` (POSIX ``nice``), for the job worker: its
+    long work (a report's .xlsx and LibreOffice's PDF, which inherits it; imports) then takes the cores only when page
+    views leave them free. Returns the niceness now in force."""
+    if not hasattr(os, "nice"):  # not POSIX
+        return 0
+    return os.nice(max(int(getattr(settings, "XHHT_WORKER_NICE", 10)), 0))
 
 
 def job_run(*, job: Job, worker: str, progress: Progress | None = None) -> str:

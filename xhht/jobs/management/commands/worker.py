@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
-from xhht.jobs.runner import Progress, job_run, progress_flush
+from xhht.jobs.runner import Progress, job_run, progress_flush, worker_priority_lower
 from xhht.jobs.services import job_claim, jobs_recover, worker_beat, worker_leave, worker_name
 
 log = logging.getLogger("xhht.jobs")
@@ -50,8 +50,9 @@ class Command(BaseCommand):
                     close_old_connections()
             connection.close()
 
+        niceness = worker_priority_lower()
         worker_beat(name=name, started_at=started)
-        log.info("worker started", extra={"action": "worker_start", "worker": name})
+        log.info("worker started", extra={"action": "worker_start", "worker": name, "nice": niceness})
         beater = threading.Thread(target=heartbeat, name="xhht-worker-beat", daemon=True)
         beater.start()
         last_recover = 0.0
