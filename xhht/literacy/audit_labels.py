@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -15,8 +16,14 @@ FIELDS = {"level": "mức đạt chuẩn"}
 
 
 def object_url(entry: Any) -> str | None:
+    """An import ("commune/year") links to the commune's results; a person's edit ("commune/year/person_id", their
+    key) to the commune-year's list of persons searched by that id (which whoever may read the log of the commune
+    may open; editing needs more)."""
     if entry.object_type == "literacy.surveyperson" and "/" in entry.object_id:
-        code, _, year = entry.object_id.partition("/")
+        code, _, rest = entry.object_id.partition("/")
+        year, _, person = rest.partition("/")
+        if year.isdigit() and person:
+            return reverse("literacy:persons", args=[code, int(year)]) + "?" + urlencode({"q": person})
         if year.isdigit():
             return reverse("literacy:results", args=[code, int(year)])
     return None

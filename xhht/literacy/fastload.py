@@ -11,8 +11,8 @@ reference. This path only takes over what it can prove equal to it:
 * every row is then typed and checked by one ``INSERT … SELECT``: a row is *canonical* when SQL can both check it
   and compute the same values as :func:`parse_row` (no cell starting with "=" or whitespace nor ending with
   whitespace, no non-ASCII whitespace, small numbers written plainly, ``YYYY`` or ``YYYY-MM-DD`` dates, the commune
-  allowed by the import's own checker, sexes and ethnic groups among the distinct texts ``fold()`` reads as such,
-  names folded by ``fold()`` itself once per distinct name), and passes every check. Canonical rows go straight
+  allowed by the import's own checker, sexes and ethnic groups among the distinct texts ``fold()`` reads as such),
+  and passes every check. Canonical rows go straight
   into the staging table.
 * the other rows (none in a clean file; every bad row of a bad one) are read back in file order and given to
   :func:`parse_row` itself, so their problems — and the values of the odd-but-valid ones — are exactly the
@@ -42,8 +42,6 @@ EXOTIC = "".join(c for c in WHITESPACE if c not in " \t\n\r\v\f")
 # Over a row's cells joined by \x01: a cell starting with "=" or whitespace, one ending with whitespace, other whitespace.
 ODD = f"[{EXOTIC}]|(^|\x01)[ \t\n\r\v\f=]|[ \t\n\r\v\f]($|\x01)"
 
-
-FOLD = "literacy_import_fold"
 
 
 def _int_sql(col: str) -> str:
@@ -111,7 +109,6 @@ def _select(present: list[str], where: str) -> str:
     values = {
         "commune_id": "commune_code", "person_id": "person_id", "household_code": "household_id",
         "village": "left(coalesce(village, ''), 120)", "full_name": NAME,
-        "name_folded": "left(folded.folded, 120)",
         "sex": "(CASE WHEN sex = ANY(%(male)s) THEN 'M' ELSE 'F' END)", "birth_year": "by",
         "birth_date": "bd", "ethnicity": ETHNICITY,
         "minority": f"NOT ({ETHNICITY} = ANY(%(kinh)s))", "disability": "coalesce(i_disability, 0)",
@@ -127,7 +124,7 @@ def _select(present: list[str], where: str) -> str:
             SELECT {parsed} FROM (
                 SELECT n, {', '.join(f'c_{c}' for c in present)}, {cleaned}, {formula} AS formula FROM {RAW} OFFSET 0
             ) cleaned OFFSET 0
-        ) parsed LEFT JOIN {FOLD} folded ON folded.source = {NAME} WHERE {where}"""
+        ) parsed WHERE {where}"""
 
 
 def _layout(path: Path, name: str) -> tuple[list[str], str, bool] | None:
@@ -176,15 +173,8 @@ def _distinct(cursor: Any, column: str, columns: list[str], width: int) -> list[
 
 
 def _fold_texts(cursor: Any, columns: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """Fill the fold table (each distinct full name → fold(name)); return the sex texts read as male and as female,
-    and the ethnic-group texts that are not a minority (as :func:`parse_row` reads them)."""
-    cursor.execute(f"DROP TABLE IF EXISTS {FOLD}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {FOLD} (source text NOT NULL, folded text NOT NULL)")
-    names = _distinct(cursor, "full_name", columns, 120)
-    with cursor.cursor.copy(f"COPY {FOLD} (source, folded) FROM STDIN") as copy:
-        for text in names:
-            copy.write_row((text, fold(text)))
-    cursor.execute(f"ANALYZE {FOLD}")  # so that the planner joins it by hash
+    """The sex texts read as male and as female, and the ethnic-group texts that are not a minority (as
+    :func:`parse_row` reads them: each distinct text folded by ``fold()`` itself)."""
     male, female = [], []
     for text in _distinct(cursor, "sex", columns, 1000):
         code = SEX.get(fold(text))
@@ -240,7 +230,7 @@ def stage_csv(cursor: Any, *, path: Path, name: str, ctx: RowContext, staging: s
         return None
     cursor.execute(f"SELECT DISTINCT NULLIF(btrim(c_commune_code, E' \\t\\n\\r\\x0b\\f'), '') FROM {RAW}")
     allowed = [code for (code,) in cursor.fetchall() if code is not None and not ctx.commune_problem(code)]
-    # Texts the reference folds (names, ethnic groups, sexes) repeat: each distinct one is folded by fold() itself.
+    # Texts the reference folds (ethnic groups, sexes) repeat: each distinct one is folded by fold() itself.
     male, female, kinh = _fold_texts(cursor, columns)
     params = {"odd": ODD, "communes": allowed, "today": ctx.today, "male": male, "female": female, "kinh": kinh,
               "year": ctx.year, "offset": ctx.rules.grade_age_offset, "tolerance": ctx.rules.grade_age_tolerance}
@@ -276,7 +266,6 @@ def stage_csv(cursor: Any, *, path: Path, name: str, ctx: RowContext, staging: s
                 if len(batch) >= batch_size:
                     flush(cursor, batch)
         rest.close()
-    cursor.execute(f"DROP TABLE {FOLD}")
     count = canonical + others
     if count == 0:
         problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))

@@ -47,9 +47,14 @@ class Village(models.Model):
 
 
 class Household(models.Model):
-    """A household of a commune in a survey year (derived from the imported persons)."""
+    """A household of a commune in a survey year (derived from the imported persons).
 
-    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="xã")
+    Keyed by (commune, year, code) itself: no surrogate ``id`` and no second unique index (a quarter of a
+    person's bytes on disk went to them; docs/performance.md, issue 13).
+    """
+
+    pk = models.CompositePrimaryKey("commune", "year", "code")
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="xã", db_index=False)
     year = models.PositiveSmallIntegerField("năm điều tra")
     code = models.CharField("mã hộ", max_length=40)
     village = models.ForeignKey(Village, null=True, blank=True, on_delete=models.PROTECT, related_name="households")
@@ -58,7 +63,6 @@ class Household(models.Model):
     class Meta:
         verbose_name = "hộ gia đình"
         verbose_name_plural = "hộ gia đình"
-        constraints = [models.UniqueConstraint(fields=["commune", "year", "code"], name="literacy_household_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -67,14 +71,15 @@ class Household(models.Model):
 class SurveyPerson(models.Model):
     """One person of the household survey of a commune for a year (format 2).
 
-    The biggest table (a nation: ~100 M rows), so it carries one index besides the primary key: the unique
-    (commune, year, person_id), which also serves every lookup by commune and year (the name search scans one
-    commune-year's rows: ``name_folded`` is searched with ``contains``, which no B-tree index serves), and no database
-    foreign key to the unit (a deferred check per row made a third of an import's time, at its commit): every writer
-    checks the commune against the units first (the import once per distinct code), and PROTECT still guards a
-    unit's deletion through Django.
+    The biggest table (a nation: ~100 M rows), so it carries one index only: its primary key, the natural key
+    (commune, year, person_id), which also serves every lookup by commune and year. No surrogate ``id`` and no
+    folded copy of the name (the name search folds one commune-year's names with :func:`xhht.core.text.fold` on
+    read: ``selectors.person_search``), and no database foreign key to the unit (a deferred check per row made a
+    third of an import's time, at its commit): every writer checks the commune against the units first (the import
+    once per distinct code), and PROTECT still guards a unit's deletion through Django.
     """
 
+    pk = models.CompositePrimaryKey("commune", "year", "person_id")
     commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="xã", db_index=False,
                                 db_constraint=False)
     year = models.PositiveSmallIntegerField("năm điều tra")
@@ -82,7 +87,6 @@ class SurveyPerson(models.Model):
     household_code = models.CharField("mã hộ", max_length=40)
     village = models.CharField("thôn, tổ", max_length=120, blank=True)
     full_name = models.CharField("họ và tên", max_length=120, blank=True)
-    name_folded = models.CharField(max_length=120, blank=True, editable=False)
     sex = models.CharField("giới tính", max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField("năm sinh")
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
@@ -98,7 +102,6 @@ class SurveyPerson(models.Model):
     class Meta:
         verbose_name = "người trong phiếu điều tra"
         verbose_name_plural = "người trong phiếu điều tra"
-        constraints = [models.UniqueConstraint(fields=["commune", "year", "person_id"], name="literacy_person_unique")]
 
     def __str__(self) -> str:
         return f"{self.full_name or self.person_id} ({self.birth_year})"

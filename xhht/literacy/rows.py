@@ -28,14 +28,14 @@ ALIASES = {
 }
 # Staging/person columns, in the order :func:`parse_row` returns them (after the row number).
 FIELDS = (
-    "commune_id", "person_id", "household_code", "village", "full_name", "name_folded", "sex", "birth_year", "birth_date",
+    "commune_id", "person_id", "household_code", "village", "full_name", "sex", "birth_year", "birth_date",
     "ethnicity", "minority", "disability", "highest_grade", "enrolled_grade", "literacy_phase", "primary_completion_year",
     "lower_secondary_completion_year",
 )
 SEX = {"m": "M", "nam": "M", "f": "F", "nu": "F"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
 MAX_ID = 40
-# Names, ethnic groups and sexes repeat a great deal in a survey: fold each distinct text once.
+# Ethnic groups and sexes repeat a great deal in a survey: fold each distinct text once.
 _fold = lru_cache(maxsize=1 << 16)(fold)
 
 
@@ -147,7 +147,7 @@ def parse_row(number: int, record: dict[str, str | None], ctx: RowContext) -> tu
     ethnicity = (record.get("ethnicity") or "")[:40]
     village = (record.get("village") or "")[:120]
     values = (
-        commune, person_id, household, village, full_name, _fold(full_name)[:120], sex, birth_year, birth_date,
+        commune, person_id, household, village, full_name, sex, birth_year, birth_date,
         ethnicity, _fold(ethnicity) not in ("", "kinh"), disability or 0, grade or 0, enrolled, phase or 0,
         primary_year, secondary_year,
     )

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from xhht.core.text import fold
@@ -472,13 +473,49 @@ def _all_nodes(node: _Node) -> list[_Node]:
     return [n for child in node.children for n in [child, *_all_nodes(child)]]
 
 
-def person_search(*, commune: Unit, year: int, query: str = "") -> QuerySet[SurveyPerson]:
-    """A commune's persons for a year, by name without diacritics ("nguyen van" finds "Nguyễn Văn") or by id."""
-    qs = SurveyPerson.objects.filter(commune=commune, year=year)
+class PersonMatches(Sequence[SurveyPerson]):
+    """The persons of one commune-year a search found, in the list's order: only their ids are held, and a page's
+    rows are read when the page is (:class:`django.core.paginator.Paginator` takes its length and slices it)."""
+
+    def __init__(self, *, commune_id: str, year: int, person_ids: list[str]) -> None:
+        self.commune_id, self.year, self.person_ids = commune_id, year, person_ids
+
+    def __len__(self) -> int:
+        return len(self.person_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> SurveyPerson: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SurveyPerson]: ...
+
+    def __getitem__(self, index: int | slice) -> SurveyPerson | list[SurveyPerson]:
+        if not isinstance(index, slice):
+            return SurveyPerson.objects.get(commune_id=self.commune_id, year=self.year, person_id=self.person_ids[index])
+        ids = self.person_ids[index]
+        found = {p.person_id: p for p in SurveyPerson.objects.filter(commune_id=self.commune_id, year=self.year, person_id__in=ids)}
+        return [found[i] for i in ids if i in found]  # one re-imported meanwhile is left out
+
+
+# A name as the search compares it: fold() (the one definition), cut to the 120 characters the folded name column
+# had, so that the search finds exactly whom it found when the folded name was stored.
+_name_folded = lru_cache(maxsize=1 << 15)(lambda name: fold(name)[:120])
+
+
+def person_search(*, commune: Unit, year: int, query: str = "") -> QuerySet[SurveyPerson] | PersonMatches:
+    """A commune's persons for a year, by name without diacritics ("nguyen van" finds "Nguyễn Văn") or by id.
+
+    The names are folded here, in Python, by :func:`xhht.core.text.fold`: a commune-year's (id, household, name)
+    are read in the list's order and only the matching ids kept (no folded copy of each name on disk, no second
+    fold written in SQL that could drift from this one)."""
+    qs = SurveyPerson.objects.filter(commune=commune, year=year).order_by("household_code", "person_id")
     folded = fold(query or "")
-    if folded:
-        qs = qs.filter(Q(name_folded__contains=folded) | Q(person_id=query.strip()) | Q(household_code=query.strip()))
-    return qs.order_by("household_code", "person_id")
+    if not folded:
+        return qs
+    text = query.strip()
+    return PersonMatches(commune_id=commune.code, year=year, person_ids=[
+        person for person, household, name in qs.values_list("person_id", "household_code", "full_name").iterator(chunk_size=5000)
+        if folded in _name_folded(name) or person == text or household == text])
 
 
 def survey_years(*, unit_codes: Iterable[str] | None = None) -> list[int]:
@@ -489,7 +526,7 @@ def survey_years(*, unit_codes: Iterable[str] | None = None) -> list[int]:
 
 
 def commune_person_count(*, commune: Unit, year: int) -> int:
-    return SurveyPerson.objects.filter(commune=commune, year=year).aggregate(n=Count("id"))["n"]
+    return SurveyPerson.objects.filter(commune=commune, year=year).count()
 
 
 PCGD_FIGURES = [

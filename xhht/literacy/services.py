@@ -60,7 +60,7 @@ def _create_staging(cursor: Any) -> None:
         f"""CREATE TEMPORARY TABLE {STAGING} (
             row_number integer NOT NULL, commune_id varchar(20) NOT NULL, person_id varchar(40) NOT NULL,
             household_code varchar(40) NOT NULL, village varchar(120) NOT NULL, full_name varchar(120) NOT NULL,
-            name_folded varchar(120) NOT NULL, sex varchar(1) NOT NULL, birth_year smallint NOT NULL, birth_date date NULL,
+            sex varchar(1) NOT NULL, birth_year smallint NOT NULL, birth_date date NULL,
             ethnicity varchar(40) NOT NULL, minority boolean NOT NULL, disability smallint NOT NULL, highest_grade smallint NOT NULL,
             enrolled_grade smallint NULL, literacy_phase smallint NOT NULL, primary_completion_year smallint NULL,
             lower_secondary_completion_year smallint NULL)"""
@@ -199,8 +199,9 @@ def persons_import_folder(*, actor: Any, year: int, paths: list[Path], workers: 
     """The national path: import many format-2 files in ``workers`` processes, each file all-or-nothing in its own
     transaction (as :func:`persons_import`; a refused file does not stop the others and is listed with its problems).
 
-    On PostgreSQL, when the person table is empty, its secondary indexes and constraints are dropped before the load
-    and built again after it (one sort instead of millions of inserts into them); ANALYZE after every folder.
+    On PostgreSQL, when the person table is empty, its primary key (the natural key), other indexes and constraints
+    are dropped before the load and built again after it (one sort instead of millions of inserts into them);
+    ANALYZE after every folder.
     Publishing to the indicator store (if asked) runs once at the end for every commune imported.
     """
     _check_year(year)
@@ -259,15 +260,15 @@ def _import_one(job: tuple[Any, int, str, bool]) -> tuple[str, ImportResult | No
 
 
 def _indexes_drop(table: str) -> list[str]:
-    """Drop ``table``'s unique and foreign-key constraints and other non-primary indexes; returns the SQL that
+    """Drop ``table``'s primary-key, unique and foreign-key constraints and its other indexes; returns the SQL that
     makes them again (for :func:`_indexes_create`)."""
     again: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint WHERE conrelid = %s::regclass "
-                       "AND contype IN ('u', 'f') ORDER BY contype DESC", [table])
+                       "AND contype IN ('p', 'u', 'f') ORDER BY contype DESC", [table])
         constraints = cursor.fetchall()
         cursor.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = %s::regclass "
-                       "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [table])
+                       "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [table])
         indexes = cursor.fetchall()
         for name, definition, _ in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -275,8 +276,8 @@ def _indexes_drop(table: str) -> list[str]:
         for name, definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
             again.append(definition)
-    # unique constraints (their indexes) first, then foreign keys, then plain indexes
-    return sorted(again, key=lambda sql: (0 if " UNIQUE " in sql else 1 if "FOREIGN KEY" in sql else 2))
+    # the primary key and unique constraints (their indexes) first, then foreign keys, then plain indexes
+    return sorted(again, key=lambda sql: (0 if " PRIMARY KEY " in sql or " UNIQUE " in sql else 1 if "FOREIGN KEY" in sql else 2))
 
 
 def _indexes_create(statements: list[str]) -> None:
@@ -326,7 +327,7 @@ def _stage_rows(cursor: Any, *, source: Iterator[tuple[int, dict[str, str | None
 def _counts_by_commune(year: int, communes: list[str]) -> list[tuple[str, int]]:
     from django.db.models import Count
 
-    rows = (SurveyPerson.objects.filter(year=year, commune_id__in=communes).values("commune_id").annotate(n=Count("id")))
+    rows = (SurveyPerson.objects.filter(year=year, commune_id__in=communes).values("commune_id").annotate(n=Count("person_id")))
     return [(r["commune_id"], r["n"]) for r in rows]
 
 
@@ -337,7 +338,9 @@ def _replace(cursor: Any, year: int, held: list[str]) -> None:
         cursor.execute(f"DELETE FROM {household} WHERE year = %s AND commune_id IN ({marks})", [year, *held])
         cursor.execute(f"DELETE FROM {person} WHERE year = %s AND commune_id IN ({marks})", [year, *held])
     columns = ", ".join(FIELDS)
-    cursor.execute(f"INSERT INTO {person} (year, {columns}) SELECT %s, {columns} FROM {STAGING}", [year])
+    # In key order: the primary key's pages fill as a fresh build's would (not half-full from splits), and one
+    # commune-year's rows lie together (the name search reads them all).
+    cursor.execute(f"INSERT INTO {person} (year, {columns}) SELECT %s, {columns} FROM {STAGING} ORDER BY commune_id, person_id", [year])
     cursor.execute(
         f"""INSERT INTO {village} (commune_id, name)
             SELECT DISTINCT s.commune_id, s.village FROM {STAGING} s
@@ -347,7 +350,7 @@ def _replace(cursor: Any, year: int, held: list[str]) -> None:
         f"""INSERT INTO {household} (commune_id, year, code, village_id, members)
             SELECT s.commune_id, %s, s.household_code, MIN(v.id), COUNT(*) FROM {STAGING} s
             LEFT JOIN {village} v ON v.commune_id = s.commune_id AND v.name = s.village
-            GROUP BY s.commune_id, s.household_code""",
+            GROUP BY s.commune_id, s.household_code ORDER BY s.commune_id, s.household_code""",
         [year],
     )
 
@@ -410,6 +413,12 @@ EDITABLE = {
 }
 
 
+def person_key(person: SurveyPerson) -> str:
+    """The person's key as the change log names it: "commune/year/person_id" (the primary key, which the person
+    edit page's address also carries)."""
+    return f"{person.commune_id}/{person.year}/{person.person_id}"[:64]
+
+
 def person_update(*, actor: Any, person: SurveyPerson, data: dict[str, str | None]) -> SurveyPerson:
     """Change a survey person from format-2-like text values; checked as an imported row would be; audited.
 
@@ -443,7 +452,8 @@ def person_update(*, actor: Any, person: SurveyPerson, data: dict[str, str | Non
         changes = diff(before, snapshot(person))
         if changes:
             aggregates_rebuild(year=person.year, communes=[person.commune_id])
-            audit_record(actor=actor, action="survey_person_update", instance=person, unit_code=person.commune_id, changes=changes)
+            audit_record(actor=actor, action="survey_person_update", instance=person, object_id=person_key(person),
+                         unit_code=person.commune_id, changes=changes)
     return person
 
 

@@ -117,10 +117,10 @@ def persons(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+def person_edit(request: HttpRequest, code: str, year: int, person_id: str) -> HttpResponse:
     year = _year_or_404(year)
     unit = _commune_or_404(request, code)
-    person = SurveyPerson.objects.filter(pk=pk, commune=unit, year=year).first()
+    person = SurveyPerson.objects.filter(commune=unit, year=year, person_id=person_id).first()
     if person is None:
         raise Http404("Không tìm thấy người này.")
     require_edit_unit(request.user, unit)

@@ -70,7 +70,8 @@ def foreign_urls() -> list[str]:
     dorg = Organisation.objects.filter(unit_id="051").order_by("pk").first()
     if dorg:
         urls += [f"/bao-cao-dinh-ky/bieu/education_office/tc-{dorg.pk}/2020/", f"/bao-cao-dinh-ky/bieu/education_office/tc-{dorg.pk}/2020/duyet/"]
-    p = _first_pk(SurveyPerson, commune_id=HV)
+    first = SurveyPerson.objects.filter(commune_id=HV).order_by("pk").first()
+    p = first.person_id if first else None  # the edit page names the person by their id within the commune-year
     if p:
         urls.append(f"/xoa-mu-chu/{HV}/2019/nguoi/{p}/")
         urls.append(f"/xoa-mu-chu/05115/2019/nguoi/{p}/")  # own commune in the URL, another's person

@@ -21,7 +21,7 @@ def test_reading_a_communes_person_list_is_logged_and_shown_to_the_district(surv
     assert entry.actor == nam_tuan_officer and entry.changes["count"][1] >= 1 and "nguyen" in entry.note
     person = SurveyPerson.objects.filter(commune_id=NAM_TUAN, year=2019).first()
     assert person is not None
-    client.get(f"/xoa-mu-chu/{NAM_TUAN}/2019/nguoi/{person.pk}/")
+    client.get(f"/xoa-mu-chu/{NAM_TUAN}/2019/nguoi/{person.person_id}/")
     single = AuditEntry.objects.filter(action=PERSON_RECORDS_READ, unit_code=NAM_TUAN).latest("id")
     assert single.changes["count"] == [None, 1] and person.full_name in single.object_repr
     # The district's education office sees who read Nam Tuấn's people; a neighbouring commune does not.

@@ -32,10 +32,10 @@ def test_other_communes_answer_404(survey: None, client_for: Any, nam_tuan_offic
     assert person is not None
     assert client.get("/xoa-mu-chu/05113/2019/").status_code == 404
     assert client.get("/xoa-mu-chu/05113/2019/nguoi/").status_code == 404
-    assert client.get(f"/xoa-mu-chu/05113/2019/nguoi/{person.pk}/").status_code == 404
-    assert client.post(f"/xoa-mu-chu/05113/2019/nguoi/{person.pk}/", {"full_name": "x"}).status_code == 404
+    assert client.get(f"/xoa-mu-chu/05113/2019/nguoi/{person.person_id}/").status_code == 404
+    assert client.post(f"/xoa-mu-chu/05113/2019/nguoi/{person.person_id}/", {"full_name": "x"}).status_code == 404
     # A person of another commune through one's own commune's URL: 404 too.
-    assert client.get(f"/xoa-mu-chu/05115/2019/nguoi/{person.pk}/").status_code == 404
+    assert client.get(f"/xoa-mu-chu/05115/2019/nguoi/{person.person_id}/").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(survey: None, client: Any) -> None:
@@ -63,13 +63,13 @@ def test_person_edit_is_audited_and_recomputes(survey: None, client_for: Any, na
     form = {"full_name": person.full_name, "sex": person.sex, "birth_date": str(person.birth_year), "ethnicity": person.ethnicity,
             "village": person.village, "household_code": person.household_code, "disability": "0", "highest_grade": "5",
             "enrolled_grade": "", "literacy_phase": "0", "primary_completion_year": "", "lower_secondary_completion_year": ""}
-    response = client.post(f"/xoa-mu-chu/05115/2019/nguoi/{person.pk}/", form)
+    response = client.post(f"/xoa-mu-chu/05115/2019/nguoi/{person.person_id}/", form)
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.highest_grade == 5
     level2_after = sum(CommuneAggregate.objects.filter(commune_id="05115", year=2019).values_list("level2", flat=True))
     assert level2_after == level2_before + 1
-    entry = AuditEntry.objects.filter(action="survey_person_update", object_id=str(person.pk)).latest("id")
+    entry = AuditEntry.objects.filter(action="survey_person_update", object_id=f"05115/2019/{person.person_id}").latest("id")
     assert entry.changes["highest_grade"] == [0, 5] and entry.actor == nam_tuan_officer and entry.unit_code == "05115"
 
 
@@ -80,7 +80,7 @@ def test_person_edit_refuses_impossible_values(survey: None, client_for: Any, na
     form = {"full_name": "x", "sex": "M", "birth_date": "2012", "ethnicity": "", "village": "", "household_code": "H1",
             "disability": "0", "highest_grade": "9", "enrolled_grade": "", "literacy_phase": "0",
             "primary_completion_year": "", "lower_secondary_completion_year": ""}
-    response = client.post(f"/xoa-mu-chu/05115/2019/nguoi/{person.pk}/", form)
+    response = client.post(f"/xoa-mu-chu/05115/2019/nguoi/{person.person_id}/", form)
     assert response.status_code == 200 and "7 tuổi mà đã hoàn thành lớp 9" in response.content.decode()
     person.refresh_from_db()
     assert person.highest_grade != 9
@@ -90,7 +90,7 @@ def test_viewer_cannot_edit(survey: None, client_for: Any, viewer: Any) -> None:
     client = client_for(viewer)
     person = SurveyPerson.objects.filter(commune_id="05115", year=2019).first()
     assert client.get("/xoa-mu-chu/05115/2019/nguoi/").status_code == 200
-    assert client.get(f"/xoa-mu-chu/05115/2019/nguoi/{person.pk}/").status_code == 403
+    assert client.get(f"/xoa-mu-chu/05115/2019/nguoi/{person.person_id}/").status_code == 403
     assert client.get("/xoa-mu-chu/nhap/").status_code == 403
 
 
