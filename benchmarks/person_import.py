@@ -2,6 +2,7 @@
 
     createdb -h 127.0.0.1 -U postgres xhht_import_bench   # (re)created by the script
     XHHT_DATA_DIR=/tmp/xhht-bench python benchmarks/person_import.py --persons 2000000 --workers 2
+    # --database NAME (or XHHT_IMPORT_BENCH_DB) runs it in another database, beside someone else's run
 
 Files: ``literacy_bench.generate`` (one CSV per district of 20 communes, --per-commune persons per commune).
 Timed, each on the same files:
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -85,7 +87,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--work", default="/tmp/xhht-person-import-bench")
     parser.add_argument("--reuse-files", action="store_true")
+    parser.add_argument("--database", default=os.environ.get("XHHT_IMPORT_BENCH_DB", PG_DB),
+                        help=f"the PostgreSQL database to (re)create and use (default {PG_DB})")
     args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        parser.error("--database: a plain PostgreSQL name (lower-case letters, digits, _)")
     work = Path(args.work) / f"{args.persons}-{args.per_commune}"
     (work / "data").mkdir(parents=True, exist_ok=True)
     figures: dict[str, object] = {"persons": args.persons, "per_commune": args.per_commune, "workers": args.workers,
@@ -94,7 +100,8 @@ def main() -> None:
     import literacy_bench
     from literacy_bench import generate, setup_django
 
-    literacy_bench.PG_DB = PG_DB
+    literacy_bench.PG_DB = args.database
+    figures["database"] = args.database
 
     if args.reuse_files and (work / "units.csv").exists():
         units, files = work / "units.csv", sorted(work.glob("persons-*.csv"))
@@ -103,7 +110,7 @@ def main() -> None:
     csv_bytes = sum(p.stat().st_size for p in files)
     figures["files"] = len(files)
     figures["csv_bytes"] = csv_bytes
-    setup_django("postgres", work)  # drops and creates the database xhht_import_bench
+    setup_django("postgres", work)  # drops and creates the database (xhht_import_bench unless told)
     from django.conf import settings
     from django.db import connection
 
