@@ -8,6 +8,8 @@ and their aggregates rebuilt. Any problem: nothing is written, every reason is l
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +30,8 @@ from xhht.literacy.fastload import stage_csv
 from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village, VillageAggregate
 from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row, problems_keep
 from xhht.units.models import Unit
+
+log = logging.getLogger(__name__)
 
 STAGING = "literacy_import_staging"
 BATCH = 5000
@@ -129,6 +133,8 @@ def persons_import(
     name = display_name or (Path(path).name if path else "dữ liệu")
     if path is None and rows is None:
         raise ValueError("path or rows")
+    if not bulk:
+        indexes_restore_abandoned()
     ctx = RowContext(file=name, year=year, rules=rules(), today=timezone.localdate(), commune_problem=_commune_checker(actor, year))
     problems: list[Problem] = []
     result = ImportResult()
@@ -206,6 +212,23 @@ def persons_import_folder(*, actor: Any, year: int, paths: list[Path], workers: 
     """
     _check_year(year)
     out = FolderResult(files=len(paths))
+    indexes_restore_abandoned()
+    lock = None
+    if _is_postgres():
+        # One folder load at a time, and a sign that it is alive: a session lock held until its keys are built
+        # again, on a connection of its own (the load closes Django's connections before forking its workers).
+        lock = connections.create_connection("default")
+        with lock.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [_FOLDER_LOCK])
+    try:
+        return _folder_load(actor=actor, year=year, paths=paths, workers=workers, publish=publish, progress=progress, out=out)
+    finally:
+        if lock is not None:
+            lock.close()  # ends the session: the lock goes with it
+
+
+def _folder_load(*, actor: Any, year: int, paths: list[Path], workers: int, publish: bool,
+                 progress: Callable[[str, ImportResult | None, list[str]], None] | None, out: FolderResult) -> FolderResult:
     bulk = _is_postgres() and not SurveyPerson.objects.exists()
     out.bulk = bulk
     dropped = _indexes_drop(SurveyPerson._meta.db_table) if bulk else []
@@ -259,9 +282,14 @@ def _import_one(job: tuple[Any, int, str, bool]) -> tuple[str, ImportResult | No
         return name, None, [str(p) for p in exc.problems]
 
 
+# A folder load holds this session lock from before it drops the person table's keys until they are built again.
+_FOLDER_LOCK = "literacy:persons-folder-load"
+
+
 def _indexes_drop(table: str) -> list[str]:
     """Drop ``table``'s primary-key, unique and foreign-key constraints and its other indexes; returns the SQL that
-    makes them again (for :func:`_indexes_create`)."""
+    makes them again (for :func:`_indexes_create`). The same transaction writes that SQL into the table's comment,
+    so a load killed before it rebuilds them leaves the way back in the database (:func:`indexes_restore_abandoned`)."""
     again: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint WHERE conrelid = %s::regclass "
@@ -276,15 +304,50 @@ def _indexes_drop(table: str) -> list[str]:
         for name, definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
             again.append(definition)
-    # the primary key and unique constraints (their indexes) first, then foreign keys, then plain indexes
-    return sorted(again, key=lambda sql: (0 if " PRIMARY KEY " in sql or " UNIQUE " in sql else 1 if "FOREIGN KEY" in sql else 2))
+        # the primary key and unique constraints (their indexes) first, then foreign keys, then plain indexes
+        again.sort(key=lambda sql: (0 if " PRIMARY KEY " in sql or " UNIQUE " in sql else 1 if "FOREIGN KEY" in sql else 2))
+        if again:
+            cursor.execute(f"COMMENT ON TABLE {table} IS %s", [_PENDING + json.dumps(again)])
+    return again
 
 
-def _indexes_create(statements: list[str]) -> None:
+_PENDING = "xhht: keys to rebuild after a folder load: "
+
+
+def _indexes_create(statements: list[str], table: str | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for sql in statements:
             cursor.execute(sql)
+        cursor.execute(f"COMMENT ON TABLE {table or SurveyPerson._meta.db_table} IS NULL")
+
+
+def indexes_restore_abandoned() -> bool:
+    """PostgreSQL: rebuild the person table's keys and indexes left dropped by a folder load that died (killed, out of
+    memory) before building them again, unless a folder load is running now; True when something was rebuilt.
+    Called before every person import, so the table never stays without its primary key."""
+    if not _is_postgres():
+        return False
+    table = SurveyPerson._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [table])
+        comment = cursor.fetchone()[0] or ""
+        if not comment.startswith(_PENDING):
+            return False
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [_FOLDER_LOCK])
+        if not cursor.fetchone()[0]:
+            return False  # the load is alive: it rebuilds them itself
+        try:
+            cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [table])
+            comment = cursor.fetchone()[0] or ""
+            if not comment.startswith(_PENDING):
+                return False
+            log.warning("rebuilding the person table's keys left dropped by an interrupted folder load",
+                        extra={"action": "persons_keys_restore"})
+            _indexes_create(json.loads(comment[len(_PENDING):]), table)
+            return True
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [_FOLDER_LOCK])
 
 
 def _source(path: Path | str | None, rows: Iterable[tuple[int, dict[str, str | None]]] | None,

@@ -236,3 +236,37 @@ def test_indexes_dropped_and_made_again_the_same(survey: None) -> None:
     assert again and len(schema()) < len(before)
     _indexes_create(again)
     assert schema() == before
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False, reason="PostgreSQL's indexes")
+def test_keys_left_dropped_by_a_killed_folder_load_are_rebuilt_by_the_next_import(survey: None, tmp_path: Path) -> None:
+    """A folder load killed between dropping the person table's keys and building them again (kill -9, the OOM killer)
+    leaves the way back in the table's comment; the next import rebuilds them first, unless the load is still alive."""
+    from django.db import connection, connections
+
+    from xhht.literacy.services import _FOLDER_LOCK, _indexes_drop, indexes_restore_abandoned
+
+    def schema() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'literacy_surveyperson'::regclass "
+                           "AND contype IN ('p', 'u', 'f') "
+                           "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'literacy_surveyperson' ORDER BY 1")
+            return list(cursor.fetchall())
+
+    before = schema()
+    assert any("PRIMARY KEY" in definition for _, definition in before)
+    _indexes_drop("literacy_surveyperson")  # … and the load dies here
+    assert schema() == []
+    alive = connections.create_connection("default")  # a load still running holds the folder lock
+    try:
+        with alive.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [_FOLDER_LOCK])
+        assert indexes_restore_abandoned() is False and schema() == []
+    finally:
+        alive.close()
+    persons_import(actor=None, year=2019, path=_csv(tmp_path, GOOD), publish=False)  # the next import, on the web or the CLI
+    assert schema() == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description('literacy_surveyperson'::regclass, 'pg_class')")
+        assert cursor.fetchone()[0] is None
+    assert indexes_restore_abandoned() is False
