@@ -99,9 +99,11 @@ def staging_load(cursor: Any, name: str, columns: Sequence[tuple[str, str]], row
 ANALYZE_FROM = 10_000  # rows written at once from which a table's planner statistics may be stale
 
 
-def analyze_if_grown(cursor: Any, table: str, rows: int, *, columns: Sequence[str] = ()) -> bool:
+def analyze_if_grown(cursor: Any, table: str, rows: int, *, columns: Sequence[str] = (), share: float = 0.1) -> bool:
     """PostgreSQL: ANALYZE ``table`` (only ``columns`` if given) when the ``rows`` just written are at least
-    :data:`ANALYZE_FROM` and a tenth or more of what the planner believes the table holds (autovacuum's own threshold).
+    :data:`ANALYZE_FROM` and ``share`` or more of what the planner believes the table holds (a tenth by default,
+    autovacuum's own threshold; a write path that runs often passes 1: only a write that doubles the table, such as
+    a first load into an empty one, pays for an ANALYZE).
 
     Inside one transaction autovacuum cannot help: a first big load into an empty table otherwise leaves the planner
     with the empty table's statistics, and a join it sizes at one row becomes a nested loop over every row
@@ -110,7 +112,7 @@ def analyze_if_grown(cursor: Any, table: str, rows: int, *, columns: Sequence[st
         return False
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
     believed = cursor.fetchone()[0]
-    if believed > 0 and rows < 0.1 * believed:
+    if believed > 0 and rows < share * believed:
         return False
     cursor.execute(f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else ""))
     return True

@@ -173,7 +173,7 @@ def _write_set_based(*, actor: Any, user_id: int | None, items: list[tuple[tuple
                        "ON CONFLICT (element, unit_id, period, disaggregation) DO UPDATE SET value = EXCLUDED.value, source = EXCLUDED.source, "
                        "rule = EXCLUDED.rule, updated_at = EXCLUDED.updated_at, updated_by_id = EXCLUDED.updated_by_id",
                        [source, rule, now, user_id])
-        analyze_if_grown(cursor, _DV, cursor.rowcount)
+        analyze_if_grown(cursor, _DV, cursor.rowcount, share=1)
         cursor.execute(f"DELETE FROM {_DV} d USING _dv_changed c WHERE d.id = c.id AND c.new_value IS NULL")
         cursor.execute("SELECT unit_id, period, element, disaggregation, old_value, new_value FROM _dv_changed "
                        "WHERE old_value IS DISTINCT FROM new_value")
@@ -225,7 +225,7 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any]) -> int:
             [level, Source.PROJECTED])
         written += cursor.rowcount
         # The next level sums these rows: a first load into an empty roll-up table needs its statistics now.
-        analyze_if_grown(cursor, _ROLLUP, cursor.rowcount)
+        analyze_if_grown(cursor, _ROLLUP, cursor.rowcount, share=1)
     return written
 
 
