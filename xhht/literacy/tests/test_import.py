@@ -220,17 +220,9 @@ def test_folder_imports_each_file_on_its_own(survey: None, tmp_path: Path) -> No
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False, reason="PostgreSQL's indexes")
 def test_indexes_dropped_and_made_again_the_same(survey: None) -> None:
-    from django.db import connection
-
     from xhht.literacy.services import _indexes_create, _indexes_drop
 
-    def schema() -> list[tuple[str, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'literacy_surveyperson' UNION ALL "
-                           "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'literacy_surveyperson'::regclass "
-                           "ORDER BY 1")
-            return list(cursor.fetchall())
-
+    schema = _person_keys_and_indexes
     before = schema()
     again = _indexes_drop("literacy_surveyperson")
     assert again and len(schema()) < len(before)
@@ -246,13 +238,7 @@ def test_keys_left_dropped_by_a_killed_folder_load_are_rebuilt_by_the_next_impor
 
     from xhht.literacy.services import _FOLDER_LOCK, _indexes_drop, indexes_restore_abandoned
 
-    def schema() -> list[tuple[str, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'literacy_surveyperson'::regclass "
-                           "AND contype IN ('p', 'u', 'f') "
-                           "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'literacy_surveyperson' ORDER BY 1")
-            return list(cursor.fetchall())
-
+    schema = _person_keys_and_indexes
     before = schema()
     assert any("PRIMARY KEY" in definition for _, definition in before)
     _indexes_drop("literacy_surveyperson")  # … and the load dies here
@@ -270,3 +256,14 @@ def test_keys_left_dropped_by_a_killed_folder_load_are_rebuilt_by_the_next_impor
         cursor.execute("SELECT obj_description('literacy_surveyperson'::regclass, 'pg_class')")
         assert cursor.fetchone()[0] is None
     assert indexes_restore_abandoned() is False
+
+
+def _person_keys_and_indexes() -> list[tuple[str, str]]:
+    """PostgreSQL: the person table's key, unique and foreign-key constraints and its indexes (name, definition)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'literacy_surveyperson'::regclass "
+                       "AND contype IN ('p', 'u', 'f') "
+                       "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'literacy_surveyperson' ORDER BY 1")
+        return list(cursor.fetchall())
