@@ -40,6 +40,7 @@ from xhht.learning_models.models import (
     VillageHouseholds,
 )
 from xhht.learning_models.rubrics import Rubric, rubric_for, rubric_get
+from xhht.learning_models.selectors import inspection_team_candidates
 from xhht.learning_models.scoring import ScoreError, ScoreResult, check_value, score
 from xhht.units.models import Unit
 
@@ -429,12 +430,28 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 
 # --- Review -----------------------------------------------------------------------------------------
 
-def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
-    """Designate the district's inspection team of ``year`` (district officers only)."""
+def inspection_team_check(actor: Any, district: Unit) -> None:
+    """Raise PermissionDenied unless ``actor`` may set ``district``'s inspection team (its officers and those above)."""
     _require_unit(actor, district)
     if not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Chỉ cán bộ cấp huyện trở lên lập đoàn kiểm tra.")
+
+
+def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
+    """Designate the district's inspection team of ``year`` (district officers only). Members are active accounts of
+    the district itself (:func:`~xhht.learning_models.selectors.inspection_team_candidates`): anyone else is refused
+    (field ``members``), as is a decision number over its column; nothing is written then."""
+    inspection_team_check(actor, district)
     members = list(members)
+    allowed = set(inspection_team_candidates(district=district).values_list("pk", flat=True))
+    outside = [m for m in members if m.pk not in allowed]
+    if outside:
+        raise LearningModelError(f"«{outside[0].username}» không phải tài khoản đang hoạt động của {district}: đoàn kiểm tra gồm cán bộ "
+                                 "của chính huyện.", "members")
+    decision_number = (decision_number or "").strip()
+    limit = InspectionTeam._meta.get_field("decision_number").max_length or 60
+    if len(decision_number) > limit:
+        raise LearningModelError(f"Số quyết định thành lập đoàn dài quá {limit} ký tự.", "decision_number")
     with transaction.atomic():
         team, _ = InspectionTeam.objects.get_or_create(district=district, year=year)
         before = sorted(team.members.values_list("username", flat=True))
