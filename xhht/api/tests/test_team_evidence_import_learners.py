@@ -104,7 +104,7 @@ def test_evidence_downloaded_as_from_the_web(demo: None, nam_tuan_officer: Any, 
     assert r["Content-Type"] == "application/octet-stream" and r["Content-Disposition"].startswith("attachment")
     web = client_for(nam_tuan_officer).get(f"/mo-hinh-hoc-tap/danh-gia/{ev['id']}/minh-chung/{up.json()['id']}/")
     assert web.status_code == 200 and (web["Content-Type"], web["Content-Disposition"]) == (r["Content-Type"], r["Content-Disposition"])
-    web.close()
+    assert b"".join(web.streaming_content) == b"%PDF-1.4 minh chung G"  # read through the client (closing it by hand closes the database)
     client_for(nam_tuan_officer).logout()  # the API below is called with a token or nothing, not the web's session
     assert api("get", url, look).status_code == 200  # the district's viewer sees the evaluation, as on the web
     refused(api("get", url, neighbour), 404)
