@@ -14,7 +14,7 @@ from django.db import transaction
 
 from xhht.activities import parsing
 from xhht.activities.models import VocationalClass, VocationalLearner
-from xhht.audit.services import audit_record
+from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ, audit_record, person_records_access_record
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.core.text import fold
 
@@ -128,3 +128,25 @@ def vocational_learners_import(*, actor: Any, vocational_class: VocationalClass,
         raise Rejected(problems)
     vocational_learners_replace(actor=actor, vocational_class=vocational_class, rows=rows)
     return len(rows)
+
+
+# --- Reading a class's list: personal records, each read and export logged (issue 12, hole 7) -----------------------
+
+
+def learner_list_read(*, actor: Any, vocational_class: VocationalClass) -> list[VocationalLearner]:
+    """The class's learners, in list order, the read logged under the class's unit (the web's page and the API)."""
+    learners = list(vocational_class.learner_list.all())
+    person_records_access_record(actor=actor, action=PERSON_RECORDS_READ, unit_code=vocational_class.unit_id, count=len(learners),
+                                 what=f"Danh sách học viên lớp {vocational_class}")
+    return learners
+
+
+def learner_list_export(*, actor: Any, vocational_class: VocationalClass) -> bytes:
+    """The class's list as an importable .xlsx, the export logged under the class's unit (the web and the API)."""
+    from xhht.activities.exports import learner_workbook
+
+    learners = list(vocational_class.learner_list.all())
+    content = learner_workbook(columns=LEARNER_COLUMNS, learners=learners)
+    person_records_access_record(actor=actor, action=PERSON_RECORDS_EXPORT, unit_code=vocational_class.unit_id, count=len(learners),
+                                 what=f"Danh sách học viên lớp {vocational_class} (.xlsx)")
+    return content

@@ -64,6 +64,21 @@ def record_for_user_or_none(*, spec: RegisterSpec, user: Any, pk: int) -> Any | 
     return register_records(spec=spec, user=user).filter(pk=pk).first()
 
 
+def register_entry_units(*, spec: RegisterSpec, user: Any) -> list[Unit]:
+    """The units (for centre registers, communes whose centre) ``user`` may enter records for in ``spec``: the web's
+    unit choices, and whether the web's add and import pages (and the API's) let the user in at all."""
+    from xhht.organisations.models import Organisation, OrganisationKind
+
+    scope = scope_codes(user)
+    units = list((Unit.objects.all() if scope is None else Unit.objects.filter(code__in=scope)).exclude(kind="village").order_by("code"))
+    if spec.owner == "centre":
+        centres = {o.unit_id: o for o in Organisation.objects.filter(kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE, unit__in=units)}
+        return [u for u in units if u.code in centres and can_edit_organisation(user, centres[u.code])]
+    if spec.owner == "organisation":
+        return [u for u in units if any(can_edit_organisation(user, o) for o in u.organisations.all())]
+    return [u for u in units if can_edit_unit(user, u)]
+
+
 def register_record_editable(*, spec: RegisterSpec, user: Any, record: Any) -> bool:
     """Whether ``user`` may change or delete ``record`` (its centre's, organisation's or unit's editors): one check for
     the web's edit and delete and the API's."""

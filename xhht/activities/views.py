@@ -17,15 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xhht.accounts.access import can_edit_organisation, can_edit_unit, scope_codes, unit_for_user_or_404
+from xhht.accounts.access import can_edit_organisation, scope_codes, unit_for_user_or_404
 from xhht.activities import exports, parsing, selectors, services
 from xhht.activities.definitions import catalogue
 from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values, record_to_row
 from xhht.activities.summaries import build_summary
-from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ, person_records_access_record
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
-from xhht.organisations.models import Organisation, OrganisationKind
+from xhht.organisations.models import Organisation
 from xhht.units.models import Unit
 
 
@@ -54,13 +53,7 @@ def _record_editable(spec: RegisterSpec, user: Any, record: Any) -> bool:
 
 def _unit_choices(spec: RegisterSpec, user: Any) -> list[tuple[str, str]]:
     """Units (or, for centre registers, communes with a centre) the user may enter data for."""
-    units = _visible_units(user)
-    if spec.owner == "centre":
-        centres = {o.unit_id: o for o in Organisation.objects.filter(kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE, unit__in=units)}
-        return [(u.code, f"{u.code} – {u.title_name}") for u in units if u.code in centres and can_edit_organisation(user, centres[u.code])]
-    if spec.owner == "organisation":
-        return [(u.code, f"{u.code} – {u.title_name}") for u in units if any(can_edit_organisation(user, o) for o in u.organisations.all())]
-    return [(u.code, f"{u.code} – {u.title_name}") for u in units if can_edit_unit(user, u)]
+    return [(u.code, f"{u.code} – {u.title_name}") for u in selectors.register_entry_units(spec=spec, user=user)]
 
 
 def _organisation_choices(user: Any) -> list[tuple[str, str]]:
@@ -254,7 +247,7 @@ def _vocational_class_or_404(user: Any, pk: int) -> Any:
 @login_required
 def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A vocational class's learner list: shown to whoever sees the class, imported by whoever may change it."""
-    from xhht.activities.learners import LEARNER_COLUMNS, vocational_learners_import
+    from xhht.activities.learners import LEARNER_COLUMNS, learner_list_read, vocational_learners_import
 
     spec = REGISTERS["vocational_class"]
     klass = _vocational_class_or_404(request.user, pk)
@@ -275,9 +268,7 @@ def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("activities:learners", pk=klass.pk)
                 except Rejected as exc:
                     problems, status = [str(p) for p in exc.problems], 400
-    learners = list(klass.learner_list.all())
-    person_records_access_record(actor=request.user, action=PERSON_RECORDS_READ, unit_code=klass.unit_id, count=len(learners),
-                                 what=f"Danh sách học viên lớp {klass}")
+    learners = learner_list_read(actor=request.user, vocational_class=klass)
     context = {**_nav(request), "spec": spec, "klass": klass, "learners": learners, "columns": LEARNER_COLUMNS,
                "editable": editable, "problems": problems}
     return render(request, "activities/learners.html", context, status=status)
@@ -285,13 +276,10 @@ def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def learner_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from xhht.activities.learners import LEARNER_COLUMNS
+    from xhht.activities.learners import learner_list_export
 
     klass = _vocational_class_or_404(request.user, pk)
-    learners = list(klass.learner_list.all())
-    content = exports.learner_workbook(columns=LEARNER_COLUMNS, learners=learners)
-    person_records_access_record(actor=request.user, action=PERSON_RECORDS_EXPORT, unit_code=klass.unit_id, count=len(learners),
-                                 what=f"Danh sách học viên lớp {klass} (.xlsx)")
+    content = learner_list_export(actor=request.user, vocational_class=klass)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
     return response

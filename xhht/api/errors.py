@@ -1,4 +1,5 @@
-"""Every refusal of the API is JSON ``{"detail": "<Vietnamese message>", "field": "<the field at fault or null>"}``."""
+"""Every refusal of the API is JSON ``{"detail": "<Vietnamese message>", "field": "<the field at fault or null>"}``; a rejected
+file adds ``"problems": [{"message", "file", "sheet", "row", "column"}]``."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from django.http import HttpRequest, JsonResponse
 class ApiError(Exception):
     """A refusal with its status code, message and (when one is at fault) the field."""
 
-    def __init__(self, status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(detail)
         self.status, self.detail, self.field, self.headers = status, detail, field, headers or {}
+        self.extra = extra or {}  # more keys of the answer, e.g. a rejected file's "problems"
 
 
-def error_response(status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"detail": detail, "field": field}, status=status, json_dumps_params={"ensure_ascii": False})
+def error_response(status: int, detail: str, field: str | None = None, headers: dict[str, str] | None = None,
+                   extra: dict[str, Any] | None = None) -> JsonResponse:
+    response = JsonResponse({"detail": detail, "field": field, **(extra or {})}, status=status, json_dumps_params={"ensure_ascii": False})
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -47,3 +51,12 @@ def validation_field(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
 
 def request_path(request: HttpRequest) -> str:
     return request.path
+
+
+def rejected_file(problems: list[Any], field: str = "file") -> ApiError:
+    """400 for a file refused whole (:class:`xhht.core.tabular.Rejected`): the first problems in ``detail``, every
+    problem with where it is (file, sheet, row, column) in ``problems``; nothing was written."""
+    more = f" (và {len(problems) - 5} lỗi khác)" if len(problems) > 5 else ""
+    detail = "Tệp bị từ chối, chưa ghi gì: " + "; ".join(str(p) for p in problems[:5]) + more
+    return ApiError(400, detail, field, extra={"problems": [{"message": p.message, "file": p.file, "sheet": p.sheet, "row": p.row,
+                                                             "column": p.column} for p in problems]})

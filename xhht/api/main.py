@@ -52,7 +52,7 @@ def add_router(prefix: str, router: Router) -> None:
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return error_response(exc.status, exc.detail, exc.field, exc.headers)
+    return error_response(exc.status, exc.detail, exc.field, exc.headers, exc.extra)
 
 
 @api.exception_handler(Http404)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from xhht.accounts.access import can_view_unit
+from xhht.accounts.models import User
 
 from xhht.core.bulk import in_many
 from xhht.core.formatting import rate
@@ -222,6 +223,12 @@ def participant_for_user_or_404(*, user: Any, pk: int) -> Participant:
     if participant is None or not can_view_unit(user, participant.commune_id):
         raise Http404("Không tìm thấy mô hình học tập.")
     return participant
+
+
+def inspection_team_candidates(*, district: Unit) -> QuerySet[Any]:
+    """Who may sit on ``district``'s inspection team: the district's own active accounts, by username (the web's
+    checkboxes, the API's ``members``, the service's check)."""
+    return User.objects.filter(unit__code=district.code, is_active=True).order_by("username")
 
 
 def recognition_candidates(*, unit: Unit, kind: str, year: int) -> QuerySet[Evaluation]:

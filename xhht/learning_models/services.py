@@ -429,12 +429,23 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 
 # --- Review -----------------------------------------------------------------------------------------
 
-def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
-    """Designate the district's inspection team of ``year`` (district officers only)."""
+def inspection_team_check(actor: Any, district: Unit) -> None:
+    """Raise PermissionDenied unless ``actor`` may set ``district``'s inspection team (its officers and those above)."""
     _require_unit(actor, district)
     if not _system(actor) and not can_supervise(actor):
         raise PermissionDenied("Chỉ cán bộ cấp huyện trở lên lập đoàn kiểm tra.")
+
+
+def inspection_team_set(*, actor: Any, district: Unit, year: int, members: Iterable[Any], decision_number: str = "") -> InspectionTeam:
+    """Designate the district's inspection team of ``year`` (district officers only). The web's page and the API offer
+    the district's own active accounts (:func:`~xhht.learning_models.selectors.inspection_team_candidates`); a decision
+    number over its column is refused (field ``decision_number``) and nothing is written."""
+    inspection_team_check(actor, district)
     members = list(members)
+    decision_number = (decision_number or "").strip()
+    limit = InspectionTeam._meta.get_field("decision_number").max_length or 60
+    if len(decision_number) > limit:
+        raise LearningModelError(f"Số quyết định thành lập đoàn dài quá {limit} ký tự.", "decision_number")
     with transaction.atomic():
         team, _ = InspectionTeam.objects.get_or_create(district=district, year=year)
         before = sorted(team.members.values_list("username", flat=True))

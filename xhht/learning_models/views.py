@@ -10,18 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import can_edit_unit, can_view_unit, is_viewer, unit_for_user_or_404
-from xhht.accounts.models import User
 from xhht.core.formatting import format_number, format_percent
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
 from xhht.core.xlsx import formulas_as_text
 from xhht.indicators.charts import stacked_bars_svg
 from xhht.learning_models import exports
+from xhht.learning_models.files import evidence_file_response
 from xhht.learning_models.models import Evaluation, Evidence, InspectionTeam, ModelKind, Participant, Status
 from xhht.learning_models.rubrics import SUBJECT_LABELS, all_rubrics, rubric_get
 from xhht.learning_models.scoring import enterable
@@ -31,6 +31,7 @@ from xhht.learning_models.selectors import (
     commune_results,
     evaluation_for,
     evaluation_for_user_or_404,
+    inspection_team_candidates,
     participant_for_user_or_404,
     participants_of,
     recognised_entries,
@@ -358,10 +359,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
-    ev = _evaluation_or_404(request, pk)
-    item = get_object_or_404(Evidence, pk=evidence_pk, evaluation=ev)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                        content_type="application/octet-stream")
+    return evidence_file_response(user=request.user, evaluation=pk, evidence=evidence_pk)
 
 
 @login_required
@@ -370,15 +368,16 @@ def inspection_team(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit = unit_for_user_or_404(request.user, code)
     if unit.level != 2:
         raise Http404("Đoàn kiểm tra do cấp huyện lập.")
-    candidates = User.objects.filter(unit__code=unit.code, is_active=True).order_by("username")
+    candidates = inspection_team_candidates(district=unit)
     team = InspectionTeam.objects.filter(district=unit, year=year).first()
     if request.method == "POST":
         wanted = [v for v in request.POST.getlist("members") if v.isdigit() and len(v) <= 18]  # a forged "abc" is no one, not a crash
         members = list(candidates.filter(pk__in=wanted))
         try:
             inspection_team_set(actor=request.user, district=unit, year=year, members=members, decision_number=request.POST.get("decision_number", ""))
-        except PermissionDenied:
-            raise
+        except LearningModelError as exc:
+            messages.error(request, str(exc))
+            return redirect("learning_models:team", code=unit.code, year=year)
         messages.success(request, "Đã lưu thành viên đoàn kiểm tra.")
         return redirect("learning_models:team", code=unit.code, year=year)
     chosen = set(team.members.values_list("pk", flat=True)) if team else set()

@@ -1,5 +1,7 @@
 """Activity registers (community learning centres, vocational classes, communication…): read, scoped as the web's lists;
-add, change and delete a record where the web's form allows, through the same parser, checks and services."""
+add, change and delete a record where the web's form allows, import a whole register from a file as the web's import
+page does, and read (or export) a vocational class's learner list with the read logged as on the web; all through the
+same parser, checks and services."""
 
 from __future__ import annotations
 
@@ -10,16 +12,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from xhht.accounts.access import unit_for_user_or_404
+from xhht.activities.learners import LEARNER_COLUMNS, learner_list_export, learner_list_read
 from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values
-from xhht.activities.selectors import record_for_user_or_none, register_record_editable, register_records, register_target_check
-from xhht.activities.services import activity_record_create, activity_record_delete, activity_record_update
+from xhht.activities.selectors import (
+    record_for_user_or_none,
+    register_entry_units,
+    register_record_editable,
+    register_records,
+    register_target_check,
+)
+from xhht.activities.services import activity_record_create, activity_record_delete, activity_record_update, activity_records_import
 from xhht.api.common import caller, page_slice
-from xhht.api.errors import ApiError
+from xhht.api.errors import ApiError, rejected_file
+from xhht.core.tabular import Rejected
+from xhht.core.uploads import upload_on_disk
 
 router = Router(tags=["Hoạt động"])
 
@@ -113,6 +125,53 @@ def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> Status[
     except RowInvalid as exc:
         raise _invalid(exc) from None
     return Status(201, _row(spec, record))
+
+
+@router.post("/{slug}/import", summary="Nhập cả sổ hoạt động từ tệp CSV/XLSX (cả tệp hoặc không gì, như trang «Nhập» trên web)")
+def register_import(request: HttpRequest, slug: str, file: File[UploadedFile]) -> dict[str, Any]:
+    """Tệp theo mẫu của sổ (GET /activities/ liệt kê các cột; trang web có tệp mẫu). Mỗi phạm vi có trong tệp (đơn vị và
+    năm, trung tâm và năm học…) được thay bằng các dòng của tệp. Không được nhập vào sổ này → 403; một lỗi ở bất kỳ dòng
+    nào (kể cả một đơn vị không phải của mình) → 400, ``problems`` nêu từng lỗi với tệp, trang tính, dòng, cột; không ghi
+    gì. Cỡ tệp tối đa như trên web (XHHT_MAX_UPLOAD_BYTES)."""
+    spec = _spec(slug)
+    user = caller(request)
+    if not register_entry_units(spec=spec, user=user):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu vào sổ này.")
+    with upload_on_disk(file) as path:
+        try:
+            result = activity_records_import(actor=user, register=spec.key, path=path, display_name=file.name)
+        except Rejected as exc:
+            raise rejected_file(exc.problems) from None
+    return {"register": spec.slug, "rows": result.rows, "scopes": result.scopes, "changed_scopes": result.changed_scopes}
+
+
+def _learner_class(user: Any, slug: str, record: int) -> Any:
+    spec = _spec(slug)
+    if spec.key != "vocational_class":
+        raise ApiError(404, f"Sổ «{spec.title}» không có danh sách học viên (chỉ lớp dạy nghề).", "slug")
+    return _record(spec, user, record)
+
+
+@router.get("/{slug}/{record}/learners", summary="Danh sách học viên của một lớp dạy nghề (dữ liệu cá nhân: mỗi lần đọc được ghi nhật ký)")
+def learners_read(request: HttpRequest, slug: str, record: int) -> dict[str, Any]:
+    """Như trang «Học viên» của lớp: ai xem được lớp thì xem được danh sách (lớp ngoài phạm vi → 404); mỗi lần đọc được
+    ghi vào nhật ký như trên web (xem bản ghi cá nhân, số người, đơn vị của lớp)."""
+    user = caller(request)
+    klass = _learner_class(user, slug, record)
+    learners = learner_list_read(actor=user, vocational_class=klass)
+    return {"class": klass.pk, "unit": klass.unit_id, "count": len(learners), "columns": [c.name for c in LEARNER_COLUMNS],
+            "items": [{"id": p.pk, **{c.name: _plain(getattr(p, c.name)) for c in LEARNER_COLUMNS}} for p in learners]}
+
+
+@router.get("/{slug}/{record}/learners.xlsx", response={200: None}, summary="Danh sách học viên của lớp dạy nghề dạng .xlsx (ghi nhật ký xuất)")
+def learners_export(request: HttpRequest, slug: str, record: int) -> HttpResponse:
+    """Tệp .xlsx như nút «Xuất Excel» trên web (nhập lại được); mỗi lần xuất được ghi vào nhật ký như trên web."""
+    user = caller(request)
+    klass = _learner_class(user, slug, record)
+    content = learner_list_export(actor=user, vocational_class=klass)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
+    return response
 
 
 @router.get("/{slug}/{record}", summary="Một bản ghi của sổ hoạt động")

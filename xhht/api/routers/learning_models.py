@@ -8,20 +8,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xhht.accounts.access import can_edit_unit, can_view_unit, unit_for_user_or_404
 from xhht.api.common import caller, page_slice
-from xhht.api.errors import ApiError
+from xhht.api.errors import ApiError, rejected_file
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
-from xhht.learning_models.models import Evaluation, ModelKind, Registration, Status as EvaluationStatus
+from xhht.learning_models.files import evidence_file_response
+from xhht.learning_models.models import Evaluation, InspectionTeam, ModelKind, Registration, Status as EvaluationStatus
 from xhht.learning_models.scoring import enterable
 from xhht.learning_models.selectors import (
     communes_of,
     evaluation_for_user_or_404,
+    inspection_team_candidates,
     participant_for_user_or_404,
     participants_of,
     recognised_entries,
@@ -38,6 +40,8 @@ from xhht.learning_models.services import (
     evaluation_start,
     evaluation_submit,
     evidence_attach,
+    inspection_team_check,
+    inspection_team_set,
     may_review,
     participant_register,
     recognition_create,
@@ -163,8 +167,7 @@ def registrations_file(request: HttpRequest, code: str, year: int, file: File[Up
         try:
             result = registrations_import(actor=user, commune=unit, year=_year(year), path=path, display_name=file.name)
         except Rejected as exc:
-            more = f" (và {len(exc.problems) - 5} lỗi khác)" if len(exc.problems) > 5 else ""
-            raise ApiError(400, "Tệp bị từ chối, chưa ghi gì: " + "; ".join(str(p) for p in exc.problems[:5]) + more, "file") from None
+            raise rejected_file(exc.problems) from None
     return {"rows": result.rows, "created": result.created, "existing": result.existing}
 
 
@@ -224,6 +227,8 @@ def _evaluation(user: Any, ev: Evaluation) -> dict[str, Any]:
             "self_note": row.self_note if row else "", "reviewed_value": row.reviewed_value if row else None,
             "review_reason": row.review_reason if row else "",
         } for ind in rubric.indicators for row in [scores.get(ind.code)]],
+        "evidence": [{"id": item.pk, "indicator": item.indicator, "name": item.original_name, "size": item.size, "sha256": item.sha256,
+                      "uploaded_at": item.uploaded_at} for item in ev.evidence.order_by("uploaded_at", "pk")],
     }
 
 
@@ -277,6 +282,13 @@ def evidence_add(request: HttpRequest, evaluation: int, file: File[UploadedFile]
                         "sha256": item.sha256})
 
 
+@router.get("/evaluations/{evaluation}/evidence/{evidence}", response={200: None}, summary="Tải một tệp minh chứng của bản đánh giá")
+def evidence_download(request: HttpRequest, evaluation: int, evidence: int) -> FileResponse:
+    """Như liên kết tải minh chứng trên trang đánh giá: ai xem được bản đánh giá thì tải được; bản đánh giá hay tệp
+    không xem được hoặc không có → 404. Luôn là tệp đính kèm (application/octet-stream) mang tên gốc."""
+    return evidence_file_response(user=caller(request), evaluation=evaluation, evidence=evidence)
+
+
 @router.post("/evaluations/{evaluation}/submit", summary="Gửi bản tự đánh giá để thẩm định")
 def evaluation_send(request: HttpRequest, evaluation: int) -> dict[str, Any]:
     """Mọi chỉ tiêu phải đã tự đánh giá (400 nêu chỉ tiêu còn thiếu); đã gửi → 409."""
@@ -325,3 +337,58 @@ def recognition_add(request: HttpRequest, code: str, year: int, kind: str, body:
                                      "participant": e.evaluation.registration.participant.name, "outcome": e.outcome,
                                      "outcome_label": e.outcome_label}
                                     for e in recognition.entries.select_related("evaluation__registration__participant").order_by("pk")]})
+
+
+# --- The district's inspection team -----------------------------------------------------------------------------------
+
+
+class InspectionTeamIn(Schema):
+    members: list[int | str]  # accounts of the district: id (as the web's form sends) or username
+    decision_number: str = ""  # empty: the number already recorded stays
+
+
+def _district(user: Any, code: str) -> Any:
+    unit = unit_for_user_or_404(user, code)
+    if unit.level != 2:
+        raise Http404("Đoàn kiểm tra do cấp huyện lập.")  # the web's page answers 404 for any other unit
+    return unit
+
+
+def _team(district: Any, year: int) -> dict[str, Any]:
+    team = InspectionTeam.objects.filter(district=district, year=year).first()
+    members = list(team.members.order_by("username")) if team else []
+    return {"unit": district.code, "year": year, "decision_number": team.decision_number if team else "",
+            "members": [{"id": m.pk, "username": m.username, "name": str(m)} for m in members],
+            "candidates": [{"id": m.pk, "username": m.username, "name": str(m)} for m in inspection_team_candidates(district=district)]}
+
+
+@router.get("/{code}/{year}/inspection-team", summary="Đoàn kiểm tra của huyện trong năm (thẩm định cộng đồng học tập cấp xã)")
+def inspection_team_read(request: HttpRequest, code: str, year: int) -> dict[str, Any]:
+    """Như trang «Đoàn kiểm tra»: thành viên, số quyết định và những tài khoản của huyện có thể chọn. Chỉ cấp huyện (khác → 404)."""
+    return _team(_district(caller(request), code), _year(year))
+
+
+@router.put("/{code}/{year}/inspection-team", summary="Lập (thay) đoàn kiểm tra của huyện trong năm")
+def inspection_team_write(request: HttpRequest, code: str, year: int, body: InspectionTeamIn) -> dict[str, Any]:
+    """Như nút «Lưu» của trang «Đoàn kiểm tra»: ``members`` là danh sách đầy đủ (id hoặc tên đăng nhập của tài khoản đang
+    hoạt động của chính huyện). Cán bộ của huyện hoặc cấp trên mới được lập (khác → 403); một thành viên không phải tài
+    khoản của huyện → 400 nêu ``members``, không ghi gì."""
+    user = caller(request)
+    district = _district(user, code)
+    year = _year(year)
+    inspection_team_check(user, district)  # who may: before any member is looked up
+    candidates = {m.pk: m for m in inspection_team_candidates(district=district)}
+    by_name = {m.username: m for m in candidates.values()}
+    chosen: dict[int, Any] = {}
+    for given in body.members:
+        text = str(given).strip()
+        found = candidates.get(given) if isinstance(given, int) else by_name.get(text)
+        if found is None:
+            raise ApiError(400, f"«{text[:60]}» không phải tài khoản đang hoạt động của {district}: đoàn kiểm tra gồm cán bộ của chính "
+                                "huyện (xem «candidates» ở GET).", "members")
+        chosen[found.pk] = found
+    try:
+        inspection_team_set(actor=user, district=district, year=year, members=list(chosen.values()), decision_number=body.decision_number)
+    except LearningModelError as exc:
+        raise _refused(exc) from None
+    return _team(district, year)

@@ -42,7 +42,10 @@ def fill(route: str, target: str, objects: dict[str, Any]) -> str:
     own = objects["of"].get(target, objects["of"][HV])
     values = {"code": target, "reporter": target, "form_code": "commune", "period": "2020", "year": "2020", "kind": "family",
               "slug": objects["slug"], "pk": str(objects["report_pk"]), "version": "1", "fmt": "docx", "job": str(objects["job"]),
-              "evaluation": str(own["evaluation"]), "participant": str(own["participant"]), "record": str(own["record"])}
+              "evaluation": str(own["evaluation"]), "participant": str(own["participant"]), "record": str(own["record"]),
+              "evidence": str(own["evidence"])}
+    if "/learners" in route:  # a vocational class's learner list: that register, that unit's class
+        values.update(slug="day-nghe", record=str(own["class"]))
 
     def one(match: re.Match[str]) -> str:
         return values[match.group(1)]
@@ -81,6 +84,8 @@ def bodies(route: str, target: str, objects: dict[str, Any]) -> dict[str, Any]:
             return {"json": {"values": {}, "note": "kiểm thử quyền"}}
         if route.endswith("evidence"):
             return {"data": {"indicator": "", "file": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 kiem thu", "application/pdf")}}
+        if route.endswith("inspection-team"):
+            return {"json": {"members": [], "decision_number": "99/QĐ-KT"}}
         if route.endswith("review"):
             return {"json": {"changes": {}, "note": "kiểm thử quyền"}}
         if "/recognitions/" in route:
@@ -91,6 +96,8 @@ def bodies(route: str, target: str, objects: dict[str, Any]) -> dict[str, Any]:
     if route.endswith("imports"):
         csv = f"commune_code,household_id,person_id,sex,birth_date,highest_grade_completed\n{target},H1,P1,M,1990-01-01,9\n"
         return {"data": {"year": "2019", "file": SimpleUploadedFile("nguoi.csv", csv.encode())}}
+    if route.startswith("activities/") and route.endswith("/import"):  # a row of the walked register (centre staff) in the target unit
+        return {"data": {"file": SimpleUploadedFile("can-bo.csv", f"unit_code,school_year,managers,accountants_treasurers\n{target},2012-2013,9,9\n".encode())}}
     if route.startswith("activities/"):
         return {"json": {"unit_code": target}}
     if route.endswith(("approve", "return")):
@@ -101,12 +108,14 @@ def bodies(route: str, target: str, objects: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unit_objects(code: str, slug: str) -> dict[str, int]:
-    """A family registered in 2020 with its draft evaluation, and a record of the walked register, in unit ``code``."""
+    """A family registered in 2020 with its draft evaluation and an evidence file, a record of the walked register, and a
+    vocational class with a learner on its list, in unit ``code``."""
     from datetime import date
 
+    from xhht.activities.models import VocationalClass, VocationalLearner
     from xhht.activities.registers import BY_SLUG, centre_of
     from xhht.learning_models.models import ModelKind, Participant, Registration
-    from xhht.learning_models.services import evaluation_start
+    from xhht.learning_models.services import evaluation_start, evidence_attach
     from xhht.organisations.models import Organisation, OrganisationKind
     from xhht.units.models import Unit
 
@@ -119,13 +128,20 @@ def _unit_objects(code: str, slug: str) -> dict[str, int]:
     centre = centre_of(code) or Organisation.objects.create(unit=unit, kind=OrganisationKind.COMMUNITY_LEARNING_CENTRE, name=f"TTHTCĐ {code}")
     record, _ = spec.model._default_manager.get_or_create(unit=unit, centre=centre, school_year="2012-2013",
                                                           defaults={"managers": 2, "accountants_treasurers": 1})
-    return {"participant": participant.pk, "evaluation": evaluation.pk, "record": record.pk}
+    evidence = evidence_attach(actor=None, evaluation=evaluation, name="bien-ban.pdf", content=b"%PDF-1.4 kiem thu quyen",
+                               content_type="application/pdf")
+    klass = VocationalClass.objects.create(unit=unit, year=2012, name="Lớp kiểm thử quyền", trade="Trồng trọt", sector="agriculture",
+                                           level="so_cap", funding_source="state", learners=1)
+    VocationalLearner.objects.create(vocational_class=klass, full_name="Học viên kiểm thử quyền", birth_year=1990)
+    return {"participant": participant.pk, "evaluation": evaluation.pk, "record": record.pk, "evidence": evidence.pk, "class": klass.pk}
 
 
 @pytest.fixture
-def objects(api_demos: None, hong_viet_officer: Any, settings: Any) -> dict[str, Any]:
+def objects(api_demos: None, hong_viet_officer: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     """Objects of units outside the callers' reach: Hồng Việt's report, an import job Hồng Việt's officer started; for
-    Hồng Việt, Nam Tuấn and the province (outside the district): a learning model, its evaluation, an activity record."""
+    Hồng Việt, Nam Tuấn and the province (outside the district): a learning model, its evaluation and evidence, an
+    activity record, a vocational class with its learner list."""
+    settings.MEDIA_ROOT = tmp_path
     from xhht.activities.registers import REGISTERS
     from xhht.jobs.models import Job
     from xhht.official_reports.models import Report
@@ -183,7 +199,11 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
     from xhht.audit.models import AuditEntry
     from xhht.literacy.models import SurveyPerson
 
-    persons = SurveyPerson.objects.count()
+    from xhht.activities.models import ClcStaffing
+    from xhht.audit.services import PERSON_RECORDS_EXPORT, PERSON_RECORDS_READ
+
+    persons, staffing = SurveyPerson.objects.count(), ClcStaffing.objects.count()
+    read_logs: dict[str, int] = {}
     wrong: list[str] = []
     answered: dict[str, int] = {}
     for role, user, foreign in _cast(request):
@@ -209,7 +229,7 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
                     continue
                 url = fill(route, foreign, objects)
                 r = api(method, url, token, **(bodies(route, foreign, objects) if method != "GET" else {}))
-                aimed_at_unit = any(p in route for p in ("{code}", "{reporter}")) or method != "GET"
+                aimed_at_unit = any(p in route for p in ("{code}", "{reporter}", "{evaluation}", "{record}", "{evidence}")) or method != "GET"
                 if route == "literacy/imports" and r.status_code == 202:  # as on the web: a job, rejected naming the unit
                     if r.json()["state"] != "rejected":
                         wrong.append(f"{role}: {method} {url} → {r.json()['state']}")
@@ -219,22 +239,29 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
                     leaked = {c for c in unit_codes(r.json()) if not can_view_unit(user, c)}
                     if leaked:
                         wrong.append(f"{role}: {method} {url} names {sorted(leaked)}")
-        # Writes aimed outside: nothing written (token creation itself is the only audit row of this role's walk).
-        created = AuditEntry.objects.filter(pk__gt=0).count() - before
-        if created:
-            actions = list(AuditEntry.objects.order_by("-pk").values_list("action", flat=True)[:created])
-            wrong.append(f"{role}: wrote {actions}")
+        # Writes aimed outside: nothing written (token creation itself is the only audit row of this role's walk). The
+        # reads of personal records it made (learner lists) are logged, as on the web: each of a unit the role may view.
+        logged = AuditEntry.objects.filter(pk__gt=0).order_by("pk")[before:]
+        reads = [e for e in logged if e.action in (PERSON_RECORDS_READ, PERSON_RECORDS_EXPORT)]
+        written = [e.action for e in logged if e.action not in (PERSON_RECORDS_READ, PERSON_RECORDS_EXPORT)]
+        if written:
+            wrong.append(f"{role}: wrote {written}")
+        wrong += [f"{role}: read logged for {e.unit_code}" for e in reads if not can_view_unit(user, e.unit_code) or e.actor_id != user.pk]
+        read_logs[role] = len(reads)
     assert wrong == []
-    assert SurveyPerson.objects.count() == persons
-    from xhht.activities.models import ClcStaffing
-    from xhht.learning_models.models import Evaluation, Participant
+    assert SurveyPerson.objects.count() == persons and ClcStaffing.objects.count() == staffing
+    from xhht.learning_models.models import Evaluation, InspectionTeam, Participant
 
     for code, own in objects["of"].items():  # the objects aimed at are as they were: not changed, not deleted
         assert ClcStaffing.objects.filter(pk=own["record"], managers=2).exists(), code
         assert Evaluation.objects.filter(pk=own["evaluation"], status="draft", self_note="").exists(), code
         assert Participant.objects.filter(commune_id=code, name="Hộ kiểm thử quyền").count() == 1, code
-    # Not a vacuous walk: aimed at their own unit, each role read most routes (units, indicators, reports, lists…).
+        assert Evaluation.objects.get(pk=own["evaluation"]).evidence.count() == 1, code
+    assert not InspectionTeam.objects.filter(district_id__in=(HV, NT, PROVINCE)).exists()
+    # Not a vacuous walk: aimed at their own unit, each role read most routes (units, indicators, reports, lists…); the
+    # roles read their own (or a visible) class's learner list and its workbook, each read logged.
     assert all(count >= 10 for count in answered.values()), answered
+    assert all(count == 2 for role, count in read_logs.items() if role != "organisation"), read_logs
 
 
 @pytest.mark.django_db
