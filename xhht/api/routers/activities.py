@@ -1,7 +1,7 @@
 """Activity registers (community learning centres, vocational classes, communication…): read, scoped as the web's lists;
 add, change and delete a record where the web's form allows, import a whole register from a file as the web's import
-page does, and read (or export) a vocational class's learner list with the read logged as on the web; all through the
-same parser, checks and services."""
+page does, and read (or export) a vocational class's learner list with the read logged as on the web, or import it from
+a file as the class's learner page does; all through the same parser, checks and services."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from xhht.accounts.access import unit_for_user_or_404
-from xhht.activities.learners import LEARNER_COLUMNS, learner_list_export, learner_list_read
+from xhht.activities.learners import LEARNER_COLUMNS, learner_list_export, learner_list_read, vocational_learners_import
 from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values
 from xhht.activities.selectors import (
     record_for_user_or_none,
@@ -172,6 +172,25 @@ def learners_export(request: HttpRequest, slug: str, record: int) -> HttpRespons
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="hoc-vien-lop-{klass.pk}.xlsx"'
     return response
+
+
+@router.post("/{slug}/{record}/learners/import",
+             summary="Nhập danh sách học viên của lớp dạy nghề từ tệp CSV/XLSX (thay cả danh sách, cả tệp hoặc không gì, như trang «Học viên» trên web)")
+def learners_import(request: HttpRequest, slug: str, record: int, file: File[UploadedFile]) -> dict[str, Any]:
+    """Như nút «Nhập» trên trang «Học viên» của lớp (tệp theo mẫu của nút «Xuất Excel»): danh sách của lớp được thay bằng các
+    dòng của tệp và số liệu của lớp tính lại theo danh sách. Lớp ngoài phạm vi → 404; xem được lớp nhưng không được sửa →
+    403; một lỗi ở bất kỳ dòng nào → 400, ``problems`` nêu từng lỗi với tệp, trang tính, dòng, cột; không ghi gì. Cỡ tệp
+    tối đa như trên web (XHHT_MAX_UPLOAD_BYTES)."""
+    user = caller(request)
+    klass = _learner_class(user, slug, record)
+    if not register_record_editable(spec=REGISTERS["vocational_class"], user=user, record=klass):  # the web's own check
+        raise PermissionDenied("Bạn không có quyền sửa danh sách học viên của lớp này.")
+    with upload_on_disk(file) as path:
+        try:
+            count = vocational_learners_import(actor=user, vocational_class=klass, path=path, display_name=file.name)
+        except Rejected as exc:
+            raise rejected_file(exc.problems) from None
+    return {"class": klass.pk, "unit": klass.unit_id, "count": count, "learners": klass.learners}
 
 
 @router.get("/{slug}/{record}", summary="Một bản ghi của sổ hoạt động")

@@ -214,3 +214,53 @@ def test_learner_list_read_and_exported_each_logged_as_on_the_web(demo: None, di
     web_export = last(PERSON_RECORDS_EXPORT)
     assert api_export.actor == viewer and [getattr(api_export, f) for f in fields] == [getattr(web_export, f) for f in fields]
     assert audit_count() == before + 4
+
+
+LEARNERS = "Họ và tên,Năm sinh,Giới tính,Dân tộc,Dân tộc thiểu số,Hộ nghèo,Đối tượng chính sách,Người khuyết tật\n"
+
+
+def _learner_file(rows: list[str], name: str = "hoc-vien.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (LEARNERS + "\n".join(rows) + "\n").encode())
+
+
+@pytest.mark.django_db
+def test_learner_list_imported_as_the_web_learner_page_does(demo: None, nam_tuan_officer: Any, hong_viet_officer: Any, viewer: Any,
+                                                            token_for: Any, api: Any, settings: Any) -> None:
+    from xhht.activities.models import VocationalClass, VocationalLearner
+    from xhht.audit.models import AuditEntry
+    from xhht.units.models import Unit
+
+    klass = VocationalClass.objects.create(unit=Unit.objects.get(code=NT), year=2019, name="Lớp trồng chè", trade="Trồng chè",
+                                           sector="agriculture", level="so_cap", funding_source="state", learners=1)
+    VocationalLearner.objects.create(vocational_class=klass, full_name="Người cũ", birth_year=1970)
+    commune, neighbour, look = token_for(nam_tuan_officer), token_for(hong_viet_officer), token_for(viewer)
+    url = f"activities/day-nghe/{klass.pk}/learners/import"
+    good = ["Nông Văn A,1985,Nam,Tày,,1,,", "Hoàng Thị B,1990,Nữ,Nùng,,,1,"]
+    stored = lambda: list(VocationalLearner.objects.filter(vocational_class=klass).order_by("pk").values_list("full_name", flat=True))  # noqa: E731
+    before = audit_count()
+    refused(api("post", url, neighbour, data={"file": _learner_file(good)}), 404, "record")  # another commune's class
+    refused(api("post", url, look, data={"file": _learner_file(good)}), 403)  # the district's viewer sees it, may not change it
+    refused(api("post", url, None, data={"file": _learner_file(good)}), 401, "Authorization")
+    refused(api("post", f"activities/chuyen-de/{klass.pk}/learners/import", commune, data={"file": _learner_file(good)}), 404, "slug")
+    refused(api("post", "activities/day-nghe/99999999/learners/import", commune, data={"file": _learner_file(good)}), 404, "record")
+    refused(api("post", url, commune, data={}), 400, "file")
+    body = refused(api("post", url, commune, data={"file": _learner_file([good[0], "Hoàng Thị B,năm nào,Nữ,Nùng,,,1,"])}), 400, "file")
+    assert [(p["file"], p["row"], p["column"]) for p in body["problems"]] == [("hoc-vien.csv", 3, "Năm sinh")]
+    assert all(set(p) == {"message", "file", "sheet", "row", "column"} and p["message"] for p in body["problems"])
+    body = refused(api("post", url, commune, data={"file": SimpleUploadedFile("x.csv", b"ma,nam\n1,2\n")}), 400, "file")
+    assert body["problems"] and body["problems"][0]["row"] == 1
+    limit, settings.XHHT_MAX_UPLOAD_BYTES = settings.XHHT_MAX_UPLOAD_BYTES, 20  # the web's bound, in the same reader
+    body = refused(api("post", url, commune, data={"file": _learner_file(good)}), 400, "file")
+    assert "quá lớn" in body["problems"][0]["message"]
+    settings.XHHT_MAX_UPLOAD_BYTES = limit
+    klass.refresh_from_db()
+    assert stored() == ["Người cũ"] and klass.learners == 1 and audit_count() == before
+
+    r = api("post", url, commune, data={"file": _learner_file(good)})
+    assert r.status_code == 200, r.content
+    assert r.json() == {"class": klass.pk, "unit": NT, "count": 2, "learners": 2}
+    klass.refresh_from_db()
+    assert stored() == ["Nông Văn A", "Hoàng Thị B"] and (klass.learners, klass.ethnic_minority, klass.poor_household) == (2, 2, 1)
+    entry = AuditEntry.objects.filter(action="vocational_learners_replace", object_id=str(klass.pk)).get()
+    assert entry.actor == nam_tuan_officer and entry.unit_code == NT and "qua API" in entry.note
+    assert entry.changes["learner_list"] == [1, 2]
