@@ -96,6 +96,8 @@ def bodies(route: str, target: str, objects: dict[str, Any]) -> dict[str, Any]:
     if route.endswith("imports"):
         csv = f"commune_code,household_id,person_id,sex,birth_date,highest_grade_completed\n{target},H1,P1,M,1990-01-01,9\n"
         return {"data": {"year": "2019", "file": SimpleUploadedFile("nguoi.csv", csv.encode())}}
+    if route.endswith("learners/import"):  # a vocational class's learner list, as the class's learner page takes it
+        return {"data": {"file": SimpleUploadedFile("hoc-vien.csv", "Họ và tên,Năm sinh\nHọc viên thay thế,1991\n".encode())}}
     if route.startswith("activities/") and route.endswith("/import"):  # a row of the walked register (centre staff) in the target unit
         return {"data": {"file": SimpleUploadedFile("can-bo.csv", f"unit_code,school_year,managers,accountants_treasurers\n{target},2012-2013,9,9\n".encode())}}
     if route.startswith("activities/"):
@@ -250,6 +252,7 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
         read_logs[role] = len(reads)
     assert wrong == []
     assert SurveyPerson.objects.count() == persons and ClcStaffing.objects.count() == staffing
+    from xhht.activities.models import VocationalLearner
     from xhht.learning_models.models import Evaluation, InspectionTeam, Participant
 
     for code, own in objects["of"].items():  # the objects aimed at are as they were: not changed, not deleted
@@ -257,6 +260,8 @@ def test_each_role_reaches_nothing_outside_its_scope(objects: dict[str, Any], re
         assert Evaluation.objects.filter(pk=own["evaluation"], status="draft", self_note="").exists(), code
         assert Participant.objects.filter(commune_id=code, name="Hộ kiểm thử quyền").count() == 1, code
         assert Evaluation.objects.get(pk=own["evaluation"]).evidence.count() == 1, code
+        assert list(VocationalLearner.objects.filter(vocational_class=own["class"]).values_list("full_name", flat=True)) == [
+            "Học viên kiểm thử quyền"], code
     assert not InspectionTeam.objects.filter(district_id__in=(HV, NT, PROVINCE)).exists()
     # Not a vacuous walk: aimed at their own unit, each role read most routes (units, indicators, reports, lists…); the
     # roles read their own (or a visible) class's learner list and its workbook, each read logged.
