@@ -47,6 +47,10 @@ class Locked(ReportingError):
     pass
 
 
+class ReasonMissing(ReportingError):
+    """A return or reopen without its reason (checked after the caller's right to decide)."""
+
+
 class InvalidValues(ReportingError):
     """Some entries are not acceptable; ``errors`` maps each cell key or text field to its message."""
 
@@ -219,12 +223,14 @@ def submission_submit(*, actor: Any, submission: Submission, comments: Mapping[s
 
 
 def _decide(*, actor: Any, submission: Submission, action: str, allowed_from: set[str], to: str, comment: str, now: datetime | None,
-            check_rights: bool) -> Submission:
+            check_rights: bool, reason_required: str = "") -> Submission:
     reporter = reporter_of(submission)
     now = now or timezone.now()
     if check_rights and not can_approve_reporter(actor, reporter, parse_period(submission.period), today=timezone.localtime(now).date()):
         raise PermissionDenied("Bạn không có quyền duyệt báo cáo của đơn vị này: báo cáo kỳ này được duyệt theo địa giới "
                                "hành chính tại thời điểm cuối kỳ (cấp trên trực tiếp khi đó).")
+    if reason_required and not comment:
+        raise ReasonMissing(reason_required)
     with transaction.atomic():
         sub = Submission.objects.select_for_update().get(pk=submission.pk)
         if sub.status not in allowed_from:
@@ -247,15 +253,13 @@ def submission_approve(*, actor: Any, submission: Submission, comment: str = "",
 
 def submission_return(*, actor: Any, submission: Submission, comment: str, now: datetime | None = None, check_rights: bool = True) -> Submission:
     """Send a submitted report back to its reporter, saying what to correct."""
-    if not comment or not comment.strip():
-        raise ReportingError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")
     return _decide(actor=actor, submission=submission, action="return", allowed_from={Status.SUBMITTED}, to=Status.RETURNED,
-                   comment=comment.strip(), now=now, check_rights=check_rights)
+                   comment=(comment or "").strip(), now=now, check_rights=check_rights,
+                   reason_required="Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")
 
 
 def submission_reopen(*, actor: Any, submission: Submission, reason: str, now: datetime | None = None, check_rights: bool = True) -> Submission:
     """Unlock an approved report so it can be corrected; only an approver may, and must say why."""
-    if not reason or not reason.strip():
-        raise ReportingError("Hãy ghi lý do mở lại báo cáo đã duyệt.")
     return _decide(actor=actor, submission=submission, action="reopen", allowed_from={Status.APPROVED}, to=Status.RETURNED,
-                   comment=reason.strip(), now=now, check_rights=check_rights)
+                   comment=(reason or "").strip(), now=now, check_rights=check_rights,
+                   reason_required="Hãy ghi lý do mở lại báo cáo đã duyệt.")

@@ -28,6 +28,7 @@ from xhht.reporting.selectors import (
 from xhht.reporting.services import (
     InvalidValues,
     Locked,
+    ReasonMissing,
     ReportingError,
     StaleVersion,
     SubmitRefused,
@@ -229,12 +230,10 @@ def report_approve(request: HttpRequest, form_code: str, reporter: str, period: 
 def report_return(request: HttpRequest, form_code: str, reporter: str, period: str, body: DecisionIn) -> dict[str, Any]:
     user = caller(request)
     form, rep, code, sub = _submission(user, form_code, reporter, period)
-    if not body.comment.strip():
-        if not can_approve_reporter(user, rep, period_param(code, "period")):
-            raise PermissionDenied("Bạn không có quyền duyệt báo cáo của đơn vị này.")
-        raise ApiError(400, "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", "comment")
     try:
         submission_return(actor=user, submission=sub, comment=body.comment)
+    except ReasonMissing as exc:
+        raise ApiError(400, str(exc), "comment") from None
     except ReportingError as exc:
         raise ApiError(409, str(exc), "status") from None
     return _report(user, form, rep, code)
