@@ -31,7 +31,7 @@ from django.db import DatabaseError, connection, transaction
 
 from xhht.core.tabular import Problem, Rejected, csv_delimiter, open_table
 from xhht.core.text import fold
-from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, SEX, RowContext, parse_row, problems_keep
+from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, SEX, RowContext, parse_row, problems_keep, problems_raise
 
 RAW = "literacy_import_raw"
 BLOCK = 1024 * 1024
@@ -267,12 +267,7 @@ def stage_csv(cursor: Any, *, path: Path, name: str, ctx: RowContext, staging: s
                     flush(cursor, batch)
         rest.close()
     count = canonical + others
-    if count == 0:
-        problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
-    if problems:
-        if extra_problems:
-            problems.append(Problem(f"… và {extra_problems} lỗi khác.", file=name))
-        raise Rejected(problems)
+    problems_raise(problems, extra_problems, name=name, rows=count)
     flush(cursor, batch)
     cursor.execute(f"DROP TABLE {RAW}")
     return count

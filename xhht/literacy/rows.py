@@ -8,7 +8,7 @@ from functools import lru_cache
 from datetime import date
 from typing import Any
 
-from xhht.core.tabular import Problem
+from xhht.core.tabular import Problem, Rejected
 from xhht.core.text import fold
 from xhht.literacy.catalogue import Rules
 
@@ -160,3 +160,14 @@ def problems_keep(problems: list[Problem], found: list[Problem], cap: int) -> in
     room = max(cap - len(problems), 0)
     problems.extend(found[:room])
     return max(len(found) - room, 0)
+
+
+def problems_raise(problems: list[Problem], extra: int, *, name: str, rows: int) -> None:
+    """Raise :class:`Rejected` when the file ``name`` had no data row or any problem, with "… và N lỗi khác" for the
+    ``extra`` problems :func:`problems_keep` left out. One ending for the row-by-row and the bulk import."""
+    if rows == 0:
+        problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
+    if problems:
+        if extra:
+            problems.append(Problem(f"… và {extra} lỗi khác.", file=name))
+        raise Rejected(problems)

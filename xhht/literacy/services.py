@@ -28,7 +28,7 @@ from xhht.indicators.services import Value, data_values_write
 from xhht.literacy.catalogue import Rules, rules
 from xhht.literacy.fastload import stage_csv
 from xhht.literacy.models import Attestation, CommuneAggregate, Household, Recognition, SurveyPerson, Village, VillageAggregate
-from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row, problems_keep
+from xhht.literacy.rows import ALIASES, COLUMNS, FIELDS, REQUIRED, RowContext, parse_row, problems_keep, problems_raise
 from xhht.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -377,12 +377,7 @@ def _stage_rows(cursor: Any, *, source: Iterator[tuple[int, dict[str, str | None
                 _flush(cursor, batch)
         if progress and count % 10000 == 0:
             progress(count, "checking")
-    if count == 0:
-        problems.append(Problem("tệp không có dòng dữ liệu nào.", file=name))
-    if problems:
-        if extra_problems:
-            problems.append(Problem(f"… và {extra_problems} lỗi khác.", file=name))
-        raise Rejected(problems)
+    problems_raise(problems, extra_problems, name=name, rows=count)
     _flush(cursor, batch)
     return count
 
