@@ -59,10 +59,22 @@ XHHT = str(Path(sys.executable).with_name("xhht"))
 PASSWORD = "xhht-tai-thu-2026"
 STATIC = "/static/xhht/xhht.js"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*>', re.S)
-VALUE = re.compile(r'value="([^"]*)"')
 # Not page views: they are reported, but the p95 target is about pages and saves.
 NOT_VIEWS = {"login", "login_page", "totp", "static", "report_build"}
+INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*>', re.S)
+VALUE = re.compile(r'value="([^"]*)"')
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """An entry form's fields as the browser would post them back unchanged (also used by page_profile.py)."""
+    fields = {}
+    for match in INPUT.finditer(page):
+        tag, name = match.group(0), match.group(1)
+        if 'type="submit"' in tag or 'type="checkbox"' in tag:
+            continue
+        value = VALUE.search(tag)
+        fields[name] = value.group(1) if value else ""
+    return fields
 
 
 def prepare(env: dict[str, str], *, reuse: bool, district_users: int) -> dict[str, Any]:
@@ -217,15 +229,7 @@ class User(threading.Thread):
         elif roll < 0.5:
             call("entry_form", entry)
         elif roll < 0.75:
-            page = call("entry_form", entry)
-            fields = {}
-            for match in INPUT.finditer(page):
-                tag, name = match.group(0), match.group(1)
-                if 'type="submit"' in tag or 'type="checkbox"' in tag:
-                    continue
-                value = VALUE.search(tag)
-                fields[name] = value.group(1) if value else ""
-            call("save", entry, fields)
+            call("save", entry, form_fields(call("entry_form", entry)))
         else:
             call("literacy_commune", f"/xoa-mu-chu/{self.commune['unit']}/2019/")
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -32,22 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import setup  # noqa: E402
+from load_serve import PASSWORD, form_fields  # noqa: E402
 
-INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*>', re.S)
-VALUE = re.compile(r'value="([^"]*)"')
-PASSWORD = "xhht-tai-thu-2026"
-
-
-def form_fields(page: str) -> dict[str, str]:
-    """The entry form's fields as the browser would post them back unchanged (as load_serve.py does)."""
-    fields = {}
-    for match in INPUT.finditer(page):
-        tag, name = match.group(0), match.group(1)
-        if 'type="submit"' in tag or 'type="checkbox"' in tag:
-            continue
-        value = VALUE.search(tag)
-        fields[name] = value.group(1) if value else ""
-    return fields
 
 
 def measure(client: Any, label: str, path: str, runs: int, form: bool = False) -> dict[str, Any]:
