@@ -34,7 +34,6 @@ from common import setup  # noqa: E402
 from load_serve import PASSWORD, form_fields  # noqa: E402
 
 
-
 def measure(client: Any, label: str, path: str, runs: int, form: bool = False) -> dict[str, Any]:
     """``form``: post the page's own form back (fetched afresh before each timed post, as a browser would)."""
     from django.db import connection
