@@ -7,12 +7,29 @@ from typing import Any
 
 from django.utils import timezone
 
-from xhht.jobs.models import Job, WorkerBeat
+from xhht.jobs.models import Job, JobState, WorkerBeat
 
 
 def job_for_user(*, pk: int, user: Any, handler: str) -> Job | None:
     """The job ``pk`` if ``user`` started it and it runs ``handler``; None otherwise."""
     return Job.objects.filter(pk=pk, user=user, handler=handler).first()
+
+
+def job_page_state(*, job: str, user: Any, handler: str) -> tuple[Job, dict[str, Any]] | None:
+    """The job named by ``job`` (a page's path argument) if ``user`` started it and it runs ``handler``, with what
+    every job page shows of it: ``state`` (running / done / rejected), ``queued``, ``file`` and ``problems`` (a
+    failed job's reason last). None for anything else, so a page answers 404."""
+    if not job.isdigit() or len(job) > 18:
+        return None
+    row = job_for_user(pk=int(job), user=user, handler=handler)
+    if row is None:
+        return None
+    shown: dict[str, str] = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}
+    problems = list(row.result.get("problems", []))
+    if row.state == JobState.FAILED:
+        problems.append(row.error)
+    return row, {"state": shown.get(row.state, "rejected"), "queued": row.state == JobState.QUEUED, "file": row.params.get("file"),
+                 "problems": problems}
 
 
 def worker_last_beat() -> WorkerBeat | None:

@@ -13,9 +13,9 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 
-from xhht.jobs.models import Job, JobState
+from xhht.jobs.models import Job
 from xhht.jobs.runner import JobRefused, Report, inline, job_run_inline
-from xhht.jobs.selectors import job_for_user
+from xhht.jobs.selectors import job_page_state
 from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
 
 HANDLER = "xhht.literacy.jobs.persons_import_job"
@@ -70,18 +70,11 @@ def import_start(*, user: Any, year: int, upload: UploadedFile) -> int:
 
 def job_state(job: str, *, user: Any) -> dict[str, Any] | None:
     """What the progress page shows, read from the job's own row; None unless ``user`` started it."""
-    if not job.isdigit() or len(job) > 18:
+    found = job_page_state(job=job, user=user, handler=HANDLER)
+    if found is None:
         return None
-    row = job_for_user(pk=int(job), user=user, handler=HANDLER)
-    if row is None:
-        return None
-    shown: dict[str, str] = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}
-    state = shown.get(row.state, "rejected")
-    problems = list(row.result.get("problems", []))
-    if row.state == JobState.FAILED:
-        problems.append(row.error)
-    return {"state": state, "queued": row.state == JobState.QUEUED, "year": row.params.get("year"), "file": row.params.get("file"),
-            "rows": row.result.get("rows", row.done_units), "phase": row.phase or "checking", "problems": problems,
+    row, state = found
+    return {**state, "year": row.params.get("year"), "rows": row.result.get("rows", row.done_units), "phase": row.phase or "checking",
             "communes": row.result.get("communes", []), "retry": row.error if row.active else ""}
 
 

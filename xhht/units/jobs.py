@@ -14,9 +14,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 
-from xhht.jobs.models import Job, JobState
+from xhht.jobs.models import Job
 from xhht.jobs.runner import Report, inline, job_run_inline
-from xhht.jobs.selectors import job_for_user
+from xhht.jobs.selectors import job_page_state
 from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
 
 HANDLER = "xhht.units.jobs.unit_changes_import_job"
@@ -61,17 +61,11 @@ PHASES = {"checking": "Đang kiểm tra", "writing": "Đang ghi"}
 
 def changes_job_state(job: str, *, user: Any) -> dict[str, Any] | None:
     """What the job's page shows, read from the job's own row; None unless ``user`` started it."""
-    if not job.isdigit() or len(job) > 18:
+    found = job_page_state(job=job, user=user, handler=HANDLER)
+    if found is None:
         return None
-    row = job_for_user(pk=int(job), user=user, handler=HANDLER)
-    if row is None:
-        return None
-    shown: dict[str, str] = {JobState.QUEUED: "running", JobState.RUNNING: "running", JobState.DONE: "done"}
-    problems = list(row.result.get("problems", []))
-    if row.state == JobState.FAILED:
-        problems.append(row.error)
-    return {"state": shown.get(row.state, "rejected"), "queued": row.state == JobState.QUEUED, "file": row.params.get("file"),
-            "phase": PHASES.get(row.phase, "Đang kiểm tra"), "rows": row.done_units, "problems": problems,
+    row, state = found
+    return {**state, "phase": PHASES.get(row.phase, "Đang kiểm tra"), "rows": row.done_units,
             "applied": [_shown(d) for d in row.result.get("applied", [])], "unchanged": row.result.get("unchanged", []),
             "created": row.result.get("created", 0), "changed": row.result.get("changed", 0), "ended": row.result.get("ended", 0)}
 
