@@ -21,11 +21,13 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     return [str(getattr(model._meta.get_field(f), "column")) for f in fields]
 
 
-def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
-    # One text buffer: psycopg's per-row write_row costs ≈ 20 µs a row, the buffer a tenth of it.
-    text = "".join("\t".join([_copy_text(v) for v in row]) + "\n" for row in rows)
+def _copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY ``rows`` into ``table``, each value as ``str`` gives it (``None`` → NULL): psycopg's ``write_row`` (its
+    C implementation, psycopg-binary: ≈ 1 µs a row of six values, against 1,6 µs for building one text buffer in Python)."""
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write(text)
+        write = copy.write_row
+        for row in rows:
+            write(row)
 
 
 def _values(model: type[models.Model], fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -71,27 +73,14 @@ def bulk_upsert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fi
     return len(rows)
 
 
-def _copy_text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
 def staging_load(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, analyze: bool = False) -> None:
     """PostgreSQL only: empty the temporary table ``name`` of ``columns`` ((name, SQL type) pairs; created on the
-    connection's first use), load ``rows`` into it by one COPY in text format (one buffer, no per-row call);
-    ``analyze`` gives the planner its statistics (it already sizes an unanalysed table by its pages). Values are
-    written with ``str`` (None → NULL). The table is kept for the session and emptied, not dropped: a transaction
-    that creates and drops a table per call holds a lock per table until it ends, and thousands of writes in one
+    connection's first use), load ``rows`` into it by one COPY (:func:`_copy_rows`);
+    ``analyze`` gives the planner its statistics (it already sizes an unanalysed table by its pages). The table is kept for the
+    session and emptied, not dropped: a transaction that creates and drops a table per call holds a lock per table until it ends, and thousands of writes in one
     transaction (a demo, an import) exhaust the lock table."""
     temporary_tables(cursor, {name: columns})
-    text = "".join("\t".join([_copy_text(v) for v in row]) + "\n" for row in rows)
-    if text:
-        with cursor.copy(f"COPY {name} ({', '.join(c for c, _ in columns)}) FROM STDIN") as copy:
-            copy.write(text)
+    _copy_rows(cursor, name, [c for c, _ in columns], rows)
     if analyze:
         cursor.execute(f"ANALYZE {name}")
 
