@@ -79,10 +79,13 @@ def datavalueset_parse(payload: bytes) -> list[Row]:
     for i, item in enumerate(values):
         if not isinstance(item, dict):
             raise FormatError(f"dataValues[{i}] không phải một đối tượng JSON.")
-        rows.append(Row(
-            where=f"dataValues[{i}]", data_element=_text(item.get("dataElement")) or "", period=_text(item.get("period")) or set_period or "",
-            org_unit=_text(item.get("orgUnit")) or set_unit or "", value=_text(item.get("value")), coc=_text(item.get("categoryOptionCombo")),
-        ))
+        get = item.get
+        element, period, unit, value, coc = get("dataElement"), get("period"), get("orgUnit"), get("value"), get("categoryOptionCombo")
+        # Strings (nearly always) as they are; numbers, booleans and the rest through _text.
+        rows.append(Row(f"dataValues[{i}]", (element if type(element) is str else _text(element)) or "",
+                        (period if type(period) is str else _text(period)) or set_period or "",
+                        (unit if type(unit) is str else _text(unit)) or set_unit or "",
+                        value if type(value) is str else _text(value), coc if type(coc) is str else _text(coc)))
     return rows
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class FormatError(ValueError):
     """A payload that is not a readable dataValueSet / ADX document at all (message in Vietnamese)."""
 
 
-@dataclass(frozen=True)
-class Row:
-    """One value as the other system wrote it. ``where`` names it in messages ("dataValues[3]", "group 2, dataValue 5")."""
+class Row(NamedTuple):
+    """One value as the other system wrote it. ``where`` names it in messages ("dataValues[3]", "group 2, dataValue 5").
+    A named tuple: a payload holds up to a million of them, and a tuple is made several times faster than a frozen
+    dataclass."""
 
     where: str
     data_element: str

@@ -27,7 +27,7 @@ from xhht.exchange.rows import FormatError, OutRow, Row
 from xhht.exchange.selectors import export_values
 from xhht.indicators.models import DataValue, Source
 from xhht.indicators.periods import parse_period
-from xhht.indicators.services import Value, data_values_write, disaggregation_key
+from xhht.indicators.services import Value, data_values_write_counted, disaggregation_key
 from xhht.units.models import Unit
 
 _DIGITS = re.compile(r"^[0-9]{1,15}$")
@@ -141,7 +141,58 @@ def _disaggregation(row: Row, fmt: str, mapping: Mapping, reverse_dis: dict[str,
     return parts
 
 
+def _combo_check(row: Row, *, fmt: str, mapping: Mapping, elements: dict[str, Any], rev_el: dict[str, str], rev_dis: dict[str, str],
+                 rev_cat: dict[str, str], read_period: Any, dis_field: str) -> _Combo:
+    """What a row's element, period and disaggregation say, checked once for every row that shares them."""
+    before: list[tuple[str, str, str]] = []  # (field, value, reason): element and period, named before the unit
+    after: list[tuple[str, str, str]] = []  # the disaggregation, named after the unit
+    element_code = rev_el.get(row.data_element, row.data_element)
+    el = elements.get(element_code)
+    if el is None:
+        before.append(("dataElement", row.data_element, "không có phần tử dữ liệu này trong danh mục XHHT (và không có trong tệp ánh xạ)."))
+    period = ""
+    try:
+        period = read_period(row.period)
+    except ValueError as exc:
+        before.append(("period", row.period, str(exc)))
+    else:
+        if el is not None:
+            kind = parse_period(period)
+            if kind.kind not in el.period_types:
+                before.append(("period", row.period, f"phần tử «{el.code}» không nhận số liệu cho {kind.label} "
+                                                     f"(danh mục: {', '.join(el.period_types)})."))
+    shown_dis = (row.coc or "") if row.coc is not None or fmt == "dhis2" else ";".join(f"{k}={v}" for k, v in sorted((row.categories or {}).items()))
+    parts: dict[str, str] = {}
+    try:
+        parts = _disaggregation(row, fmt, mapping, rev_dis, rev_cat)
+    except ValueError as exc:
+        after.append((dis_field, shown_dis, str(exc)))
+    else:
+        if el is not None:
+            unknown = sorted(set(parts) - set(el.disaggregations))
+            if unknown:
+                declared = ", ".join(el.disaggregations) or "không phân tổ"
+                after.append((dis_field, shown_dis, f"phần tử «{el.code}» không phân tổ theo «{', '.join(unknown)}» (danh mục: {declared})."))
+    return _Combo(element=element_code, period=period, parts=parts, key=disaggregation_key(parts), whole=el is not None and el.value_type == "integer",
+                  before=before, after=after)
+
+
+@dataclass(frozen=True)
+class _Combo:
+    element: str
+    period: str  # "" when unreadable
+    parts: dict[str, str]
+    key: str
+    whole: bool  # an integer element: the value must be a whole number
+    before: list[tuple[str, str, str]]
+    after: list[tuple[str, str, str]]
+
+
 def _rows_to_values(rows: Sequence[Row], *, user: Any, fmt: str, mapping: Mapping) -> tuple[list[Value], list[Conflict]]:
+    """Check every row, in order, and turn the good ones into values; the conflicts name each refused row.
+
+    What a row's element, period and disaggregation say is checked once per distinct combination
+    (:func:`_combo_check`), its unit once per unit: the per-row work is a few dictionary lookups and the number."""
     from xhht.indicators.catalogue import catalogue
 
     elements = catalogue().elements
@@ -155,78 +206,59 @@ def _rows_to_values(rows: Sequence[Row], *, user: Any, fmt: str, mapping: Mappin
     codes = sorted(wanted_units)
     for i in range(0, len(codes), 2000):
         existing.update(Unit.objects.filter(code__in=codes[i:i + 2000]).values_list("code", flat=True))
-    unit_state: dict[str, Conflict | None] = {}
-    periods: dict[str, str | ValueError] = {}
+    unit_state: dict[str, tuple[str, str, str] | None] = {}
+    combos: dict[tuple[Any, ...], _Combo] = {}
     conflicts: list[Conflict] = []
     values: list[Value] = []
     seen: dict[tuple[str, str, str, str], str] = {}
+    digits = _DIGITS.match
     for row in rows:
-        bad = len(conflicts)
-        element_code = rev_el.get(row.data_element, row.data_element)
-        el = elements.get(element_code)
-        if el is None:
-            conflicts.append(Conflict(row.where, "dataElement", row.data_element, "không có phần tử dữ liệu này trong danh mục XHHT (và không có trong tệp ánh xạ)."))
-        period = periods.get(row.period)
-        if period is None:
-            try:
-                period = periods[row.period] = read_period(row.period)
-            except ValueError as exc:
-                period = periods[row.period] = exc
-        if isinstance(period, ValueError):
-            conflicts.append(Conflict(row.where, "period", row.period, str(period)))
-        elif el is not None:
-            kind = parse_period(period)
-            if kind.kind not in el.period_types:
-                conflicts.append(Conflict(row.where, "period", row.period, f"phần tử «{el.code}» không nhận số liệu cho {kind.label} "
-                                          f"(danh mục: {', '.join(el.period_types)})."))
+        ck = (row.data_element, row.period, row.coc, tuple(sorted(row.categories.items())) if row.categories else None)
+        combo = combos.get(ck)
+        if combo is None:
+            combo = combos[ck] = _combo_check(row, fmt=fmt, mapping=mapping, elements=elements, rev_el=rev_el, rev_dis=rev_dis,
+                                              rev_cat=rev_cat, read_period=read_period, dis_field=dis_field)
         unit_code = rev_unit.get(row.org_unit, row.org_unit)
         if unit_code not in unit_state:
             if unit_code not in existing or not can_view_unit(user, unit_code):
-                unit_state[unit_code] = Conflict(row.where, unit_field, row.org_unit, "không có đơn vị này, hoặc bạn không được xem đơn vị này.", "not_found")
+                unit_state[unit_code] = (unit_field, "không có đơn vị này, hoặc bạn không được xem đơn vị này.", "not_found")
             elif not can_edit_unit(user, unit_code):
-                unit_state[unit_code] = Conflict(row.where, unit_field, row.org_unit, "bạn không có quyền ghi số liệu của đơn vị này.", "forbidden")
+                unit_state[unit_code] = (unit_field, "bạn không có quyền ghi số liệu của đơn vị này.", "forbidden")
             else:
                 unit_state[unit_code] = None
         refused = unit_state[unit_code]
-        if refused is not None:
-            conflicts.append(Conflict(row.where, refused.field, refused.value, refused.reason, refused.kind))
-        shown_dis = (row.coc or "") if row.coc is not None or fmt == "dhis2" else ";".join(f"{k}={v}" for k, v in sorted((row.categories or {}).items()))
-        try:
-            parts = _disaggregation(row, fmt, mapping, rev_dis, rev_cat)
-        except ValueError as exc:
-            conflicts.append(Conflict(row.where, dis_field, shown_dis, str(exc)))
-            parts = {}
-        else:
-            if el is not None:
-                unknown = sorted(set(parts) - set(el.disaggregations))
-                if unknown:
-                    declared = ", ".join(el.disaggregations) or "không phân tổ"
-                    conflicts.append(Conflict(row.where, dis_field, shown_dis, f"phần tử «{el.code}» không phân tổ theo «{', '.join(unknown)}» "
-                                              f"(danh mục: {declared})."))
+        text = row.value
         number: Decimal | None = None
-        if row.value is None or not row.value.strip():
-            conflicts.append(Conflict(row.where, "value", row.value or "", "thiếu giá trị (XHHT không xóa số liệu qua tệp trao đổi)."))
+        if combo.before or combo.after or refused is not None or text is None or not digits(text):
+            bad = len(conflicts)
+            conflicts.extend(Conflict(row.where, f, v, reason) for f, v, reason in combo.before)
+            if refused is not None:
+                conflicts.append(Conflict(row.where, refused[0], row.org_unit, refused[1], refused[2]))
+            conflicts.extend(Conflict(row.where, f, v, reason) for f, v, reason in combo.after)
+            if text is None or not text.strip():
+                conflicts.append(Conflict(row.where, "value", text or "", "thiếu giá trị (XHHT không xóa số liệu qua tệp trao đổi)."))
+            else:
+                try:
+                    # Plain digits (what other systems send, nearly always) are exact as they are; anything else goes
+                    # through the one number reader, which refuses the ambiguous and the malformed.
+                    number = Decimal(text) if digits(text) else parse_number(text, whole=combo.whole, max_digits=15)
+                except NumberError as exc:
+                    conflicts.append(Conflict(row.where, "value", text, str(exc)))
+            if len(conflicts) > bad or not combo.period or number is None:
+                continue
         else:
-            try:
-                # Plain digits (what other systems send, nearly always) are exact as they are; anything else goes
-                # through the one number reader, which refuses the ambiguous and the malformed.
-                number = Decimal(row.value) if _DIGITS.match(row.value) else parse_number(
-                    row.value, whole=el is not None and el.value_type == "integer", max_digits=15)
-            except NumberError as exc:
-                conflicts.append(Conflict(row.where, "value", row.value, str(exc)))
-        if len(conflicts) > bad or isinstance(period, ValueError) or number is None:
-            continue
-        key = (element_code, unit_code, period, disaggregation_key(parts))
+            number = Decimal(text)
+        key = (combo.element, unit_code, combo.period, combo.key)
         if key in seen:
             conflicts.append(Conflict(row.where, "dataElement", row.data_element, f"trùng giá trị đã có ở {seen[key]} (cùng phần tử, đơn vị, kỳ, phân tổ)."))
             continue
         seen[key] = row.where
-        values.append(Value(element=element_code, unit_code=unit_code, period=period, value=number, disaggregation=parts))
+        values.append(Value(element=combo.element, unit_code=unit_code, period=combo.period, value=number, disaggregation=combo.parts))
     return values, conflicts
 
 
 def _counts(values: Sequence[Value]) -> tuple[int, int, int]:
-    """(new, changed, unchanged) against the stored values."""
+    """(new, changed, unchanged) against the stored values: a dry run's summary (a write counts as it writes)."""
     current: dict[tuple[str, str, str, str], Decimal] = {}
     elements = sorted({v.element for v in values})
     periods = sorted({v.period for v in values})
@@ -267,11 +299,13 @@ def datavalues_import(*, user: Any, payload: bytes, fmt: str, mapping: Mapping |
                      object_repr=f"Nhập số liệu {fmt_label}: từ chối", changes={"rows": [None, len(rows)], "conflicts": [None, len(conflicts)]},
                      note="; ".join(c.message for c in conflicts[:5])[:2000])
         return summary
-    summary.imported, summary.updated, summary.ignored = _counts(values)
     if dry_run:
+        summary.imported, summary.updated, summary.ignored = _counts(values)
         return summary
     with transaction.atomic():
-        data_values_write(actor=user, values=values, source=Source.IMPORTED, rule=f"Nhập {fmt_label}")
+        counts = data_values_write_counted(actor=user, values=values, source=Source.IMPORTED, rule=f"Nhập {fmt_label}")
+        summary.imported, summary.updated = counts.new, counts.updated
+        summary.ignored = len(values) - counts.new - counts.updated  # the same figure as stored (an exchange never removes)
         audit_record(actor=user, action="datavalues_import", object_type="indicators.datavalue", object_id=name,
                      object_repr=f"Nhập số liệu {fmt_label}",
                      changes={"imported": [None, summary.imported], "updated": [None, summary.updated], "ignored": [None, summary.ignored]},
