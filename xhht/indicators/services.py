@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xhht.audit.services import audit_records
-from xhht.core.bulk import analyze_if_grown, bulk_insert, bulk_upsert, staging_load, temporary_tables
+from xhht.core.bulk import analyze_if_grown, bulk_insert, bulk_upsert, in_many, staging_load, temporary_tables
 from xhht.indicators.models import DataRollup, DataValue, DataValueHistory, Source
 from xhht.indicators.periods import parse_period
-from xhht.units.models import UnitClosure
+from xhht.units.models import Unit, UnitClosure
 
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
@@ -77,6 +77,16 @@ def values_check(values: Iterable[Value], *, source: str = "") -> None:
         raise UnknownValue("Số liệu không khớp danh mục, không ghi gì: " + " ".join(problems[:10]) + more)
 
 
+def _units_check(codes: list[str]) -> None:
+    """Refuse values of a unit that does not exist: the store's one check of its units (no foreign key constraint in the
+    database, see :class:`~xhht.indicators.models.DataValue`). One query."""
+    found = set(Unit.objects.filter(code__in=in_many(codes)).values_list("code", flat=True))
+    missing = [c for c in codes if c not in found]
+    if missing:
+        more = f" (và {len(missing) - 10} đơn vị khác)" if len(missing) > 10 else ""
+        raise UnknownValue(f"Số liệu của đơn vị không có trong danh mục đơn vị, không ghi gì: {', '.join(missing[:10])}{more}.")
+
+
 def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -110,6 +120,7 @@ def data_values_write_counted(*, actor: Any, values: Iterable[Value], source: st
     if not items:
         return WriteCounts()
     values_check([v for _, v in items], source=source)
+    _units_check(sorted({k[1] for k, _ in items}))
     user = actor if getattr(actor, "is_authenticated", False) else None
     if connection.vendor == "postgresql":
         return _write_set_based(actor=actor, user_id=user.pk if user is not None else None, items=items, source=source, rule=rule)
