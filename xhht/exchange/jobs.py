@@ -58,7 +58,7 @@ def import_start(*, user: Any, path: Path, fmt: str, dry_run: bool) -> Job:
     """Queue the import of the payload saved at ``path`` (the job owns it from now)."""
     params = {"format": fmt, "dry_run": dry_run, "bytes": path.stat().st_size, "file": f"dataValueSet ({'ADX' if fmt == 'adx' else 'DHIS2 JSON'})"}
     job = job_enqueue(handler=HANDLER, params=params, user=user,
-                      unit_code=getattr(user, "unit_id", None) or "", upload=path, group=GROUP, max_attempts=1)
+                      unit_code=getattr(user, "unit_id", None) or "", upload=path, group=GROUP)
     return job_start(job)
 
 
