@@ -38,7 +38,7 @@ def _fmt(request: HttpRequest, given: str | None, header: str) -> str:
 
 
 def make_router() -> Router:
-    """A fresh router with the two routes (a router is mounted on one NinjaAPI only: tests make their own)."""
+    """A fresh router with the routes (a router is mounted on one NinjaAPI only: tests make their own)."""
     router = Router(tags=["Trao đổi dữ liệu (DHIS2, ADX)"])
     router.add_api_operation("/dataValueSets", ["POST"], datavaluesets_import, response={200: dict, 202: dict, 400: dict, 401: dict, 403: dict,
                              404: dict, 413: dict, 415: dict}, summary="Nhập số liệu (DHIS2 dataValueSet JSON hoặc ADX XML), tất cả hoặc không gì")
