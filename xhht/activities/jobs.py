@@ -17,28 +17,17 @@ from django.conf import settings
 from xhht.activities.registers import REGISTERS, RegisterSpec
 from xhht.activities.selectors import record_for_user_or_none, register_entry_units, register_record_editable
 from xhht.jobs.models import Job
-from xhht.jobs.runner import JobRefused, Report
+from xhht.jobs.runner import JobRefused, Report, job_sender
 from xhht.jobs.selectors import job_page_state
 from xhht.jobs.uploads import upload_job_start
 
 REGISTER_HANDLER = "xhht.activities.jobs.register_import_job"
 LEARNERS_HANDLER = "xhht.activities.jobs.learners_import_job"
-GONE = "Tài khoản đã gửi tệp không còn hoạt động: tệp chưa được ghi."
-
-
-def _sender(job: Job) -> Any:
-    """The user who sent the file, still active: the job writes as them, with their rights of now."""
-    user = job.user
-    if user is None or not user.is_active:
-        raise JobRefused(GONE)
-    return user
-
-
 def register_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     """The job: import the saved file into its register as the user who sent it (all or nothing)."""
     from xhht.activities.services import activity_records_import
 
-    user = _sender(job)
+    user = job_sender(job)
     spec = REGISTERS[job.params["register"]]
     if not register_entry_units(spec=spec, user=user):  # their rights changed since
         raise JobRefused("Bạn không có quyền nhập dữ liệu vào sổ này.")
@@ -50,7 +39,7 @@ def learners_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     """The job: replace the class's learner list by the saved file, as the user who sent it (all or nothing)."""
     from xhht.activities.learners import vocational_learners_import
 
-    user = _sender(job)
+    user = job_sender(job)
     spec = REGISTERS["vocational_class"]
     klass = record_for_user_or_none(spec=spec, user=user, pk=int(job.params["class"]))
     if klass is None or not register_record_editable(spec=spec, user=user, record=klass):  # deleted, or their rights changed

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from xhht.exchange.mapping import Mapping, mapping_read
 from xhht.jobs.models import Job
-from xhht.jobs.runner import JobRefused, Report, job_start
+from xhht.jobs.runner import JobRefused, Report, job_sender, job_start
 from xhht.jobs.selectors import job_page_state
 from xhht.jobs.services import job_enqueue
 
@@ -42,10 +42,11 @@ def datavalues_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     from xhht.exchange.services import ExchangeError, datavalues_import
 
     params = job.params
+    user = job_sender(job)
     try:
-        summary = datavalues_import(user=job.user, payload=Path(job.upload).read_bytes(), fmt=params["format"], mapping=api_mapping(),
+        summary = datavalues_import(user=user, payload=Path(job.upload).read_bytes(), fmt=params["format"], mapping=api_mapping(),
                                     dry_run=bool(params.get("dry_run")))
-    except ExchangeError as exc:  # the payload as a whole: malformed, no such format, the sender's account gone
+    except ExchangeError as exc:  # the payload as a whole: malformed, no such format
         raise JobRefused(exc.message, result={"status": "ERROR", "message": exc.message, "detail": exc.message, "field": None,
                                               "httpStatusCode": exc.status}) from None
     answer = {**summary.as_dict(), "httpStatusCode": summary.http_status}

@@ -34,6 +34,18 @@ class JobRefused(Exception):
         self.result = result or {}
 
 
+SENDER_GONE = "Tài khoản đã gửi dữ liệu này không còn hoạt động: chưa ghi gì."
+
+
+def job_sender(job: Job) -> Any:
+    """The user who queued ``job``, still active: a job writes as them, with their rights at the time it runs. Raises
+    :class:`JobRefused` when the account was deleted or disabled meanwhile."""
+    user = job.user
+    if user is None or not user.is_active:
+        raise JobRefused(SENDER_GONE)
+    return user
+
+
 def problem_places(problems: list[Any]) -> list[dict[str, Any]]:
     """Each problem of a refused file with where it is (file, sheet, row, column), as the API's refusals list them."""
     return [{"message": getattr(p, "message", str(p)), "file": getattr(p, "file", ""), "sheet": getattr(p, "sheet", None),
@@ -129,5 +141,5 @@ def progress_flush(progress: Progress, *, worker: str) -> None:
         job_progress(job_id=job_id, worker=worker, phase=phase, done_units=done)
 
 
-__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "job_start", "inline", "problem_places",
+__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "job_sender", "job_start", "inline", "problem_places",
                       "progress_flush"]

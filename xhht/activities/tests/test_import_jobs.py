@@ -126,5 +126,5 @@ def test_a_sender_gone_before_the_worker_runs_the_job_writes_nothing(activities_
     job = job_claim(worker="test")
     assert job is not None and job_run(job=job, worker="test") == "rejected"
     job.refresh_from_db()
-    assert job.result["problems"] == ["Tài khoản đã gửi tệp không còn hoạt động: tệp chưa được ghi."] and _state() == before
+    assert job.result["problems"] == ["Tài khoản đã gửi dữ liệu này không còn hoạt động: chưa ghi gì."] and _state() == before
     assert response.status_code == 302

@@ -182,6 +182,7 @@ def test_register_import_waits_for_the_worker(demo: None, nam_tuan_officer: Any,
                                               tmp_path: Path) -> None:
     """Without a worker nothing is written: the job waits, queued; a worker claims it and the import is done."""
     from xhht.activities.models import LifelongWeek
+    from xhht.audit.models import AuditEntry
     from xhht.jobs.runner import job_run
     from xhht.jobs.services import job_claim, uploads_dir
 
@@ -198,6 +199,9 @@ def test_register_import_waits_for_the_worker(demo: None, nam_tuan_officer: Any,
     assert api("get", f"{url}/{r.json()['job']}", commune).json()["state"] == "done"
     assert LifelongWeek.objects.get(unit_id=NT, year=2014).participants == 33
     assert list(uploads_dir().iterdir()) == []  # removed when the job ended
+    # Run by the worker, outside the request, the job's audit rows still name the token it came through.
+    entry = AuditEntry.objects.filter(unit_code=NT, note__contains="tuan-le.csv").order_by("-pk").first()
+    assert entry is not None and entry.actor == nam_tuan_officer and "qua API, khóa #" in entry.note
 
 
 @pytest.mark.django_db

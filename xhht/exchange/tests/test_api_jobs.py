@@ -87,6 +87,14 @@ def test_a_payload_above_the_inline_bound_waits_for_the_worker(client_for: Any, 
     assert job_run(job=job, worker="test") == "done"
     assert _stored() == 5 and list(uploads.iterdir()) == []
     assert client.get(f"{SUMMARIES}{body['job']}").json()["importCount"]["imported"] == 1
+    # A sender whose account is disabled before the worker runs the job: nothing written.
+    body = _accepted(_post(client, json.dumps({"dataValues": [{**GOOD, "value": "6"}]})))
+    type(nam_tuan_officer).objects.filter(pk=nam_tuan_officer.pk).update(is_active=False)
+    job = job_claim(worker="test")
+    assert job is not None and job_run(job=job, worker="test") == "rejected" and _stored() == 5
+    type(nam_tuan_officer).objects.filter(pk=nam_tuan_officer.pk).update(is_active=True)
+    client = client_for(nam_tuan_officer)
+    assert client.get(f"{TASKS}{body['job']}").json()["problems"] == ["Tài khoản đã gửi dữ liệu này không còn hoạt động: chưa ghi gì."]
     # ADX too, told by its content type, saved and read as ADX.
     adx = ('<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="05115" period="2021-01-01/P1Y">'
            '<dataValue dataElement="it_fl_learners" value="7"/></group></adx>')
