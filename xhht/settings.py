@@ -201,6 +201,9 @@ WHITENOISE_USE_FINDERS = True
 XHHT_MAX_UPLOAD_BYTES = int(os.environ.get("XHHT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 # Issue 17: the largest DHIS2 dataValueSet / ADX payload read by one import (checked before parsing).
 XHHT_EXCHANGE_MAX_BYTES = int(os.environ.get("XHHT_EXCHANGE_MAX_BYTES", str(50 * 1024 * 1024)))
+# The largest payload imported within the API request (DHIS2's default, synchronous); a bigger one, or any sent with
+# ?async=true, is imported by a job in ``xhht worker`` (202 with the job's URL).
+XHHT_EXCHANGE_INLINE_MAX_BYTES = int(os.environ.get("XHHT_EXCHANGE_INLINE_MAX_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

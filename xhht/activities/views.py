@@ -18,12 +18,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import can_edit_organisation, scope_codes, unit_for_user_or_404
-from xhht.activities import exports, parsing, selectors, services
+from xhht.activities import exports, jobs, parsing, selectors, services
 from xhht.activities.definitions import catalogue
 from xhht.activities.registers import BY_SLUG, REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values, record_to_row
 from xhht.activities.summaries import build_summary
-from xhht.core.tabular import Rejected
-from xhht.core.uploads import upload_on_disk
 from xhht.organisations.models import Organisation
 from xhht.units.models import Unit
 
@@ -216,28 +214,32 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def register_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """The file is saved and imported by a job in ``xhht worker``; its page follows it and shows the outcome."""
     spec = _spec(slug)
     user = request.user
     if not _unit_choices(spec, user):
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu vào sổ này.")
-    context: dict[str, Any] = {**_nav(request), "spec": spec, "problems": [], "result": None}
-    status = 200
     if request.method == "POST":
         upload = request.FILES.get("tep")
-        if upload is None:
-            context["problems"] = ["Chưa chọn tệp."]
-            status = 400
-        else:
-            with upload_on_disk(upload) as path:
-                try:
-                    context["result"] = services.activity_records_import(actor=user, register=spec.key, path=path, display_name=upload.name)
-                except Rejected as exc:
-                    context["problems"] = [str(p) for p in exc.problems]
-                    status = 400
-    if request.headers.get("HX-Request"):
-        # htmx swaps only 2xx answers: the problems are shown in the page either way.
-        return render(request, "activities/_import_result.html", context)
-    return render(request, "activities/import.html", context, status=status)
+        if upload is not None:
+            return redirect("activities:import_job", slug=spec.slug, job=jobs.register_import_start(user=user, spec=spec, upload=upload))
+    problems = ["Chưa chọn tệp."] if request.method == "POST" else []
+    return render(request, "activities/import.html", {**_nav(request), "spec": spec, "problems": problems}, status=400 if problems else 200)
+
+
+def _register_job_or_404(request: HttpRequest, slug: str, job: str) -> dict[str, Any]:
+    spec = _spec(slug)
+    state = jobs.register_job_state(job, user=request.user, spec=spec)
+    if state is None:
+        raise Http404("Không tìm thấy lượt nhập.")
+    return {**_nav(request), "spec": spec, "job": job, "state": state}
+
+
+@login_required
+def register_import_job(request: HttpRequest, slug: str, job: str, status_only: bool = False) -> HttpResponse:
+    """The job's page, or (``status_only``) the part of it htmx polls while the job runs."""
+    template = "activities/_import_status.html" if status_only else "activities/import_job.html"
+    return render(request, template, _register_job_or_404(request, slug, job))
 
 
 def _vocational_class_or_404(user: Any, pk: int) -> Any:
@@ -247,31 +249,38 @@ def _vocational_class_or_404(user: Any, pk: int) -> Any:
 @login_required
 def learner_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A vocational class's learner list: shown to whoever sees the class, imported by whoever may change it."""
-    from xhht.activities.learners import LEARNER_COLUMNS, learner_list_read, vocational_learners_import
+    from xhht.activities.learners import LEARNER_COLUMNS, learner_list_read
 
     spec = REGISTERS["vocational_class"]
     klass = _vocational_class_or_404(request.user, pk)
     editable = _record_editable(spec, request.user, klass)
     problems: list[str] = []
-    status = 200
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Bạn không có quyền sửa danh sách học viên của lớp này.")
         upload = request.FILES.get("tep")
-        if upload is None:
-            problems, status = ["Chưa chọn tệp."], 400
-        else:
-            with upload_on_disk(upload) as path:
-                try:
-                    count = vocational_learners_import(actor=request.user, vocational_class=klass, path=path, display_name=upload.name)
-                    messages.success(request, f"Đã nhập danh sách {count} học viên; số liệu của lớp được tính lại theo danh sách.")
-                    return redirect("activities:learners", pk=klass.pk)
-                except Rejected as exc:
-                    problems, status = [str(p) for p in exc.problems], 400
+        if upload is not None:  # imported by a job in ``xhht worker``; its page follows it
+            return redirect("activities:learners_job", pk=klass.pk, job=jobs.learners_import_start(user=request.user, klass=klass, upload=upload))
+        problems = ["Chưa chọn tệp."]
     learners = learner_list_read(actor=request.user, vocational_class=klass)
     context = {**_nav(request), "spec": spec, "klass": klass, "learners": learners, "columns": LEARNER_COLUMNS,
                "editable": editable, "problems": problems}
-    return render(request, "activities/learners.html", context, status=status)
+    return render(request, "activities/learners.html", context, status=400 if problems else 200)
+
+
+def _learners_job_or_404(request: HttpRequest, pk: int, job: str) -> dict[str, Any]:
+    klass = _vocational_class_or_404(request.user, pk)
+    state = jobs.learners_job_state(job, user=request.user, klass=klass)
+    if state is None:
+        raise Http404("Không tìm thấy lượt nhập.")
+    return {**_nav(request), "spec": REGISTERS["vocational_class"], "klass": klass, "job": job, "state": state}
+
+
+@login_required
+def learners_import_job(request: HttpRequest, pk: int, job: str, status_only: bool = False) -> HttpResponse:
+    """The job's page, or (``status_only``) the part of it htmx polls while the job runs."""
+    template = "activities/_learners_status.html" if status_only else "activities/learners_job.html"
+    return render(request, template, _learners_job_or_404(request, pk, job))
 
 
 @login_required

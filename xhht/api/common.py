@@ -38,6 +38,17 @@ def page_slice(items: QuerySet[Any] | Sequence[T], *, limit: int, offset: int) -
     return total, list(items[offset: offset + limit])
 
 
+def job_answer(*, job: int, state: dict[str, Any] | None, route: str) -> dict[str, Any]:
+    """The API's answer about a job (an import running in ``xhht worker``): its id, the URL to follow it (``route`` under
+    /api/v1/) and its state as the web's job page reads it (``state``: running, done or rejected; ``problems``…).
+    404 when ``state`` is None: no such job, or one the caller did not start."""
+    if state is None:
+        raise ApiError(404, "Không có lượt nhập này (hoặc không phải do bạn gửi).", "job")
+    from django.urls import reverse
+
+    return {"job": job, "url": reverse("api:api-root") + route.lstrip("/"), **state}
+
+
 def period_param(text: str, field: str) -> Period:
     try:
         return parse_period(text)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
+from xhht.jobs.runner import problem_places
+
 
 class ApiError(Exception):
     """A refusal with its status code, message and (when one is at fault) the field."""
@@ -58,5 +60,4 @@ def rejected_file(problems: list[Any], field: str = "file") -> ApiError:
     problem with where it is (file, sheet, row, column) in ``problems``; nothing was written."""
     more = f" (và {len(problems) - 5} lỗi khác)" if len(problems) > 5 else ""
     detail = "Tệp bị từ chối, chưa ghi gì: " + "; ".join(str(p) for p in problems[:5]) + more
-    return ApiError(400, detail, field, extra={"problems": [{"message": p.message, "file": p.file, "sheet": p.sheet, "row": p.row,
-                                                             "column": p.column} for p in problems]})
+    return ApiError(400, detail, field, extra={"problems": problem_places(problems)})

@@ -31,6 +31,11 @@ def audit_channel_mark(label: str) -> None:
     _CHANNEL.set(label)
 
 
+def audit_channel_current() -> str:
+    """The channel of the current context ("" on a web page): a job queued here keeps it for the rows it writes."""
+    return _CHANNEL.get()
+
+
 def _with_channel(note: str) -> str:
     channel = _CHANNEL.get()
     if not channel:

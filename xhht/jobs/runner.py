@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from xhht.audit.services import audit_channel
 from xhht.core.tabular import Rejected
 from xhht.jobs.models import Job, JobState
 from xhht.jobs.services import job_claim, job_finish, job_progress
@@ -23,7 +24,32 @@ class Report(Protocol):
 
 
 class JobRefused(Exception):
-    """A job's expected refusal (a message for the user, no traceback): it ends ``rejected``."""
+    """A job's expected refusal (a message for the user, no traceback): it ends ``rejected``.
+
+    ``result``: more of the job's outcome to keep with the refusal (e.g. an exchange import's summary, its own
+    ``problems`` replacing the message)."""
+
+    def __init__(self, message: str, *, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = result or {}
+
+
+SENDER_GONE = "Tài khoản đã gửi dữ liệu này không còn hoạt động: chưa ghi gì."
+
+
+def job_sender(job: Job) -> Any:
+    """The user who queued ``job``, still active: a job writes as them, with their rights at the time it runs. Raises
+    :class:`JobRefused` when the account was deleted or disabled meanwhile."""
+    user = job.user
+    if user is None or not user.is_active:
+        raise JobRefused(SENDER_GONE)
+    return user
+
+
+def problem_places(problems: list[Any]) -> list[dict[str, Any]]:
+    """Each problem of a refused file with where it is (file, sheet, row, column), as the API's refusals list them."""
+    return [{"message": getattr(p, "message", str(p)), "file": getattr(p, "file", ""), "sheet": getattr(p, "sheet", None),
+             "row": getattr(p, "row", None), "column": getattr(p, "column", None)} for p in problems]
 
 
 class Progress:
@@ -67,15 +93,16 @@ def job_run(*, job: Job, worker: str, progress: Progress | None = None) -> str:
     state = JobState.FAILED
     try:
         handler = import_string(job.handler)
-        result = handler(job=job, report=progress)
+        with audit_channel(job.params.get("audit_channel", "")):  # the API's token, when queued through the API
+            result = handler(job=job, report=progress)
         state = JobState.DONE
         job_finish(job=job, state=state, result=result or {})
     except Rejected as exc:
         state = JobState.REJECTED
-        job_finish(job=job, state=state, result={"problems": [str(p) for p in exc.problems]})
+        job_finish(job=job, state=state, result={"problems": [str(p) for p in exc.problems], "places": problem_places(exc.problems)})
     except JobRefused as exc:
         state = JobState.REJECTED
-        job_finish(job=job, state=state, result={"problems": [str(exc)]})
+        job_finish(job=job, state=state, result={"problems": [str(exc)], **exc.result})
     except Exception as exc:  # noqa: BLE001 - any failure ends the job with its reason; the traceback goes to the log
         log.exception("job failed", extra={"action": "job_run", "job": job.pk, "handler": job.handler, "unit": job.unit_code})
         job_finish(job=job, state=state,
@@ -98,6 +125,14 @@ def inline() -> bool:
     return bool(getattr(settings, "XHHT_JOBS_INLINE", False))
 
 
+def job_start(job: Job) -> Job:
+    """A job just queued: left to ``xhht worker``, or run at once when XHHT_JOBS_INLINE is set (tests)."""
+    if inline():
+        job_run_inline(job)
+        job.refresh_from_db()
+    return job
+
+
 def progress_flush(progress: Progress, *, worker: str) -> None:
     with progress.lock:
         job_id, phase, done = progress.job_id, progress.phase, progress.done_units
@@ -106,4 +141,5 @@ def progress_flush(progress: Progress, *, worker: str) -> None:
         job_progress(job_id=job_id, worker=worker, phase=phase, done_units=done)
 
 
-__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "inline", "progress_flush"]
+__all__: list[Any] = ["JobRefused", "Progress", "Report", "job_run", "job_run_inline", "job_sender", "job_start", "inline", "problem_places",
+                      "progress_flush"]

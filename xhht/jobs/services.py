@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from xhht.audit.services import audit_channel_current
 from xhht.jobs.models import ACTIVE, Job, JobState, WorkerBeat
 
 log = logging.getLogger("xhht.jobs")
@@ -49,7 +50,13 @@ def stale_after() -> timedelta:
 
 def job_enqueue(*, handler: str, params: dict[str, Any], user: Any = None, unit_code: str = "", lock_key: str = "",
                 group: str = "", upload: Path | None = None, max_attempts: int = 2) -> Job:
-    """Queue a job. Raises :class:`JobBusy` (and removes ``upload``) when ``lock_key`` is already active."""
+    """Queue a job. Raises :class:`JobBusy` (and removes ``upload``) when ``lock_key`` is already active.
+
+    Queued within an API request, the job keeps the request's audit channel (``params["audit_channel"]``: the token
+    used), so the audit rows it writes in the worker name it as the request's own would."""
+    channel = audit_channel_current()
+    if channel:
+        params = {**params, "audit_channel": channel}
     try:
         with transaction.atomic():
             job = Job.objects.create(handler=handler, params=params, user=user, unit_code=unit_code, lock_key=lock_key,

@@ -6,7 +6,6 @@ the progress the worker reports; the worker removes the upload when the job ends
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 
 from xhht.jobs.models import Job
-from xhht.jobs.runner import JobRefused, Report, inline, job_run_inline
+from xhht.jobs.runner import JobRefused, Report
 from xhht.jobs.selectors import job_page_state
-from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
+from xhht.jobs.services import JobBusy
+from xhht.jobs.uploads import upload_job_start
 
 HANDLER = "xhht.literacy.jobs.persons_import_job"
 GROUP = "literacy.persons_import:"  # + year: imports of one survey year run one after another (web and CLI)
@@ -50,22 +50,10 @@ def import_start(*, user: Any, year: int, upload: UploadedFile) -> int:
 
     name = Path(upload.name or "tệp").name
     unit_code = getattr(user, "unit_id", None) or ""
-    params = {"year": year, "file": name}
-    limit = max_persons_file_bytes()
-    if upload.size is not None and upload.size > limit:
-        return job_refused(handler=HANDLER, params=params, user=user, unit_code=unit_code, problems=[
-            f"{name}: tệp quá lớn ({upload.size // (1024 * 1024)} MB; tối đa {limit // (1024 * 1024)} MB)."]).pk
-    suffix = Path(upload.name or "").suffix.lower()[:6] or ".csv"
-    path = uploads_dir() / f"persons-{uuid.uuid4()}{suffix}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
     # One import per unit and year at a time (refused at once); imports of one year run one after another.
-    job = job_enqueue(handler=HANDLER, params=params, user=user, unit_code=unit_code, upload=path,
-                      lock_key=f"literacy.persons_import:{year}:{unit_code}", group=f"{GROUP}{year}")
-    if inline():
-        job_run_inline(job)
-    return job.pk
+    return upload_job_start(handler=HANDLER, params={"year": year, "file": name}, user=user, upload=upload, prefix="persons",
+                            limit=max_persons_file_bytes(), unit_code=unit_code,
+                            lock_key=f"literacy.persons_import:{year}:{unit_code}", group=f"{GROUP}{year}")
 
 
 def job_state(job: str, *, user: Any) -> dict[str, Any] | None:

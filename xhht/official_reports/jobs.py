@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from xhht.jobs.models import ACTIVE, Job
-from xhht.jobs.runner import JobRefused, Report as Progress, inline, job_run_inline
+from xhht.jobs.runner import JobRefused, Report as Progress, job_start
 from xhht.jobs.services import JobBusy, job_enqueue
 from xhht.official_reports.models import Report
 from xhht.official_reports.pdf import PdfUnavailable
@@ -39,10 +39,7 @@ def issue_start(*, user: Any, report: Report, gap_reason: str = "", checklist_fi
         if active is None:  # it ended meanwhile
             return issue_start(user=user, report=report, gap_reason=gap_reason, checklist_fingerprint=checklist_fingerprint)
         return active
-    if inline():
-        job_run_inline(job)
-        job.refresh_from_db()
-    return job
+    return job_start(job)
 
 
 def issue_active(*, report: Report) -> Job | None:

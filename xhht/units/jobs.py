@@ -7,7 +7,6 @@ its outcome: the reorganisations applied and the counts, or every refusal with i
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,10 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from xhht.jobs.models import Job
-from xhht.jobs.runner import Report, inline, job_run_inline
+from xhht.jobs.runner import Report
 from xhht.jobs.selectors import job_page_state
-from xhht.jobs.services import JobBusy, job_enqueue, job_refused, uploads_dir
+from xhht.jobs.services import JobBusy
+from xhht.jobs.uploads import upload_job_start
 
 HANDLER = "xhht.units.jobs.unit_changes_import_job"
 LOCK = "units.unit_changes_import"  # one reorganisation file at a time: each is checked against the tree the last left
@@ -40,20 +40,8 @@ def changes_import_start(*, user: Any, upload: UploadedFile) -> int:
     Raises :class:`JobBusy` while another changes import is queued or running. A file too big is recorded as a
     refused job at once, so its page says why.
     """
-    name = Path(upload.name or "tệp").name
-    params = {"file": name}
-    if upload.size is not None and upload.size > MAX_FILE_BYTES:
-        return job_refused(handler=HANDLER, params=params, user=user, unit_code="", problems=[
-            f"{name}: tệp quá lớn ({upload.size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."]).pk
-    suffix = Path(name).suffix.lower()
-    path = uploads_dir() / f"unit-changes-{uuid.uuid4()}{suffix if suffix in SUFFIXES else '.csv'}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    job = job_enqueue(handler=HANDLER, params=params, user=user, upload=path, lock_key=LOCK, max_attempts=1)
-    if inline():
-        job_run_inline(job)
-    return job.pk
+    return upload_job_start(handler=HANDLER, params={"file": Path(upload.name or "tệp").name}, user=user, upload=upload,
+                            prefix="unit-changes", limit=MAX_FILE_BYTES, suffixes=SUFFIXES, lock_key=LOCK, max_attempts=1)
 
 
 PHASES = {"checking": "Đang kiểm tra", "writing": "Đang ghi"}

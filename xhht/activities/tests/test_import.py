@@ -170,21 +170,35 @@ def test_unknown_column_and_missing_required_column(activities_demo: None, distr
     assert "cột không được biết: «guests»" in text and "thiếu cột bắt buộc «year»" in text
 
 
-def test_web_import_shows_problems_and_writes_nothing(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path) -> None:
+def test_web_import_shows_problems_and_writes_nothing(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path,
+                                                      settings: Any) -> None:
+    """The page queues the file for the worker; the job's page shows it waiting, then refused with every problem."""
+    from xhht.jobs.runner import job_run
+    from xhht.jobs.services import job_claim
+
+    settings.DATA_DIR = tmp_path
     client = client_for(nam_tuan_officer)
     assert client.get("/hoat-dong/chuyen-de/nhap/").status_code == 200
     path = _csv(tmp_path, "cd.csv", ["unit_code,school_year,title,subject_area,classes,participants", "05115,2020-2021,Luật,law,-1,40"])
     before = _state()
     with path.open("rb") as handle:
         response = client.post("/hoat-dong/chuyen-de/nhap/", {"tep": handle})
-    assert response.status_code == 400
-    assert "không ghi dữ liệu nào" in response.content.decode() and "số lớp không được âm" in response.content.decode()
+    assert response.status_code == 302 and "/hoat-dong/chuyen-de/nhap/" in response.url
+    waiting = client.get(response.url).content.decode()
+    assert "Đang chờ đến lượt xử lý" in waiting and "hx-get" in waiting and _state() == before
+    job = job_claim(worker="test")
+    assert job is not None
+    job_run(job=job, worker="test")
+    html = client.get(response.url + "trang-thai/").content.decode()
+    assert "không ghi dữ liệu nào" in html and "cd.csv, dòng 2, cột Số lớp: số lớp không được âm" in html and "hx-get" not in html
     assert _state() == before
+    settings.XHHT_JOBS_INLINE = True  # the job runs in the request from here
     good = _csv(tmp_path, "cd2.csv", ["unit_code,school_year,title,subject_area,classes,participants", "05115,2020/2021,Luật,law,1,40"])
     with good.open("rb") as handle:
-        response = client.post("/hoat-dong/chuyen-de/nhap/", {"tep": handle}, HTTP_HX_REQUEST="true")
+        response = client.post("/hoat-dong/chuyen-de/nhap/", {"tep": handle}, follow=True)
     assert response.status_code == 200 and "Đã nhập 1 dòng" in response.content.decode()
     assert ClcTopic.objects.filter(unit_id="05115", school_year="2020-2021", title="Luật").exists()
+    assert client.post("/hoat-dong/chuyen-de/nhap/", {}).status_code == 400  # no file chosen
 
 
 def test_exported_workbook_imports_back_unchanged(activities_demo: None, client_for: Any, district_officer: Any, tmp_path: Path) -> None:

@@ -60,11 +60,15 @@ def test_bad_list_is_refused_whole(activities_demo: None, district_officer: Any,
     assert (klass.learners, VocationalLearner.objects.count()) == before
 
 
-def test_listed_class_counts_follow_the_list(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path) -> None:
+def test_listed_class_counts_follow_the_list(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path,
+                                            settings: Any) -> None:
+    settings.XHHT_JOBS_INLINE = True  # the import's job runs in the request here (the worker's, in production)
     client = client_for(nam_tuan_officer)
     klass = _class()
     with _file(tmp_path, LIST).open("rb") as handle:
-        assert client.post(f"/hoat-dong/day-nghe/{klass.pk}/hoc-vien/", {"tep": handle}).status_code == 302
+        response = client.post(f"/hoat-dong/day-nghe/{klass.pk}/hoc-vien/", {"tep": handle})
+    assert response.status_code == 302 and f"/hoat-dong/day-nghe/{klass.pk}/hoc-vien/nhap/" in response.url
+    assert "Đã nhập danh sách 3 học viên" in client.get(response.url).content.decode()
     page = client.get(f"/hoat-dong/day-nghe/{klass.pk}/hoc-vien/").content.decode()
     assert "Hoàng Thị B" in page
     # The form refuses counts that disagree with the list.

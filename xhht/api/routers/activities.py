@@ -1,7 +1,8 @@
 """Activity registers (community learning centres, vocational classes, communication…): read, scoped as the web's lists;
 add, change and delete a record where the web's form allows, import a whole register from a file as the web's import
 page does, and read (or export) a vocational class's learner list with the read logged as on the web, or import it from
-a file as the class's learner page does; all through the same parser, checks and services."""
+a file as the class's learner page does; all through the same parser, checks and services. Imports are jobs run by
+``xhht worker`` (xhht/activities/jobs.py): 202 with the job to follow, as the person import."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from xhht.accounts.access import unit_for_user_or_404
-from xhht.activities.learners import LEARNER_COLUMNS, learner_list_export, learner_list_read, vocational_learners_import
+from xhht.activities.jobs import learners_import_start, learners_job_state, register_import_start, register_job_state
+from xhht.activities.learners import LEARNER_COLUMNS, learner_list_export, learner_list_read
 from xhht.activities.registers import REGISTERS, RegisterSpec, RowInvalid, parse_row, record_form_values
 from xhht.activities.selectors import (
     record_for_user_or_none,
@@ -27,11 +29,9 @@ from xhht.activities.selectors import (
     register_records,
     register_target_check,
 )
-from xhht.activities.services import activity_record_create, activity_record_delete, activity_record_update, activity_records_import
-from xhht.api.common import caller, page_slice
-from xhht.api.errors import ApiError, rejected_file
-from xhht.core.tabular import Rejected
-from xhht.core.uploads import upload_on_disk
+from xhht.activities.services import activity_record_create, activity_record_delete, activity_record_update
+from xhht.api.common import caller, job_answer, page_slice
+from xhht.api.errors import ApiError
 
 router = Router(tags=["Hoạt động"])
 
@@ -127,22 +127,31 @@ def record_create(request: HttpRequest, slug: str, payload: RecordIn) -> Status[
     return Status(201, _row(spec, record))
 
 
-@router.post("/{slug}/import", summary="Nhập cả sổ hoạt động từ tệp CSV/XLSX (cả tệp hoặc không gì, như trang «Nhập» trên web)")
-def register_import(request: HttpRequest, slug: str, file: File[UploadedFile]) -> dict[str, Any]:
-    """Tệp theo mẫu của sổ (GET /activities/ liệt kê các cột; trang web có tệp mẫu). Mỗi phạm vi có trong tệp (đơn vị và
-    năm, trung tâm và năm học…) được thay bằng các dòng của tệp. Không được nhập vào sổ này → 403; một lỗi ở bất kỳ dòng
-    nào (kể cả một đơn vị không phải của mình) → 400, ``problems`` nêu từng lỗi với tệp, trang tính, dòng, cột; không ghi
-    gì. Cỡ tệp tối đa như trên web (XHHT_MAX_UPLOAD_BYTES)."""
+@router.post("/{slug}/import", response={202: dict[str, Any]},
+             summary="Gửi tệp CSV/XLSX để nhập cả sổ hoạt động: một công việc chạy nền (cả tệp hoặc không gì, như trang «Nhập» trên web)")
+def register_import(request: HttpRequest, slug: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Tệp theo mẫu của sổ (GET /activities/ liệt kê các cột; trang web có tệp mẫu). Không được nhập vào sổ này → 403.
+    Được nhận: tệp được lưu và xếp vào hàng đợi, trả 202 với mã công việc (``job``) và ``url`` để theo dõi ở
+    GET /activities/{slug}/import/{job}. Công việc kiểm tra toàn bộ tệp: một lỗi ở bất kỳ dòng nào (kể cả một đơn vị không
+    phải của mình) → ``state`` «rejected», ``problems`` nêu từng lỗi và ``places`` nói rõ tệp, trang tính, dòng, cột; không
+    ghi gì. Nếu không, mỗi phạm vi có trong tệp (đơn vị và năm, trung tâm và năm học…) được thay bằng các dòng của tệp
+    (``state`` «done», ``rows``, ``scopes``, ``changed_scopes``). Cỡ tệp tối đa như trên web (XHHT_MAX_UPLOAD_BYTES)."""
     spec = _spec(slug)
     user = caller(request)
     if not register_entry_units(spec=spec, user=user):
         raise PermissionDenied("Bạn không có quyền nhập dữ liệu vào sổ này.")
-    with upload_on_disk(file) as path:
-        try:
-            result = activity_records_import(actor=user, register=spec.key, path=path, display_name=file.name)
-        except Rejected as exc:
-            raise rejected_file(exc.problems) from None
-    return {"register": spec.slug, "rows": result.rows, "scopes": result.scopes, "changed_scopes": result.changed_scopes}
+    job = register_import_start(user=user, spec=spec, upload=file)
+    return Status(202, _register_job(user, spec, job))
+
+
+def _register_job(user: Any, spec: RegisterSpec, job: int) -> dict[str, Any]:
+    return job_answer(job=job, state=register_job_state(str(job), user=user, spec=spec), route=f"activities/{spec.slug}/import/{job}")
+
+
+@router.get("/{slug}/import/{job}", summary="Trạng thái một lượt nhập sổ hoạt động: đang chạy, xong hay bị từ chối, và các lỗi")
+def register_import_state(request: HttpRequest, slug: str, job: int) -> dict[str, Any]:
+    """Chỉ người đã gửi tệp xem được (lượt nhập của người khác → 404)."""
+    return _register_job(caller(request), _spec(slug), job)
 
 
 def _learner_class(user: Any, slug: str, record: int) -> Any:
@@ -174,23 +183,32 @@ def learners_export(request: HttpRequest, slug: str, record: int) -> HttpRespons
     return response
 
 
-@router.post("/{slug}/{record}/learners/import",
-             summary="Nhập danh sách học viên của lớp dạy nghề từ tệp CSV/XLSX (thay cả danh sách, cả tệp hoặc không gì, như trang «Học viên» trên web)")
-def learners_import(request: HttpRequest, slug: str, record: int, file: File[UploadedFile]) -> dict[str, Any]:
-    """Như nút «Nhập» trên trang «Học viên» của lớp (tệp theo mẫu của nút «Xuất Excel»): danh sách của lớp được thay bằng các
-    dòng của tệp và số liệu của lớp tính lại theo danh sách. Lớp ngoài phạm vi → 404; xem được lớp nhưng không được sửa →
-    403; một lỗi ở bất kỳ dòng nào → 400, ``problems`` nêu từng lỗi với tệp, trang tính, dòng, cột; không ghi gì. Cỡ tệp
-    tối đa như trên web (XHHT_MAX_UPLOAD_BYTES)."""
+@router.post("/{slug}/{record}/learners/import", response={202: dict[str, Any]},
+             summary="Gửi tệp CSV/XLSX danh sách học viên của lớp dạy nghề: một công việc chạy nền (thay cả danh sách, cả tệp hoặc không gì, như trang «Học viên» trên web)")
+def learners_import(request: HttpRequest, slug: str, record: int, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Như nút «Nhập» trên trang «Học viên» của lớp (tệp theo mẫu của nút «Xuất Excel»). Lớp ngoài phạm vi → 404; xem
+    được lớp nhưng không được sửa → 403. Được nhận: 202 với ``job`` và ``url`` để theo dõi ở
+    GET /activities/{slug}/{record}/learners/import/{job}. Công việc thay danh sách của lớp bằng các dòng của tệp và tính
+    lại số liệu của lớp theo danh sách (``state`` «done», ``count``, ``learners``); một lỗi ở bất kỳ dòng nào →
+    ``state`` «rejected», ``problems`` và ``places`` (tệp, trang tính, dòng, cột); không ghi gì. Cỡ tệp tối đa như trên
+    web (XHHT_MAX_UPLOAD_BYTES)."""
     user = caller(request)
     klass = _learner_class(user, slug, record)
     if not register_record_editable(spec=REGISTERS["vocational_class"], user=user, record=klass):  # the web's own check
         raise PermissionDenied("Bạn không có quyền sửa danh sách học viên của lớp này.")
-    with upload_on_disk(file) as path:
-        try:
-            count = vocational_learners_import(actor=user, vocational_class=klass, path=path, display_name=file.name)
-        except Rejected as exc:
-            raise rejected_file(exc.problems) from None
-    return {"class": klass.pk, "unit": klass.unit_id, "count": count, "learners": klass.learners}
+    job = learners_import_start(user=user, klass=klass, upload=file)
+    return Status(202, _learners_job(user, slug, klass, job))
+
+
+def _learners_job(user: Any, slug: str, klass: Any, job: int) -> dict[str, Any]:
+    return job_answer(job=job, state=learners_job_state(str(job), user=user, klass=klass), route=f"activities/{slug}/{klass.pk}/learners/import/{job}")
+
+
+@router.get("/{slug}/{record}/learners/import/{job}", summary="Trạng thái một lượt nhập danh sách học viên: đang chạy, xong hay bị từ chối, và các lỗi")
+def learners_import_state(request: HttpRequest, slug: str, record: int, job: int) -> dict[str, Any]:
+    """Chỉ người đã gửi tệp xem được (lớp ngoài phạm vi, hay lượt nhập của người khác → 404)."""
+    user = caller(request)
+    return _learners_job(user, slug, _learner_class(user, slug, record), job)
 
 
 @router.get("/{slug}/{record}", summary="Một bản ghi của sổ hoạt động")

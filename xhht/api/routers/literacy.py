@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from xhht.accounts.access import is_viewer, unit_for_user_or_404
-from xhht.api.common import caller, date_param
+from xhht.api.common import caller, date_param, job_answer
 from xhht.api.errors import ApiError
 from xhht.literacy import jobs
 from xhht.literacy.forms import UploadForm
@@ -38,10 +38,7 @@ def results_read(request: HttpRequest, code: str, year: int, on: str | None = No
 
 
 def _job(request: HttpRequest, job: int) -> dict[str, Any]:
-    state = jobs.job_state(str(job), user=caller(request))
-    if state is None:
-        raise ApiError(404, "Không có lượt nhập này (hoặc không phải do bạn gửi).", "job")
-    return {"job": job, **state}
+    return job_answer(job=job, state=jobs.job_state(str(job), user=caller(request)), route=f"literacy/imports/{job}")
 
 
 @router.post("/imports", response={202: dict[str, Any]}, summary="Gửi tệp danh sách người (mẫu 2) để nhập: một công việc chạy nền")

@@ -122,12 +122,22 @@ def _week_file(rows: list[str], name: str = "tuan-le.csv") -> SimpleUploadedFile
     return SimpleUploadedFile(name, ("unit_code,year,theme,participants\n" + "\n".join(rows) + "\n").encode())
 
 
+def job_refused(r: Any) -> dict[str, Any]:
+    """A file accepted for import (202, the job's reference) whose job refused it whole: every problem, nothing written."""
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["state"] == "rejected" and body["problems"] and body["url"].endswith(f"/{body['job']}"), body
+    assert all(p["message"] in text for p, text in zip(body["places"], body["problems"], strict=True))
+    return dict(body)
+
+
 @pytest.mark.django_db
 def test_register_imported_whole_as_the_web_import_page_does(demo: None, nam_tuan_officer: Any, hong_viet_officer: Any, viewer: Any,
                                                               token_for: Any, api: Any, settings: Any) -> None:
     from xhht.activities.models import LifelongWeek
     from xhht.audit.models import AuditEntry
 
+    settings.XHHT_JOBS_INLINE = True  # the import's job runs in the request here (the worker's, in production)
     commune, neighbour, look = token_for(nam_tuan_officer), token_for(hong_viet_officer), token_for(viewer)
     url = f"activities/{WEEK}/import"
     stored = lambda: sorted(LifelongWeek.objects.filter(unit_id__in=(NT, HV)).values_list("unit_id", "year", "participants"))  # noqa: E731
@@ -136,26 +146,62 @@ def test_register_imported_whole_as_the_web_import_page_does(demo: None, nam_tua
     refused(api("post", url, None, data={"file": _week_file([f"{NT},2019,Học tập,50"])}), 401, "Authorization")
     refused(api("post", "activities/khong-co/import", commune, data={"file": _week_file([f"{NT},2019,Học tập,50"])}), 404, "slug")
     refused(api("post", url, commune, data={}), 400, "file")
-    body = refused(api("post", url, neighbour, data={"file": _week_file([f"{NT},2019,Học tập,50"])}), 400, "file")
-    assert [(p["row"], p["file"]) for p in body["problems"]] == [(2, "tuan-le.csv")]  # another commune's rows: refused whole
-    body = refused(api("post", url, commune, data={"file": _week_file([f"{NT},2019,Học tập,50", f"{NT},2018,Học tập,nhiều",
-                                                                      f"{HV},2019,Học tập,40"])}), 400, "file")
-    assert [(p["row"], p["column"]) for p in body["problems"]][:1] == [(3, "Người tham gia")] and len(body["problems"]) == 2
-    assert all(set(p) == {"message", "file", "sheet", "row", "column"} and p["message"] for p in body["problems"])
-    body = refused(api("post", url, commune, data={"file": SimpleUploadedFile("x.csv", b"ma,nam\n1,2\n")}), 400, "file")
-    assert body["problems"] and body["problems"][0]["row"] == 1
-    limit, settings.XHHT_MAX_UPLOAD_BYTES = settings.XHHT_MAX_UPLOAD_BYTES, 20  # the web's bound, in the same reader
-    body = refused(api("post", url, commune, data={"file": _week_file([f"{NT},2019,Học tập,50"])}), 400, "file")
-    assert "quá lớn" in body["problems"][0]["message"]
+    body = job_refused(api("post", url, neighbour, data={"file": _week_file([f"{NT},2019,Học tập,50"])}))
+    assert [(p["row"], p["file"]) for p in body["places"]] == [(2, "tuan-le.csv")]  # another commune's rows: refused whole
+    body = job_refused(api("post", url, commune, data={"file": _week_file([f"{NT},2019,Học tập,50", f"{NT},2018,Học tập,nhiều",
+                                                                          f"{HV},2019,Học tập,40"])}))
+    assert [(p["row"], p["column"]) for p in body["places"]][:1] == [(3, "Người tham gia")] and len(body["places"]) == 2
+    assert all(set(p) == {"message", "file", "sheet", "row", "column"} and p["message"] for p in body["places"])
+    body = job_refused(api("post", url, commune, data={"file": SimpleUploadedFile("x.csv", b"ma,nam\n1,2\n")}))
+    assert body["places"] and body["places"][0]["row"] == 1
+    limit, settings.XHHT_MAX_UPLOAD_BYTES = settings.XHHT_MAX_UPLOAD_BYTES, 20  # the web's bound, refused before the file is kept
+    body = job_refused(api("post", url, commune, data={"file": _week_file([f"{NT},2019,Học tập,50"])}))
+    assert "quá lớn" in body["problems"][0] and body["file"] == "tuan-le.csv"
     settings.XHHT_MAX_UPLOAD_BYTES = limit
     assert stored() == start and audit_count() == before
 
     r = api("post", url, commune, data={"file": _week_file([f"{NT},2017,Học tập suốt đời,70", f"{NT},2016,Đọc sách,55"])})
-    assert r.status_code == 200, r.content
-    assert r.json() == {"register": WEEK, "rows": 2, "scopes": 2, "changed_scopes": 2}
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert {k: body[k] for k in ("register", "state", "rows", "scopes", "changed_scopes", "problems")} == {
+        "register": WEEK, "state": "done", "rows": 2, "scopes": 2, "changed_scopes": 2, "problems": []}
+    assert body["url"] == f"/api/v1/{url}/{body['job']}"
+    assert api("get", f"{url}/{body['job']}", commune).json() == body  # followed at its URL, the same answer
     assert {(y, p) for u, y, p in stored() if u == NT} >= {(2017, 70), (2016, 55)}
     entry = AuditEntry.objects.filter(unit_code=NT, note__contains="tuan-le.csv").order_by("-pk").first()
-    assert entry is not None and entry.actor == nam_tuan_officer and "qua API" in entry.note
+    assert entry is not None and entry.actor == nam_tuan_officer and "qua API" in entry.note  # the token, kept by the job
+    # The job is its sender's alone: the neighbour commune's token, the district's viewer, anonymous see nothing.
+    refused(api("get", f"{url}/{body['job']}", neighbour), 404, "job")
+    refused(api("get", f"{url}/{body['job']}", look), 404, "job")
+    refused(api("get", f"{url}/{body['job']}", None), 401, "Authorization")
+    refused(api("get", f"activities/chuyen-de/import/{body['job']}", commune), 404, "job")  # not an import of that register
+
+
+@pytest.mark.django_db
+def test_register_import_waits_for_the_worker(demo: None, nam_tuan_officer: Any, token_for: Any, api: Any, settings: Any,
+                                              tmp_path: Path) -> None:
+    """Without a worker nothing is written: the job waits, queued; a worker claims it and the import is done."""
+    from xhht.activities.models import LifelongWeek
+    from xhht.audit.models import AuditEntry
+    from xhht.jobs.runner import job_run
+    from xhht.jobs.services import job_claim, uploads_dir
+
+    settings.DATA_DIR = tmp_path
+    commune = token_for(nam_tuan_officer)
+    url = f"activities/{WEEK}/import"
+    r = api("post", url, commune, data={"file": _week_file([f"{NT},2014,Tuần lễ chờ,33"])})
+    assert r.status_code == 202 and r.json()["state"] == "running" and r.json()["queued"] is True
+    assert not LifelongWeek.objects.filter(unit_id=NT, year=2014).exists()
+    assert len(list(uploads_dir().iterdir())) == 1  # the upload, owned by the job
+    claimed = job_claim(worker="test")
+    assert claimed is not None and claimed.pk == r.json()["job"]
+    job_run(job=claimed, worker="test")
+    assert api("get", f"{url}/{r.json()['job']}", commune).json()["state"] == "done"
+    assert LifelongWeek.objects.get(unit_id=NT, year=2014).participants == 33
+    assert list(uploads_dir().iterdir()) == []  # removed when the job ended
+    # Run by the worker, outside the request, the job's audit rows still name the token it came through.
+    entry = AuditEntry.objects.filter(unit_code=NT, note__contains="tuan-le.csv").order_by("-pk").first()
+    assert entry is not None and entry.actor == nam_tuan_officer and "qua API, khóa #" in entry.note
 
 
 @pytest.mark.django_db
@@ -230,6 +276,7 @@ def test_learner_list_imported_as_the_web_learner_page_does(demo: None, nam_tuan
     from xhht.audit.models import AuditEntry
     from xhht.units.models import Unit
 
+    settings.XHHT_JOBS_INLINE = True  # the import's job runs in the request here (the worker's, in production)
     klass = VocationalClass.objects.create(unit=Unit.objects.get(code=NT), year=2019, name="Lớp trồng chè", trade="Trồng chè",
                                            sector="agriculture", level="so_cap", funding_source="state", learners=1)
     VocationalLearner.objects.create(vocational_class=klass, full_name="Người cũ", birth_year=1970)
@@ -244,21 +291,26 @@ def test_learner_list_imported_as_the_web_learner_page_does(demo: None, nam_tuan
     refused(api("post", f"activities/chuyen-de/{klass.pk}/learners/import", commune, data={"file": _learner_file(good)}), 404, "slug")
     refused(api("post", "activities/day-nghe/99999999/learners/import", commune, data={"file": _learner_file(good)}), 404, "record")
     refused(api("post", url, commune, data={}), 400, "file")
-    body = refused(api("post", url, commune, data={"file": _learner_file([good[0], "Hoàng Thị B,năm nào,Nữ,Nùng,,,1,"])}), 400, "file")
-    assert [(p["file"], p["row"], p["column"]) for p in body["problems"]] == [("hoc-vien.csv", 3, "Năm sinh")]
-    assert all(set(p) == {"message", "file", "sheet", "row", "column"} and p["message"] for p in body["problems"])
-    body = refused(api("post", url, commune, data={"file": SimpleUploadedFile("x.csv", b"ma,nam\n1,2\n")}), 400, "file")
-    assert body["problems"] and body["problems"][0]["row"] == 1
-    limit, settings.XHHT_MAX_UPLOAD_BYTES = settings.XHHT_MAX_UPLOAD_BYTES, 20  # the web's bound, in the same reader
-    body = refused(api("post", url, commune, data={"file": _learner_file(good)}), 400, "file")
-    assert "quá lớn" in body["problems"][0]["message"]
+    body = job_refused(api("post", url, commune, data={"file": _learner_file([good[0], "Hoàng Thị B,năm nào,Nữ,Nùng,,,1,"])}))
+    assert [(p["file"], p["row"], p["column"]) for p in body["places"]] == [("hoc-vien.csv", 3, "Năm sinh")]
+    assert all(set(p) == {"message", "file", "sheet", "row", "column"} and p["message"] for p in body["places"])
+    body = job_refused(api("post", url, commune, data={"file": SimpleUploadedFile("x.csv", b"ma,nam\n1,2\n")}))
+    assert body["places"] and body["places"][0]["row"] == 1
+    limit, settings.XHHT_MAX_UPLOAD_BYTES = settings.XHHT_MAX_UPLOAD_BYTES, 20  # the web's bound, refused before the file is kept
+    body = job_refused(api("post", url, commune, data={"file": _learner_file(good)}))
+    assert "quá lớn" in body["problems"][0]
     settings.XHHT_MAX_UPLOAD_BYTES = limit
     klass.refresh_from_db()
     assert stored() == ["Người cũ"] and klass.learners == 1 and audit_count() == before
 
     r = api("post", url, commune, data={"file": _learner_file(good)})
-    assert r.status_code == 200, r.content
-    assert r.json() == {"class": klass.pk, "unit": NT, "count": 2, "learners": 2}
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert {k: body[k] for k in ("class", "unit", "state", "count", "learners")} == {"class": klass.pk, "unit": NT, "state": "done", "count": 2,
+                                                                                     "learners": 2}
+    assert api("get", f"{url}/{body['job']}", commune).json() == body and body["url"] == f"/api/v1/{url}/{body['job']}"
+    refused(api("get", f"{url}/{body['job']}", look), 404, "job")  # sees the class, not another's import
+    refused(api("get", f"{url}/{body['job']}", neighbour), 404, "record")
     klass.refresh_from_db()
     assert stored() == ["Nông Văn A", "Hoàng Thị B"] and (klass.learners, klass.ethnic_minority, klass.poor_household) == (2, 2, 1)
     entry = AuditEntry.objects.filter(action="vocational_learners_replace", object_id=str(klass.pk)).get()
