@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
 
 from xhht.jobs.models import Job
-from xhht.jobs.runner import JobRefused, Report
+from xhht.jobs.runner import JobRefused, Report, job_sender
 from xhht.jobs.selectors import job_page_state
 from xhht.jobs.services import JobBusy
 from xhht.jobs.uploads import upload_job_start
@@ -27,11 +27,12 @@ def persons_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     from xhht.literacy.services import persons_import
 
     params = job.params
+    user = job_sender(job)
     try:
-        result = persons_import(actor=job.user, year=int(params["year"]), path=Path(job.upload), display_name=params["file"],
+        result = persons_import(actor=user, year=int(params["year"]), path=Path(job.upload), display_name=params["file"],
                                 progress=report)
     except IntegrityError as exc:  # another writer outside the queue replaced the same commune meanwhile
-        raise JobRefused(busy_message(unit=getattr(job.user, "unit", None), year=int(params["year"]))) from exc
+        raise JobRefused(busy_message(unit=getattr(user, "unit", None), year=int(params["year"]))) from exc
     return {"rows": result.persons, "communes": list(result.communes)}
 
 

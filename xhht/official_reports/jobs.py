@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from xhht.jobs.models import ACTIVE, Job
-from xhht.jobs.runner import JobRefused, Report as Progress, job_start
+from xhht.jobs.runner import JobRefused, Report as Progress, job_sender, job_start
 from xhht.jobs.services import JobBusy, job_enqueue
 from xhht.official_reports.models import Report
 from xhht.official_reports.pdf import PdfUnavailable
@@ -20,7 +20,7 @@ def report_issue_job(*, job: Job, report: Progress) -> dict[str, Any]:
     steps = itertools.count(1)
     target = Report.objects.get(pk=job.params["report"])
     try:
-        issued = report_issue(actor=job.user, report=target, progress=lambda label: report(next(steps), label),
+        issued = report_issue(actor=job_sender(job), report=target, progress=lambda label: report(next(steps), label),
                               gap_reason=job.params.get("gap_reason", ""), checklist_fingerprint=job.params.get("fingerprint"))
     except (PdfUnavailable, ReportError) as exc:
         raise JobRefused(str(exc)) from exc

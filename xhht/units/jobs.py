@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from xhht.jobs.models import Job
-from xhht.jobs.runner import Report
+from xhht.jobs.runner import Report, job_sender
 from xhht.jobs.selectors import job_page_state
 from xhht.jobs.services import JobBusy
 from xhht.jobs.uploads import upload_job_start
@@ -29,7 +29,7 @@ def unit_changes_import_job(*, job: Job, report: Report) -> dict[str, Any]:
     """The job: import the saved upload as the administrator who sent it (all or nothing)."""
     from xhht.units.changes import unit_changes_import
 
-    result = unit_changes_import(actor=job.user, path=Path(job.upload), display_name=job.params["file"], progress=report)
+    result = unit_changes_import(actor=job_sender(job), path=Path(job.upload), display_name=job.params["file"], progress=report)
     return {"applied": [d.isoformat() for d in result.applied], "unchanged": [d.isoformat() for d in result.unchanged],
             "created": result.created, "changed": result.changed, "ended": result.ended}
 

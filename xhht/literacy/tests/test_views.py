@@ -262,3 +262,26 @@ def test_a_cli_import_and_a_web_import_of_one_year_never_run_together(survey: No
     with job_held(handler="cli:import_persons", params={}, group=f"{jobs.GROUP}2019"):
         assert job_claim(worker="w") is None
     assert job_claim(worker="w") is not None
+
+
+def test_an_import_whose_sender_was_disabled_before_the_worker_ran_it_writes_nothing(survey: None, client_for: Any, nam_tuan_officer: Any,
+                                                                                     settings: Any, tmp_path: Path) -> None:
+    """The job writes as its sender with their rights of now (jobs.runner.job_sender), as every import job does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xhht.accounts.models import User
+    from xhht.jobs.runner import SENDER_GONE, job_run
+    from xhht.jobs.services import job_claim
+    from xhht.literacy.models import SurveyPerson
+
+    from .test_import import GOOD, HEADER
+
+    settings.DATA_DIR = tmp_path
+    before = SurveyPerson.objects.count()
+    body = ("\n".join([HEADER, *GOOD]) + "\n").encode()
+    assert client_for(nam_tuan_officer).post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("a.csv", body, "text/csv")}).status_code == 302
+    User.objects.filter(pk=nam_tuan_officer.pk).update(is_active=False)
+    job = job_claim(worker="test")
+    assert job is not None and job_run(job=job, worker="test") == "rejected"
+    job.refresh_from_db()
+    assert job.result["problems"] == [SENDER_GONE] and SurveyPerson.objects.count() == before
