@@ -224,6 +224,7 @@ def instance_import(*, path: Path | str, actor: Any = None) -> dict[str, Any]:
                     imported_models.append(model)
                     rows += _load_table(archive, entry["file"], model)
                 connection.check_constraints(table_names=[m._meta.db_table for m in imported_models])
+                _loose_references_check(imported_models, files={by_label[e['model']]: e['file'] for e in manifest['tables']})
                 for sql in connection.ops.sequence_reset_sql(no_style(), imported_models):
                     with connection.cursor() as cursor:
                         cursor.execute(sql)
@@ -252,6 +253,25 @@ def instance_import(*, path: Path | str, actor: Any = None) -> dict[str, Any]:
                 default_storage.delete(name)
             raise
     return {"rows": rows, "files": len(manifest.get("files", [])), "catalogue_differences": differences}
+
+
+def _loose_references_check(imported: list[type[models.Model]], *, files: dict[type[models.Model], str]) -> None:
+    """The references the database does not check (``db_constraint=False``: the indicator store's units and writers,
+    see :class:`~xhht.indicators.models.DataValue`), checked here: one query each, the first dangling value named."""
+    quote = connection.ops.quote_name
+    for model in imported:
+        for f in model._meta.local_concrete_fields:
+            if not (f.many_to_one and getattr(f, "db_constraint", True) is False):
+                continue
+            target = f.related_model._meta  # type: ignore[union-attr]
+            column, table, target_column = quote(f.column), quote(model._meta.db_table), quote(f.target_field.column)  # type: ignore[attr-defined, arg-type]
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT t.{column} FROM {table} t WHERE t.{column} IS NOT NULL AND NOT EXISTS "
+                               f"(SELECT 1 FROM {quote(target.db_table)} r WHERE r.{target_column} = t.{column}) LIMIT 1")
+                dangling = cursor.fetchone()
+            if dangling is not None:
+                raise InstanceError(f"{files.get(model, model._meta.label_lower)}: trường «{f.name}» = «{dangling[0]}» tham chiếu tới "
+                                    f"{target.verbose_name} không có trong tệp lưu trữ: không nhập gì.")
 
 
 def _insert(model: type[models.Model], batch: list[models.Model]) -> None:

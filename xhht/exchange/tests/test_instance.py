@@ -135,3 +135,38 @@ def test_cli(tmp_path: Path, capsys: Any) -> None:
     call_command("export_instance", str(archive))
     assert "Đã ghi" in capsys.readouterr().out and archive.stat().st_size > 1000
     assert main(["export-instance", str(tmp_path / "b.zip")]) == 0
+
+
+def test_a_value_of_a_unit_the_archive_does_not_hold_is_refused(tmp_path: Path) -> None:
+    """The store's unit and writer are not foreign keys in the database (a million-value import pays for them at the
+    commit): the archive import checks them itself, and a dangling one refuses the whole archive."""
+    import hashlib
+
+    from xhht.units.models import Unit
+
+    archive = tmp_path / "xhht.zip"
+    instance_export(path=archive)
+    _wipe()
+    table = "tables/indicators.datavalue.jsonl"
+    with zipfile.ZipFile(archive) as z:
+        lines = z.read(table).decode().splitlines()
+    first = json.loads(lines[0])
+    first["fields"]["unit"] = "99998"
+    changed = ("\n".join([json.dumps(first, ensure_ascii=False), *lines[1:]]) + "\n").encode()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == table:
+            return changed
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for entry in manifest["tables"]:
+                if entry["file"] == table:
+                    entry["sha256"] = hashlib.sha256(changed).hexdigest()
+            return json.dumps(manifest).encode()
+        return data
+
+    bad = tmp_path / "dangling.zip"
+    _rewrite(archive, bad, change)
+    with pytest.raises(InstanceError, match="tables/indicators.datavalue.jsonl: trường «unit» = «99998»"):
+        instance_import(path=bad)
+    assert not Unit.objects.exists()
