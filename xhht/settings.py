@@ -79,6 +79,9 @@ CACHES = {
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xhht_cache",
                "OPTIONS": {"MAX_ENTRIES": 10000}},
 }
+# The official report's page keeps its rendered document here, per report and data version
+# (xhht.official_reports.selectors.report_page): one render serves every worker until the data changes.
+XHHT_REPORT_PAGE_CACHE = os.environ.get("XHHT_REPORT_PAGE_CACHE", "shared")
 
 # One Django app per capability; the folder names say what each does.
 XHHT_APPS = [
