@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from xhht.audit.models import AuditEntry
+from xhht.core.dates import date_from_text
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,10 @@ class LogFilter:
 
 
 def _day(text: str) -> date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return date_from_text(text)
+    except ValueError:
+        return None
 
 
 def log_filter_from(params: Any) -> tuple[LogFilter, list[str]]:

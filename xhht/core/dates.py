@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -9,14 +9,23 @@ from django.utils import timezone
 
 
 def parse_as_of(text: str | None) -> date:
-    """The "as of" date of a page: ``?on=2019-12-31`` or dd/mm/yyyy; today when absent or unreadable."""
-    if text:
-        for parse in (date.fromisoformat, lambda t: date(int(t[6:10]), int(t[3:5]), int(t[0:2]))):
-            try:
-                return parse(text)
-            except (ValueError, IndexError):
-                continue
-    return timezone.localdate()
+    """The "as of" date of a page: ``?on=31/12/2019`` (or 2019-12-31, :func:`date_from_text`); today when absent or unreadable."""
+    try:
+        return date_from_text(text or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+def date_from_text(text: str) -> date:
+    """A date typed day first (31/12/2019, 31-12-2019, 31.12.2019) or ISO (2019-12-31): :data:`DATE_INPUT_FORMATS`.
+    ValueError when it is none (blank, 31/02/2019, 12/31/2019)."""
+    text = text.strip()
+    for pattern in DATE_INPUT_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{text[:20]}» không phải một ngày có thật dạng dd/mm/yyyy")
 
 
 # Typed as Vietnamese readers write a date, day first; also with "-" or "." (a phone's number keys have no "/"), and
