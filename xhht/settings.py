@@ -79,6 +79,9 @@ CACHES = {
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xhht_cache",
                "OPTIONS": {"MAX_ENTRIES": 10000}},
 }
+# The official report's page keeps its rendered document here, per report and data version
+# (xhht.official_reports.selectors.report_page): one render serves every worker until the data changes.
+XHHT_REPORT_PAGE_CACHE = os.environ.get("XHHT_REPORT_PAGE_CACHE", "shared")
 
 # One Django app per capability; the folder names say what each does.
 XHHT_APPS = [
@@ -281,7 +284,8 @@ OTP_TOTP_ISSUER = "XHHT"
 # --- API (issue 17) ----------------------------------------------------------------------------------
 # Requests per caller (token, else web session, else address) and window in seconds. The count lives in the
 # cache named by XHHT_API_RATE_CACHE, by default the database's "shared" one (CACHES above), so that all gunicorn
-# workers count together; a per-process cache ("default") would let each count alone (docs/api.md).
+# workers count together (one atomic statement per request, xhht.api.limits.rate_count); a per-process cache
+# ("default") would let each count alone (docs/api.md).
 XHHT_API_RATE_LIMIT = os.environ.get("XHHT_API_RATE_LIMIT", "300/60")
 XHHT_API_RATE_CACHE = os.environ.get("XHHT_API_RATE_CACHE", "shared")
 # Largest request body (a person file upload); a JSON body is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE as well.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from datetime import date
 from typing import Any
 
 import segno
@@ -17,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xhht.accounts.access import is_administrator, requires_two_factor, scope_codes
+from xhht.accounts.forms import ApiTokenForm
 from xhht.accounts.middleware import two_factor_required
 from xhht.accounts.models import Role
 from xhht.accounts.services import totp_device_confirm, totp_device_pending
@@ -49,17 +49,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     created = None
     token_error = ""
+    token_form = ApiTokenForm(auto_id="id_token_%s")
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "api_token_create":
-                text = request.POST.get("expires_on", "").strip()
-                try:
-                    expires_on = date.fromisoformat(text) if text else None
-                except ValueError:
-                    raise TokenError(f"Ngày hết hạn «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
-                created = api_token_create(actor=user, user=user, name=request.POST.get("name", ""), expires_on=expires_on)
+                token_form = ApiTokenForm(request.POST, auto_id="id_token_%s")
+                if not token_form.is_valid():
+                    raise TokenError(" ".join(str(e) for e in token_form.errors["expires_on"]))
+                created = api_token_create(actor=user, user=user, name=request.POST.get("name", ""),
+                                           expires_on=token_form.cleaned_data["expires_on"])
+                token_form = ApiTokenForm(auto_id="id_token_%s")  # the next token starts blank
             elif action == "api_token_revoke":
                 pk = request.POST.get("token", "")
                 token = next((t for t in api_tokens_of(user=user) if str(t.pk) == pk), None)
@@ -73,6 +74,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {
         "device": device, "two_factor_role": requires_two_factor(user), "two_factor_required": two_factor_required(),
         "tokens": api_tokens_of(user=user), "created": created, "token_error": token_error, "now": timezone.now(),
+        "token_form": token_form,
     }, status=status)
 
 

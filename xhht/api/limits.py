@@ -6,19 +6,25 @@ Both run in :class:`ApiLimitsMiddleware`, placed early in settings.MIDDLEWARE, s
 The rate is counted per token (the sha256 of the presented ``Bearer`` secret, valid or not), else per web session,
 else per client address, in fixed windows kept in the cache settings.XHHT_API_RATE_CACHE names: by default "shared",
 the database's own cache table, seen by every worker process (a per-process cache would let each count on its own).
-The database cache increments by a read and a write, so two requests of one caller at the same instant may count once;
-memcached or redis, if configured (docs/api.md), count exactly.
+Each request adds one to its caller's count atomically, so that requests arriving together cannot slip past the limit:
+in the database's cache by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on its table (PostgreSQL, SQLite ≥ 3.35;
+Django's own ``incr`` there is a read then a write, and two requests at the same instant counted once), in another
+cache (memcached, redis, the per-process memory) by its ``add`` and ``incr``, which are atomic there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 
 from xhht.api.errors import error_response
@@ -56,18 +62,46 @@ def rate_check(key: str, *, now: float | None = None) -> int:
         return 0
     now = time.time() if now is None else now
     slot = int(now // window)
-    cache = caches[str(getattr(settings, "XHHT_API_RATE_CACHE", "shared"))]
-    cache_key = f"xhht-api-rate:{key}:{slot}"
-    if cache.add(cache_key, 1, timeout=window + 1):
-        return 0
-    try:
-        used = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 1)
-        return 0
+    used = rate_count(f"xhht-api-rate:{key}:{slot}", now=now, seconds=window + 1)
     if used <= allowed:
         return 0
     return max(1, math.ceil((slot + 1) * window - now))
+
+
+def rate_count(cache_key: str, *, now: float, seconds: int) -> int:
+    """Add one to the count under ``cache_key`` (kept ``seconds`` from ``now``, the limiter's clock) and return it,
+    atomically: two requests at the same instant are two. In the database's cache the count is a row of its table
+    holding the number as text (read it with this function: ``cache.get`` unpickles and cannot)."""
+    cache = caches[str(getattr(settings, "XHHT_API_RATE_CACHE", "shared"))]
+    if isinstance(cache, DatabaseCache) and connections[router.db_for_write(cache.cache_model_class)].vendor in {"postgresql", "sqlite"}:
+        return _database_count(cache, cache_key, now, seconds)
+    if cache.add(cache_key, 1, timeout=seconds):
+        return 1
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=seconds)
+        return 1
+
+
+def _database_count(cache: DatabaseCache, cache_key: str, now: float, seconds: int) -> int:
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table, quote = connection.ops.quote_name(cache.cache_model_class._meta.db_table), connection.ops.quote_name
+    key = cache.make_and_validate_key(cache_key)
+    zone = dt.timezone.utc if settings.USE_TZ else None
+
+    def moment(at: float) -> Any:
+        return connection.ops.adapt_datetimefield_value(dt.datetime.fromtimestamp(at, tz=zone).replace(microsecond=0))
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) VALUES (%s, '1', %s) "
+                       f"ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
+                       f"{quote('value')} = CAST(CAST({table}.{quote('value')} AS INTEGER) + 1 AS TEXT) RETURNING {quote('value')}",
+                       [key, moment(now + seconds)])
+        used = int(cursor.fetchone()[0])
+        if used == 1:  # a caller's first request of a window: the counts of windows past go (as Django's cache culls)
+            cursor.execute(f"DELETE FROM {table} WHERE {quote('expires')} < %s", [moment(now)])
+    return used
 
 
 class ApiLimitsMiddleware:

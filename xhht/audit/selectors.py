@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from xhht.audit.models import AuditEntry
+from xhht.core.dates import date_from_text
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,10 @@ class LogFilter:
 
 
 def _day(text: str) -> date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return date_from_text(text)
+    except ValueError:
+        return None
 
 
 def log_filter_from(params: Any) -> tuple[LogFilter, list[str]]:
@@ -83,3 +82,45 @@ def audit_filter_choices(*, scope: set[str] | None) -> dict[str, list[tuple[str,
     people = [("0", "Hệ thống")] + sorted(((str(u.pk), person_name(u)) for u in User.objects.filter(pk__in=actor_ids)), key=lambda p: p[1])
     kinds = sorted(((t, object_noun(t)) for t in set(base.values_list("object_type", flat=True).distinct())), key=lambda p: p[1])
     return {"units": units, "people": people, "kinds": kinds}
+
+
+# ---------------------------------------------------------------------------------------------
+# The data version: what a page cache keys on, so that no cached page outlives a change of the data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """The state of all the data as one reader saw it: the newest audit entry. Every change writes one, in its own
+    transaction (:class:`AuditEntry`), so a change committed since gives a newer one.
+
+    ``exact`` tells whether every entry up to ``last_entry`` was committed (or rolled back) when it was read, so that no
+    older entry can still appear. On PostgreSQL an entry takes its id when written, not when committed: a transaction
+    that wrote entry 101 may commit after one that wrote 102, the newest id staying 102. So the newest id is read while
+    holding a SHARE lock on the table (no writer may hold one), taken only if no transaction is writing entries at that
+    moment; when one is, the version is not exact: a page may still be read from a cache under it (an entry kept under
+    an exact version 102 is current while the newest id is 102: whatever writes now takes a higher one), but a page
+    rendered now must not be kept under it. SQLite runs one write transaction at a time: ids come in commit order."""
+
+    last_entry: int
+    exact: bool
+
+
+def data_version() -> DataVersion:
+    """The data version now (one or two short statements; never waits for a writer)."""
+    from django.db import DatabaseError, connection, transaction
+
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    newest = f"SELECT COALESCE(MAX(id), 0) FROM {table}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            try:
+                with transaction.atomic():  # the lock ends with it (a savepoint only, inside a caller's transaction)
+                    cursor.execute(f"LOCK TABLE {table} IN SHARE MODE NOWAIT")
+                    cursor.execute(newest)
+                    return DataVersion(int(cursor.fetchone()[0]), exact=True)
+            except DatabaseError:  # a transaction is writing entries now
+                cursor.execute(newest)
+                return DataVersion(int(cursor.fetchone()[0]), exact=False)
+        cursor.execute(newest)
+        return DataVersion(int(cursor.fetchone()[0]), exact=True)

@@ -72,10 +72,12 @@ VERBS = [  # suffix → verb, for actions nobody registered a sentence for
 ]
 
 MONEY_KEYS = re.compile(r"(amount|budget|money|cost|kinh_phi)")
+YEAR_KEYS = re.compile(r"(^|_)(year|nam)$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 KEY_VALUE = re.compile(r"\b[a-z][a-z0-9_]*=")
+DEFAULT_REPR = re.compile(r"^[A-Z][A-Za-z0-9]* object \(\S+\)$")  # str() of a model instance with no __str__
 DISAGGREGATED = re.compile(r"^(?P<code>[^\[]+)\[(?P<dims>[^\]]*)\]$")
 
 
@@ -224,6 +226,8 @@ def value_text(object_type: str, key: str, value: Any) -> str:
             return str(value)
         if MONEY_KEYS.search(key):
             return format_money(number.to_integral_value())
+        if YEAR_KEYS.search(key) and number == number.to_integral_value():
+            return str(int(number))  # 2019, not 2.019
         return format_decimal(number)
     if isinstance(value, str) and ISO_DATETIME.match(value):
         try:
@@ -239,11 +243,14 @@ def value_text(object_type: str, key: str, value: Any) -> str:
 
 
 def object_text(entry: AuditEntry) -> str:
-    """The object by an app's ``object_label`` hook, else as stored without "key=" internals: "Kinh phí: 051, 2020"."""
+    """The object by an app's ``object_label`` hook, else as stored without "key=" internals: "Kinh phí: 051, 2020";
+    Django's English default for a model with no name of its own ("Evaluation object (38)") by the model's noun."""
     for hook in _hooks("object_label"):
         label = hook(entry)
         if label:
             return str(label)
+    if DEFAULT_REPR.match(entry.object_repr):
+        return object_noun(entry.object_type)
     return KEY_VALUE.sub("", entry.object_repr) or object_noun(entry.object_type)
 
 

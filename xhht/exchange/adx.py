@@ -17,8 +17,9 @@ phase. Read with defusedxml: a DTD, an entity declaration or an external referen
 What :func:`adx_write` writes validates against the profile's generic XML Schema (xhht/exchange/schemas/adx, its
 source in the README there; tested in tests/test_adx_schema.py): ``exported``, one group per org unit and period, each
 with at least one dataValue, decimal values without exponent, category attribute names that are XML names (the mapping
-file checks them). One exception: an export with no values is an ``<adx>`` with no group, which the schema (at least one
-group) does not accept; it is still written so, as there is nothing to send, rather than refused.
+file checks them). The schema wants at least one group, each with at least one dataValue: there is no valid ADX document
+with no values, so an export that finds none is refused with :data:`EMPTY_EXPORT` (an ``ExchangeError``, 404: the API
+and ``xhht exchange export`` answer with it) rather than written as an ``<adx>`` no receiver would accept.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from xhht.indicators.periods import parse_period
 NS = "urn:ihe:qrph:adx:2015"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/P(\d+)([YMWD])$")
 _VALUE_ATTRS = {"dataElement", "value", "categoryOptionCombo"}
+EMPTY_EXPORT = ("Không có giá trị nào để xuất trong phạm vi đã chọn (đơn vị, kỳ, phần tử dữ liệu). Tài liệu ADX phải có ít nhất "
+                "một nhóm (group) với ít nhất một giá trị (dataValue), nên không tạo tệp ADX rỗng: hãy chọn kỳ hoặc đơn vị khác, "
+                "hoặc xuất dạng JSON (format=dhis2) để nhận một danh sách rỗng.")
 
 
 def period_from_adx(text: str) -> str:
@@ -100,6 +104,7 @@ def adx_parse(payload: bytes) -> list[Row]:
 
 
 def adx_write(rows: Iterable[OutRow], *, data_set: str = "") -> bytes:
+    """The rows as an ADX document; ``ExchangeError`` (404, :data:`EMPTY_EXPORT`) when there is none."""
     root = Element("adx", {"xmlns": NS, "exported": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")})
     for (unit, period), values in groupby(rows, key=lambda r: (r.org_unit, r.period)):
         attrs = {"orgUnit": unit, "period": period_to_adx(period)}
@@ -108,4 +113,8 @@ def adx_write(rows: Iterable[OutRow], *, data_set: str = "") -> bytes:
         group = SubElement(root, "group", attrs)
         for r in values:
             SubElement(group, "dataValue", {"dataElement": r.data_element, **r.categories, "value": r.value})
+    if len(root) == 0:
+        from xhht.exchange.services import ExchangeError  # services imports this module: the error is taken at run time
+
+        raise ExchangeError(EMPTY_EXPORT, status=404)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8")

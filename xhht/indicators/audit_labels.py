@@ -30,3 +30,19 @@ def note_label(entry: object) -> str | None:
         return None
     label = str(Source(source).label)
     return f"{label[:1].upper()}{label[1:]}" + (f" — {rule_label(rule)}" if rule else "")
+
+
+def object_label(entry: object) -> str | None:
+    """A data store write's object "05115/2020" (stored as "Số liệu 05115 kỳ 2020") → "Số liệu xã Nam Tuấn, năm 2020"."""
+    from xhht.indicators.periods import parse_period
+    from xhht.units.models import Unit
+
+    if getattr(entry, "action", "") != "data_values_write":
+        return None
+    code, _, period = str(getattr(entry, "object_id", "")).partition("/")
+    unit = Unit.objects.filter(code=code).only("code", "name", "kind").first()
+    try:
+        period_label = parse_period(period).label
+    except ValueError:
+        return None
+    return f"Số liệu {unit.full_name if unit else code}, {period_label}"

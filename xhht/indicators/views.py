@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from xhht.core.dates import date_from_text
 from xhht.accounts.access import can_edit_unit, can_view_unit, require_edit_unit, unit_for_user_or_404
 from xhht.indicators.catalogue import Programme, catalogue
 from xhht.indicators.charts import line_chart_svg
@@ -75,14 +76,14 @@ def _charts(appendix: Appendix) -> list[dict[str, Any]]:
 
 
 def _on(request: HttpRequest) -> date | None:
-    """``?theo_dia_gioi=YYYY-MM-DD``: read every year on the units as they stand on that date (format 4)."""
+    """``?theo_dia_gioi=31/12/2019`` (or ISO): read every year on the units as they stand on that date (format 4)."""
     text = (request.GET.get("theo_dia_gioi") or "").strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return date_from_text(text)
     except ValueError:
-        raise IndicatorQueryError(f"Ngày địa giới «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
+        raise IndicatorQueryError(f"Ngày địa giới «{text[:20]}» không hợp lệ; hãy nhập ngày dạng dd/mm/yyyy, ví dụ 31/12/2019.") from None
 
 
 @login_required

@@ -18,7 +18,8 @@ ACTIONS = {
     "learning_recognition_create": "công nhận mô hình học tập",
     "learning_village_households_set": "ghi số hộ của thôn, tổ dân phố",
 }
-FIELDS = {"result": "kết quả xếp loại", "score": "điểm", "households": "số hộ", "members": "thành viên"}
+FIELDS = {"result": "kết quả xếp loại", "score": "điểm", "households": "số hộ", "members": "thành viên",
+          "outcome": "xếp loại (tự đánh giá → thẩm định)", "self_outcome": "tự xếp loại", "rubric": "bộ tiêu chí"}
 
 
 def object_url(entry: Any) -> str | None:
@@ -30,10 +31,12 @@ def object_url(entry: Any) -> str | None:
 def value_label(key: str, value: Any) -> str | None:
     """A result code ("trung_binh") by the rubrics' name for it ("Trung bình"); a state by its name."""
     from xhht.learning_models.models import Status
-    from xhht.learning_models.rubrics import all_rubrics
+    from xhht.learning_models.rubrics import all_rubrics, rubric_label
 
     if key == "status" and value in Status.values:
         return str(Status(value).label)
+    if key == "rubric" and isinstance(value, str):  # "tt44-2014 v1" → its title and legal text
+        return rubric_label(value)
     if key in {"outcome", "self_outcome"} and isinstance(value, str):
         for rubric in all_rubrics().values():
             label = rubric.outcome_label(value)
@@ -48,4 +51,6 @@ OBJECTS = {
     "learning_models.villagehouseholds": "số hộ của thôn",
     "learning_models.indicatorscore": "điểm chỉ tiêu",
     "learning_models.evidence": "minh chứng",
+    "learning_models.evaluation": "bản đánh giá mô hình học tập",
+    "learning_models.registration": "đăng ký danh hiệu mô hình học tập",
 }

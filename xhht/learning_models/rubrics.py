@@ -490,6 +490,17 @@ def all_rubrics() -> dict[str, Rubric]:
     return load_rubrics()
 
 
+def rubric_label(code: str) -> str:
+    """"tt44-2014" (or "tt44-2014 v1") → its title with its legal text once: "Cộng đồng học tập cấp xã (TT 44/2014/TT-BGDĐT)";
+    an unknown code → "bộ tiêu chí chưa xác định"."""
+    rubric = all_rubrics().get(code) or all_rubrics().get(code.rsplit(" v", 1)[0])
+    if rubric is None:
+        return "bộ tiêu chí chưa xác định"
+    if not rubric.document_number or rubric.document_number in rubric.title:
+        return rubric.title
+    return f"{rubric.title} ({rubric.document_number})"
+
+
 def rubric_get(code: str) -> Rubric:
     return all_rubrics()[code]
 

@@ -423,7 +423,7 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
         evaluation.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
         evaluation.save(update_fields=["status", "submitted_at", "submitted_by"])
         audit_record(actor=actor, action="learning_evaluation_submit", instance=evaluation, unit_code=participant.commune_id,
-                     changes={"status": [Status.DRAFT, Status.SUBMITTED]})
+                     object_repr=f"Đánh giá {participant} năm {evaluation.registration.year}", changes={"status": [Status.DRAFT, Status.SUBMITTED]})
     return evaluation
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xhht.accounts.access import can_edit_unit, can_view_unit, is_viewer, unit_for_user_or_404
+from xhht.core.dates import date_from_text
 from xhht.core.formatting import format_number, format_percent
 from xhht.core.tabular import Rejected
 from xhht.core.uploads import upload_on_disk
@@ -393,9 +394,9 @@ def recognise(request: HttpRequest, code: str, year: int, kind: str) -> HttpResp
     if request.method == "POST":
         chosen = [ev for ev, _ in results if str(ev.pk) in request.POST.getlist("evaluations")]
         try:
-            decided_on = date.fromisoformat(request.POST.get("decided_on", ""))
+            decided_on = date_from_text(request.POST.get("decided_on", ""))
         except ValueError:
-            messages.error(request, "Ngày ký không hợp lệ.")
+            messages.error(request, f"Ngày ký «{request.POST.get('decided_on', '')[:20]}» không hợp lệ; hãy nhập ngày dạng dd/mm/yyyy, ví dụ 30/12/2019.")
             return redirect(request.path)
         try:
             recognition_create(actor=request.user, unit=unit, kind=kind, year=year, evaluations=chosen,

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xhht.accounts.access import can_attest, can_edit_unit, can_view_unit, is_viewer, require_edit_unit, unit_for_user_or_404
+from xhht.core.dates import date_from_text
 from xhht.core.tabular import Rejected
 from xhht.literacy import jobs
-from xhht.literacy.charts import bands_chart
+from xhht.literacy.charts import PHONE_WIDTH, bands_chart
 from xhht.literacy.forms import AttestationForm, PersonForm, UploadForm
 from xhht.audit.services import PERSON_RECORDS_READ, person_records_access_record
 from xhht.literacy.models import Recognition, SurveyPerson
@@ -67,9 +68,9 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
     try:
         if text:
             try:
-                on = date.fromisoformat(text)
+                on = date_from_text(text)
             except ValueError:
-                raise ValueError(f"Ngày địa giới «{text[:20]}» không hợp lệ; chọn ngày theo dạng năm-tháng-ngày.") from None
+                raise ValueError(f"Ngày địa giới «{text[:20]}» không hợp lệ; hãy nhập ngày dạng dd/mm/yyyy, ví dụ 31/12/2019.") from None
         elif unit.valid_from is not None and unit.valid_from > date(year, 12, 31) and unit.changes_in.exists():
             on = unit.valid_from  # born in a reform: its past is its predecessors', on its first day's tree
         result = unit_results(unit=unit, year=year, on=on)
@@ -79,7 +80,7 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
     for check in result.checks:
         checks.setdefault(check.recognition, []).append(check)
     return render(request, "literacy/results.html", {
-        "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "part_labels": PART_LABELS,
+        "unit": unit, "year": year, "result": result, "chart": bands_chart(result), "chart_phone": bands_chart(result, width=PHONE_WIDTH), "part_labels": PART_LABELS,
         "on": on, "recognitions": Recognition.choices, "checks": checks, "pcgd": pcgd_rows(result), "years": survey_years() or [year],
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)], "can_edit": can_edit_unit(request.user, unit),
         "can_attest": can_edit_unit(request.user, unit) and can_attest(request.user),

@@ -4,12 +4,10 @@ from typing import Any
 
 from django import forms
 
+from xhht.core.dates import VietnameseDateField
 from xhht.official_reports.catalogue import report_kinds
 from xhht.official_reports.issuers import issuers
 from xhht.official_reports.models import Report
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
 
 class ReportNewForm(forms.Form):
     unit = forms.ChoiceField(label="Đơn vị")
@@ -31,7 +29,7 @@ class ReportNewForm(forms.Form):
 
 
 class ReportHeaderForm(forms.ModelForm):
-    report_date = forms.DateField(label="Ngày ban hành", input_formats=DATE_FORMATS, widget=forms.DateInput(format="%d/%m/%Y"))
+    report_date = VietnameseDateField(label="Ngày ban hành")
 
     class Meta:
         model = Report

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -57,6 +59,81 @@ def runs_html(runs: list[Run], report_pk: int) -> SafeString:
             cls = "fig missing" if fig.value is None else "fig"
             parts.append(f'<a class="{cls}" href="{escape(href)}">{escape(run.text)}</a>')
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's page: its document rendered once per report and data version
+# ---------------------------------------------------------------------------------------------
+
+REPORT_PAGE_SECONDS = 24 * 3600  # an entry of a data version no longer current is never read again: the cache drops it
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """The program's own files (code, catalogues, templates) as this process found them when it started: a cached
+    page made by other code (before an upgrade, or by a worker not yet restarted) is not served."""
+    import xhht
+
+    root = Path(xhht.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".yaml", ".yml", ".html", ".json"} and "tests" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    html: SafeString  # the document: header, sections with their tables, signature, appendix
+    missing: int  # figures with no value in the store
+    errors: int  # placeholders written wrong
+    period_label: str
+
+
+def _document_context(report: Report, rendered: Any, can_edit: bool) -> dict[str, Any]:
+    def html(runs: list[Run]) -> SafeString:
+        return runs_html(runs, report.pk)
+
+    sections = [{
+        "s": s,
+        "heading": html(s.heading),
+        "paragraphs": [html(p) for p in s.paragraphs],
+        "tables": [{"title": html(t.title), "header": [[html(c) for c in row] for row in t.header_rows],
+                    "rows": [[html(c) for c in row] for row in t.rows], "total_from": len(t.rows) - t.total_rows} for t in s.tables],
+    } for s in rendered.sections]
+    appendix = [{"header": [[html(c) for c in row] for row in t.header_rows], "rows": [[html(c) for c in row] for row in t.rows]}
+                for t in rendered.appendix_tables]
+    return {"report": report, "rendered": rendered, "sections": sections, "appendix": appendix, "can_edit": can_edit,
+            "abstract": html(rendered.abstract), "intro": [html(p) for p in rendered.intro], "closing": html(rendered.closing),
+            "appendix_subtitle": html(rendered.appendix_subtitle)}
+
+
+def report_page(report: Report, *, can_edit: bool) -> ReportPage:
+    """The report's document as its page shows it, every figure resolved (a province's report takes a second to
+    render): from the cache settings.XHHT_REPORT_PAGE_CACHE names when one was made for this report, this header,
+    the same right to edit (the "sửa" links), this program and the current data version (audit.selectors.data_version:
+    any change anywhere makes a new one, so no figure is ever older than the data); rendered and kept otherwise."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.template.loader import render_to_string
+
+    from xhht.audit.selectors import data_version
+    from xhht.official_reports.render import Renderer
+
+    cache = caches[str(getattr(settings, "XHHT_REPORT_PAGE_CACHE", "shared"))]
+    version = data_version()  # read before the figures, so that they are at least as new as the version
+    key = (f"xhht-report-page:{report.pk}:{int(can_edit)}:{report.updated_at.isoformat()}:{version.last_entry}:{code_stamp()}")
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    rendered = Renderer(report).render()
+    page = ReportPage(html=render_to_string("official_reports/_document.html", _document_context(report, rendered, can_edit)),
+                      missing=sum(1 for f in rendered.figures if f.value is None and not f.error and f.trace is not None),
+                      errors=sum(1 for f in rendered.figures if f.error), period_label=rendered.period.label)
+    if version.exact:
+        cache.set(key, page, REPORT_PAGE_SECONDS)
+    return page
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from xhht.official_reports.jobs import issue_active, issue_job, issue_start
 from xhht.official_reports.placeholders import PlaceholderError, parse_one
 from xhht.official_reports.render import Renderer
 from xhht.official_reports.selectors import (issued_version_or_404, report_checklist, public_units, public_version_or_404, public_versions,
-                                             report_for_user_or_404, report_list, runs_html)
+                                             report_for_user_or_404, report_list, report_page)
 from xhht.official_reports.services import (ReportError, report_create, report_issue_precheck, report_section_redraft,
                                             report_section_update, report_update, report_version_publish, report_version_withdraw)
 from xhht.units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
@@ -72,28 +72,10 @@ def _index_context(request: HttpRequest, form: ReportNewForm) -> dict[str, Any]:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for_user_or_404(request.user, pk)
-    rendered = Renderer(report).render()
-
-    def html(runs: list) -> object:
-        return runs_html(runs, report.pk)
-
-    sections = [{
-        "s": s,
-        "heading": html(s.heading),
-        "paragraphs": [html(p) for p in s.paragraphs],
-        "tables": [{"title": html(t.title), "header": [[html(c) for c in row] for row in t.header_rows],
-                    "rows": [[html(c) for c in row] for row in t.rows], "total_from": len(t.rows) - t.total_rows} for t in s.tables],
-    } for s in rendered.sections]
-    appendix = [{"header": [[html(c) for c in row] for row in t.header_rows], "rows": [[html(c) for c in row] for row in t.rows]}
-                for t in rendered.appendix_tables]
+    can_edit = can_edit_unit(request.user, report.unit)
     return render(request, "official_reports/detail.html", {
-        "report": report, "rendered": rendered, "sections": sections, "appendix": appendix,
-        "abstract": html(rendered.abstract), "intro": [html(p) for p in rendered.intro], "closing": html(rendered.closing),
-        "appendix_subtitle": html(rendered.appendix_subtitle),
-        "can_edit": can_edit_unit(request.user, report.unit), "versions": report.versions.select_related("issued_by"),
-        "job": issue_active(report=report),
-        "missing": sum(1 for f in rendered.figures if f.value is None and not f.error and f.trace is not None),
-        "errors": sum(1 for f in rendered.figures if f.error),
+        "report": report, "page": report_page(report, can_edit=can_edit), "can_edit": can_edit,
+        "versions": report.versions.select_related("issued_by"), "job": issue_active(report=report),
     })
 
 

@@ -178,6 +178,7 @@ def _entry_context(request: HttpRequest, form: Form, reporter: Reporter, period:
     context = {
         "form": form, "reporter": reporter, "period": period, "submission": sub, "version": sub.version if sub else 0,
         "sections": _rows(form, values, before, errors, findings, texts), "before_code": before_code,
+        "before_label": parse_period(before_code).label if before_code else "",
         "findings": findings, "warnings": [f for f in findings if not f.is_error], "errors": errors,
         "editable": editable, "can_approve": bool(sub) and can_approve_reporter(request.user, reporter, period),
         "route": route_label(approval_route(unit=reporter.unit, period=period, organisation=reporter.organisation is not None)),

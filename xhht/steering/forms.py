@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xhht.core.attachments import DOCUMENT_TYPES, AttachmentRefused, attachment_check
+from xhht.core.dates import VietnameseDateField
 from xhht.steering.models import DocumentKind
 
 ALLOWED_SUFFIXES = DOCUMENT_TYPES
@@ -13,7 +14,7 @@ ALLOWED_SUFFIXES = DOCUMENT_TYPES
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Loại văn bản", choices=DocumentKind.choices)
     number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="ví dụ: 33/KH-UBND")
-    issued_on = forms.DateField(label="Ngày ban hành", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    issued_on = VietnameseDateField(label="Ngày ban hành")
     issuer = forms.CharField(label="Cơ quan ban hành", max_length=200)
     title = forms.CharField(label="Trích yếu", widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label="Tệp đính kèm (PDF, Word .docx, Excel .xlsx, ODT, ảnh JPG/PNG)", required=False)

@@ -102,3 +102,38 @@ def test_export_of_the_demo_validates_and_imports_back(mapped: bool, district_of
     summary = datavalues_import(user=district_officer, payload=payload, fmt="adx", mapping=mapping, dry_run=True)
     assert summary.ok and summary.ignored == len(values)  # read back as the very values stored
 
+
+
+def test_an_export_with_no_values_is_refused_as_the_schema_has_no_valid_empty_document() -> None:
+    from xhht.exchange.services import ExchangeError
+
+    # What an empty export would be: an <adx> with no group, refused by the schema (at least one group, each with at
+    # least one dataValue); so no document is written and the message says why, in Vietnamese.
+    assert "Missing child element" in " ".join(_errors(_doc("")))
+    empty: list[OutRow] = []
+    for rows in (empty, iter(empty)):  # a list, and a generator as the export passes
+        with pytest.raises(ExchangeError) as refused:
+            adx.adx_write(rows, data_set="XHHT")
+        assert refused.value.status == 404 and refused.value.message == adx.EMPTY_EXPORT
+    assert "Không có giá trị nào để xuất" in adx.EMPTY_EXPORT and "ít nhất một nhóm" in adx.EMPTY_EXPORT
+    one = [OutRow(data_element="it_fl_learners", period="2019", org_unit="051", value="75", categories={})]
+    assert _errors(adx.adx_write(one)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("indicators_demo")
+@pytest.mark.urls("xhht.exchange.tests.urls")
+def test_an_empty_range_answers_the_message_on_the_api_and_the_command(district_officer: Any, client_for: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    from xhht.indicators.models import DataValue
+
+    assert not DataValue.objects.filter(unit_id="051", period__startswith="2099").exists()
+    client = client_for(district_officer)
+    query = {"orgUnit": "051", "periodFrom": "2099", "periodTo": "2099"}
+    got = client.get("/api/v1/dataValueSets", {**query, "format": "adx"})
+    assert got.status_code == 404 and got.json()["message"] == adx.EMPTY_EXPORT
+    assert client.get("/api/v1/dataValueSets", query).json()["dataValues"] == []  # JSON: an empty list is a valid answer
+    with pytest.raises(CommandError, match="Tài liệu ADX phải có ít nhất một nhóm"):
+        call_command("exchange", "export", "--unit", "051", "--from", "2099", "--to", "2099", "--format", "adx",
+                     "--user", district_officer.username)

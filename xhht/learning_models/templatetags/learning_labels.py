@@ -6,18 +6,15 @@ from typing import Any
 
 from django import template
 
-from xhht.learning_models.rubrics import all_rubrics
+from xhht.learning_models.rubrics import all_rubrics, rubric_label
 
 register = template.Library()
 
 
 @register.filter
 def rubric_name(code: str) -> str:
-    """"tt44-2014" → "Bộ tiêu chí … (Thông tư 44/2014/TT-BGDĐT)"; an unknown code → "bộ tiêu chí chưa xác định"."""
-    rubric = all_rubrics().get(code)
-    if rubric is None:
-        return "bộ tiêu chí chưa xác định"
-    return f"{rubric.title} ({rubric.document_number})"
+    """"tt44-2014" → "Cộng đồng học tập cấp xã (TT 44/2014/TT-BGDĐT)" (rubrics.rubric_label)."""
+    return rubric_label(code)
 
 
 @register.filter

@@ -72,7 +72,7 @@ def test_commune_self_evaluation_review_recognition(live_server: Any, transactio
         # 3. The recognition decision lists the commune with its computed class.
         page.goto(f"{base}/don-vi/051/2020/cong-nhan/commune_community/")
         page.fill("#number", "12/QĐ-UBND")
-        page.fill("#decided_on", "2020-12-28")
+        page.fill("#decided_on", "28/12/2020")  # typed day first, as on the page
         page.fill("#signer", "Nguyễn Văn B")
         page.fill("#signer_title", "Chủ tịch UBND huyện")
         page.click("text=Ghi quyết định")
