@@ -17,8 +17,9 @@ def job_for_user(*, pk: int, user: Any, handler: str) -> Job | None:
 
 def job_page_state(*, job: str, user: Any, handler: str) -> tuple[Job, dict[str, Any]] | None:
     """The job named by ``job`` (a page's path argument) if ``user`` started it and it runs ``handler``, with what
-    every job page shows of it: ``state`` (running / done / rejected), ``queued``, ``file`` and ``problems`` (a
-    failed job's reason last). None for anything else, so a page answers 404."""
+    every job page shows of it: ``state`` (running / done / rejected), ``queued``, ``failed`` (rejected because the
+    job itself broke, not the file), ``file`` and ``problems`` (a failed job's reason last). None for anything else,
+    so a page answers 404."""
     if not job.isdigit() or len(job) > 18:
         return None
     row = job_for_user(pk=int(job), user=user, handler=handler)
@@ -28,8 +29,8 @@ def job_page_state(*, job: str, user: Any, handler: str) -> tuple[Job, dict[str,
     problems = list(row.result.get("problems", []))
     if row.state == JobState.FAILED:
         problems.append(row.error)
-    return row, {"state": shown.get(row.state, "rejected"), "queued": row.state == JobState.QUEUED, "file": row.params.get("file"),
-                 "problems": problems}
+    return row, {"state": shown.get(row.state, "rejected"), "queued": row.state == JobState.QUEUED, "failed": row.state == JobState.FAILED,
+                 "file": row.params.get("file"), "problems": problems}
 
 
 def worker_last_beat() -> WorkerBeat | None:

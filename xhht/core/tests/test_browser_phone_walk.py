@@ -114,3 +114,104 @@ def test_a_commune_officer_walks_the_demo_on_a_phone(live_server: Any, browser: 
     public.context.close()
     page.context.close()
     assert not problems, "\n".join(problems)
+
+
+JOB_STATES_IN_ENGLISH = re.compile(r"\b(queued|running|done|rejected|failed|xhht\.\w+|clc_topic|vocational_class)\b")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_import_job_pages_on_a_phone(live_server: Any, browser: Any, tmp_path: Any, settings: Any) -> None:
+    """The officer sends a register's file (its own template, filled in) and a class's learner list, good then with a
+    wrong value, and follows each job's page at 390 px: the wait while no worker runs (said so, in Vietnamese), the end
+    (the polling stops), every problem named by file, sheet, row and column; nothing wider than the screen, the next
+    step a box a finger hits, no job state nor internal name in English."""
+    import openpyxl
+
+    from xhht.activities.demo import load as activities_load
+    from xhht.activities.models import VocationalClass
+    from xhht.demo.foundation import load
+    from xhht.jobs.runner import job_run
+    from xhht.jobs.services import job_claim
+
+    settings.DATA_DIR = tmp_path  # the job uploads
+    load()  # a live-server test may start from a flushed database
+    activities_load()
+    klass = VocationalClass.objects.filter(unit_id=NAM_TUAN).order_by("pk").first()
+    assert klass is not None
+    page = phone_page(browser, accept_downloads=True)
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if r.url.endswith("/trang-thai/") else None)
+    log_in(page, live_server.url, "xa.namtuan")
+    page.wait_for_load_state()
+    problems: list[str] = []
+
+    def check(name: str) -> str:
+        problems.extend(_fits(page, name))
+        text = page.inner_text("main")
+        if found := JOB_STATES_IN_ENGLISH.findall(text):
+            problems.append(f"{name}: {found} shown")
+        heights = page.evaluate("() => [...document.querySelectorAll('main .crumbs a, #status a')]"
+                                ".map(a => [a.innerText.trim(), a.getBoundingClientRect().height])")
+        problems.extend(f"{name}: «{label}» {h:.0f} px tall" for label, h in heights if h < 40)
+        return text
+
+    def follow(name: str, path: Any) -> str:
+        """Send the file; the job's page waits (the worker silent), then the worker runs it; the page shows the end and stops polling."""
+        page.set_input_files("input[name=tep]", str(path))
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/nhap/*/")
+        page.wait_for_timeout(1500)  # a poll or so while queued
+        waiting = check(f"{name}, waiting")
+        if "Đang chờ đến lượt xử lý" not in waiting or "Bộ phận xử lý nền của hệ thống đang tạm dừng hoặc bận" not in waiting:
+            problems.append(f"{name}: the wait for a silent worker not said: {waiting!r}")
+        job = job_claim(worker="test")
+        assert job is not None
+        job_run(job=job, worker="test")
+        page.wait_for_selector("#status #imported, #status #problems")
+        page.screenshot(path=f"/tmp/jobpages-shots/test-{name}.png", full_page=True)
+        text = check(f"{name}, ended")
+        seen = len(polls)
+        page.wait_for_timeout(2500)
+        if len(polls) != seen or page.locator("[hx-get]").count():
+            problems.append(f"{name}: the page still polls after the job ended")
+        return text
+
+    # A register: its template ("Tải tệp mẫu"), filled in; then the same with a subject area not in the list.
+    page.goto(live_server.url + "/hoat-dong/chuyen-de/nhap/")
+    check("register import")
+    with page.expect_download() as download:
+        page.click("#template")
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    book.active.append([NAM_TUAN, "2021-2022", "Phòng chống ma túy", "Pháp luật, chính sách", "Công an xã", 2, 80, None])
+    good = tmp_path / "chuyen-de-nam-hoc-2021-2022-xa-nam-tuan-ban-chinh-thuc-da-duyet-lan-cuoi.xlsx"  # a long name, on one word
+    book.save(good)
+    text = follow("register, good file", good)
+    assert "Đã nhập 1 dòng" in text, text
+    book.active.cell(row=2, column=4).value = "Luật pháp"
+    bad = tmp_path / "sai.xlsx"
+    book.save(bad)
+    page.click("text=Nhập tệp khác")
+    text = follow("register, bad file", bad)
+    assert "Tệp bị từ chối, không ghi dữ liệu nào" in text and "sai.xlsx, trang tính «Dữ liệu», dòng 2, cột Lĩnh vực: lĩnh vực «Luật pháp»" in text, text
+    # A vocational class's learner list: two learners; then a sex the list does not know.
+    page.goto(live_server.url + f"/hoat-dong/day-nghe/{klass.pk}/hoc-vien/")
+    check("learner list")
+    learners = openpyxl.Workbook()
+    learners.active.title = "Học viên"
+    learners.active.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc"])
+    learners.active.append(["Lò Văn Sáng", 1990, "Nam", "Thái"])
+    learners.active.append(["Đinh Thị Hoa", 1995, "Nữ", "Kinh"])
+    good = tmp_path / "hoc-vien.xlsx"
+    learners.save(good)
+    text = follow("learners, good file", good)
+    assert "Đã nhập danh sách 2 học viên" in text, text
+    learners.active.cell(row=3, column=3).value = "Khác"
+    learners.save(bad)
+    page.click("text=Xem danh sách học viên")
+    text = follow("learners, bad file", bad)
+    assert "sai.xlsx, trang tính «Học viên», dòng 3, cột Giới tính: giới tính «Khác» không hợp lệ" in text, text
+    page.context.close()
+    assert not problems, "\n".join(problems)
