@@ -128,3 +128,28 @@ def test_a_sender_gone_before_the_worker_runs_the_job_writes_nothing(activities_
     job.refresh_from_db()
     assert job.result["problems"] == ["Tài khoản đã gửi dữ liệu này không còn hoạt động: chưa ghi gì."] and _state() == before
     assert response.status_code == 302
+
+
+def test_a_job_that_broke_is_not_called_a_refused_file(activities_demo: None, client_for: Any, nam_tuan_officer: Any, settings: Any,
+                                                       tmp_path: Path, monkeypatch: Any) -> None:
+    """A crash in the worker is the system's fault: the job page says so (not "Tệp bị từ chối"), names the job for the
+    administrator, and nothing was written."""
+    from xhht.activities import services
+    from xhht.jobs.runner import job_run
+    from xhht.jobs.services import job_claim
+
+    settings.DATA_DIR = tmp_path
+    client = client_for(nam_tuan_officer)
+    response = client.post("/hoat-dong/chuyen-de/nhap/", {"tep": _topics("05115,2021-2022,Luật,law,1,40\n")})
+    assert response.status_code == 302
+    before = _state()
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(services, "activity_records_import", broken)
+    job = job_claim(worker="test")
+    assert job is not None and job_run(job=job, worker="test") == "failed"
+    html = client.get(response["Location"]).content.decode()
+    assert "lỗi của hệ thống (không phải do tệp)" in html and "Tệp bị từ chối" not in html
+    assert f"tác vụ số {job.pk}" in html and "disk gone" not in html and _state() == before
