@@ -227,19 +227,12 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "activities/import.html", {**_nav(request), "spec": spec, "problems": problems}, status=400 if problems else 200)
 
 
-def _worker_silent(state: dict[str, Any]) -> bool:
-    """A job still queued while no worker has been heard from lately: its page says why it waits (the page polls on)."""
-    from xhht.jobs.selectors import worker_alive
-
-    return bool(state["queued"]) and not worker_alive()
-
-
 def _register_job_or_404(request: HttpRequest, slug: str, job: str) -> dict[str, Any]:
     spec = _spec(slug)
     state = jobs.register_job_state(job, user=request.user, spec=spec)
     if state is None:
         raise Http404("Không tìm thấy lượt nhập.")
-    return {**_nav(request), "spec": spec, "job": job, "state": state, "worker_silent": _worker_silent(state)}
+    return {**_nav(request), "spec": spec, "job": job, "state": state}
 
 
 @login_required
@@ -280,8 +273,7 @@ def _learners_job_or_404(request: HttpRequest, pk: int, job: str) -> dict[str, A
     state = jobs.learners_job_state(job, user=request.user, klass=klass)
     if state is None:
         raise Http404("Không tìm thấy lượt nhập.")
-    return {**_nav(request), "spec": REGISTERS["vocational_class"], "klass": klass, "job": job, "state": state,
-            "worker_silent": _worker_silent(state)}
+    return {**_nav(request), "spec": REGISTERS["vocational_class"], "klass": klass, "job": job, "state": state}
 
 
 @login_required

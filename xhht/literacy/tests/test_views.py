@@ -154,10 +154,12 @@ def test_running_job_polls(survey: None, client_for: Any, nam_tuan_officer: Any,
     job = job_enqueue(handler=jobs.HANDLER, params={"year": 2019, "file": "x.csv"}, user=nam_tuan_officer, unit_code=NAM_TUAN)
     html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job.pk}/trang-thai").content.decode()
     assert "hx-get" in html and "Đang chờ đến lượt" in html
+    # No worker has been heard from (none runs in the tests): the page says why the file waits, and that it may be closed.
+    assert 'id="worker-silent"' in html and "Có thể đóng trang này" in html
     assert job_claim(worker="w") is not None
     job_progress(job_id=job.pk, worker="w", phase="checking", done_units=12345)
     html = client_for(nam_tuan_officer).get(f"/xoa-mu-chu/nhap/{job.pk}/trang-thai").content.decode()
-    assert "hx-get" in html and "12.345" in html and "<progress" in html
+    assert "hx-get" in html and "12.345" in html and "<progress" in html and 'id="worker-silent"' not in html  # running: not waiting
 
 
 def test_second_import_of_the_same_commune_and_year_is_refused_clearly(survey: None, client_for: Any, nam_tuan_officer: Any,
@@ -210,6 +212,8 @@ def test_a_crashing_import_ends_failed_with_its_reason_and_traceback_logged(
     response = client.post("/xoa-mu-chu/nhap/", {"year": "2019", "file": SimpleUploadedFile("a.csv", b"x", "text/csv")})
     html = client.get(response["Location"]).content.decode()
     assert "Lỗi hệ thống (ValueError)" in html and "đã ghi vào nhật ký" in html
+    # The system's fault, said so: not "the file was refused" (the job pages share jobs/_refused.html).
+    assert "lỗi của hệ thống (không phải do tệp)" in html and "Tệp bị từ chối" not in html
     failed = [r for r in caplog.records if r.name == "xhht.jobs" and r.levelname == "ERROR"]
     assert failed and failed[0].exc_info and "hỏng" in str(failed[0].exc_info[1])
 
