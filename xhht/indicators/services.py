@@ -270,6 +270,8 @@ def _rollups_refresh_sql(cursor: Any, keys: str, params: list[Any], *, known: st
         written += cursor.rowcount
         analyze_if_grown(cursor, _ROLLUP, cursor.rowcount, share=1)
         steps.append(columns.format(keys))
+    if not steps:
+        return written
     cursor.execute(f"INSERT INTO _ru_todo {parents.format(level=1, step=' UNION ALL '.join(steps))}", params * len(steps))
     level = 1
     while cursor.rowcount:
