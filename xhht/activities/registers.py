@@ -31,6 +31,7 @@ class Column:
     max_length: int = 0
     help: str = ""
     aliases: tuple[str, ...] = ()  # other headers accepted on import (e.g. the seed's own wording)
+    example: str = ""  # a typical value, shown in the template's guidance sheet (text columns; other kinds derive theirs)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ VOCATIONAL_LABELS = {
     "disabled": "người khuyết tật",
 }
 
+DATA_SHEET = "Dữ liệu"  # the sheet of a workbook the import reads (the template's guidance sheet is not read)
+
 UNIT = Column("unit_code", "Mã đơn vị", "unit", help="mã xã, thị trấn (hoặc huyện)")
 NOTE = Column("note", "Ghi chú", "text", required=False, max_length=500)
 
@@ -134,9 +137,10 @@ CLC_TOPIC = RegisterSpec(
     columns=(
         Column("unit_code", "Mã xã", "unit", help="mã xã, thị trấn có trung tâm"),
         Column("school_year", "Năm học", "school_year", help="ví dụ 2019-2020", aliases=("Năm",)),
-        Column("title", "Tên chuyên đề", "text", max_length=300, aliases=("Chuyên đề",)),
+        Column("title", "Tên chuyên đề", "text", max_length=300, aliases=("Chuyên đề",), example="Kỹ thuật nuôi gà thả vườn"),
         Column("subject_area", "Lĩnh vực", "choice", vocabulary="clc_subject_area"),
-        Column("speaker_organisation", "Báo cáo viên (cơ quan)", "text", required=False, max_length=250),
+        Column("speaker_organisation", "Báo cáo viên (cơ quan)", "text", required=False, max_length=250,
+               example="Trạm Khuyến nông huyện"),
         Column("classes", "Số lớp", "count"),
         Column("participants", "Người tham gia", "count"),
         NOTE,
@@ -157,11 +161,11 @@ VOCATIONAL = RegisterSpec(
     columns=(
         UNIT,
         Column("year", "Năm", "year"),
-        Column("name", "Tên lớp", "text", max_length=250),
-        Column("trade", "Nghề", "text", max_length=200),
+        Column("name", "Tên lớp", "text", max_length=250, example="Lớp 01/2021: May dân dụng"),
+        Column("trade", "Nghề", "text", max_length=200, example="May dân dụng"),
         Column("sector", "Nhóm nghề", "choice", vocabulary="vocational_sector"),
         Column("level", "Trình độ", "choice", vocabulary="vocational_level"),
-        Column("organiser", "Cơ sở tổ chức", "text", required=False, max_length=250),
+        Column("organiser", "Cơ sở tổ chức", "text", required=False, max_length=250, example="Trung tâm Giáo dục nghề nghiệp huyện"),
         Column("funding_source", "Nguồn kinh phí", "choice", vocabulary="funding_source"),
         Column("learners", "Số người học", "count"),
         Column("ethnic_minority", "Người dân tộc thiểu số", "count_optional", aliases=("Dân tộc thiểu số",)),
@@ -186,9 +190,9 @@ LIFELONG_WEEK = RegisterSpec(
     columns=(
         UNIT,
         Column("year", "Năm", "year"),
-        Column("theme", "Chủ đề", "text", required=False, max_length=300),
-        Column("host_school", "Trường đăng cai", "text", required=False, max_length=250),
-        Column("host_centre", "TTHTCĐ phối hợp", "text", required=False, max_length=250),
+        Column("theme", "Chủ đề", "text", required=False, max_length=300, example="Học tập suốt đời vì tương lai"),
+        Column("host_school", "Trường đăng cai", "text", required=False, max_length=250, example="Trường Tiểu học xã"),
+        Column("host_centre", "TTHTCĐ phối hợp", "text", required=False, max_length=250, example="TTHTCĐ xã"),
         Column("participants", "Người tham gia", "count_optional"),
         Column("delegates", "Đại biểu", "count_optional"),
         Column("books_collected", "Sách thu được", "count_optional"),
@@ -210,7 +214,7 @@ COMMUNICATION = RegisterSpec(
     model=CommunicationItem,
     columns=(
         UNIT,
-        Column("organisation", "Cơ quan", "organisation", help="tên cơ quan, tổ chức của đơn vị"),
+        Column("organisation", "Cơ quan", "organisation", help="tên cơ quan, tổ chức của đơn vị", example="Hội Khuyến học xã"),
         Column("period", "Năm hoặc giai đoạn", "year_or_phase", help="2019, hoặc 2012-2020"),
         Column("channel", "Kênh", "choice", vocabulary="communication_channel"),
         Column("kind", "Loại", "choice", vocabulary="communication_kind"),
@@ -236,9 +240,9 @@ COMMENDATION = RegisterSpec(
         Column("year", "Năm", "year"),
         Column("level", "Hình thức, cấp khen", "choice", vocabulary="commendation_level"),
         Column("recipient_kind", "Đối tượng", "choice", vocabulary="commendation_recipient"),
-        Column("recipient_name", "Tên tập thể, cá nhân", "text", required=False, max_length=250),
-        Column("decision", "Quyết định", "text", required=False, max_length=120),
-        Column("reason", "Thành tích", "text", required=False, max_length=500),
+        Column("recipient_name", "Tên tập thể, cá nhân", "text", required=False, max_length=250, example="Nguyễn Văn A"),
+        Column("decision", "Quyết định", "text", required=False, max_length=120, example="Số 123/QĐ-UBND ngày 15/12/2021"),
+        Column("reason", "Thành tích", "text", required=False, max_length=500, example="Có thành tích xuất sắc trong phong trào khuyến học"),
         NOTE,
     ),
     period_field="year",
@@ -259,7 +263,7 @@ BUDGET = RegisterSpec(
         Column("source", "Nguồn", "choice", vocabulary="funding_source"),
         Column("purpose", "Nội dung chi", "choice", vocabulary="budget_purpose"),
         Column("amount", "Số tiền (đồng)", "money", help="ví dụ 25.000.000"),
-        Column("beneficiary", "Đơn vị sử dụng", "text", required=False, max_length=250),
+        Column("beneficiary", "Đơn vị sử dụng", "text", required=False, max_length=250, example="TTHTCĐ xã"),
         NOTE,
     ),
     period_field="period",

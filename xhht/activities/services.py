@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from xhht.activities.definitions import catalogue
-from xhht.activities.registers import REGISTERS, Lookups, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
+from xhht.activities.registers import DATA_SHEET, REGISTERS, Lookups, RegisterSpec, RowInvalid, aliases, parse_row, required_columns
 from xhht.audit.services import audit_record, snapshot
 from xhht.core.tabular import Problem, Rejected, open_table
 from xhht.activities.models import VocationalLearner
@@ -254,7 +254,7 @@ def activity_records_import(*, actor: Any, register: str, path: Path | str, disp
     spec = REGISTERS[register]
     checker = user if user is not None else actor
     table = open_table(path, columns=spec.column_names, required=required_columns(spec),
-                       aliases=aliases(spec), display_name=display_name)
+                       aliases=aliases(spec), sheet_name=DATA_SHEET, display_name=display_name)
     problems: list[Problem] = []
     scopes: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     scope_values: dict[tuple[Any, ...], dict[str, Any]] = {}

@@ -205,7 +205,8 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     if unit is not None and not template_only:
         periods = [period] if period else sorted({str(getattr(r, spec.period_field)) for r in records})
         summary = build_summary(spec, unit=unit, periods=periods)
-    content = exports.register_workbook(spec=spec, records=records, summary=summary)
+    content = exports.register_workbook(spec=spec, records=records, summary=summary, guidance=template_only,
+                                        unit_code=unit.code if unit is not None else "")
     name = f"{spec.slug}{'-mau' if template_only else ''}{'-' + unit.code if unit and not template_only else ''}{'-' + period if period else ''}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

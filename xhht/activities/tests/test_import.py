@@ -218,3 +218,69 @@ def test_import_command(activities_demo: None, tmp_path: Path) -> None:
     good = _csv(tmp_path, "kp2.csv", ["unit_code,period,source,purpose,amount", "051,2021,state_budget,allowances,12500"])
     call_command("import_activities", "budget_line", str(good), "--user", "pgd.hoaan")
     assert BudgetLine.objects.get(unit_id="051", period="2021").amount == Decimal(12500)
+
+
+def _template(client: Any, slug: str, tmp_path: Path, query: str = "") -> tuple[Path, Any]:
+    from openpyxl import load_workbook
+
+    response = client.get(f"/hoat-dong/{slug}/xuat.xlsx?mau=1{query}")
+    assert response.status_code == 200
+    path = tmp_path / f"{slug}-mau.xlsx"
+    path.write_bytes(response.content)
+    return path, load_workbook(path)
+
+
+def _example_row(workbook: Any) -> list[Any]:
+    """The guidance sheet's example row: the row under the repeated header of the data sheet."""
+    header = [c.value for c in workbook["Dữ liệu"][1]]
+    rows = list(workbook["Hướng dẫn"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if list(r[: len(header)]) == header)
+    return list(rows[at + 1][: len(header)])
+
+
+def test_untouched_template_imports_nothing(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path) -> None:
+    path, _ = _template(client_for(nam_tuan_officer), "chuyen-de", tmp_path)
+    before = _state()
+    with pytest.raises(Rejected) as refused:
+        activity_records_import(actor=nam_tuan_officer, register="clc_topic", path=path)
+    assert [p.message for p in refused.value.problems] == ["tệp không có dòng dữ liệu nào."]
+    assert refused.value.problems[0].sheet == "Dữ liệu"
+    assert _state() == before
+
+
+def test_filled_template_with_guidance_sheet_imports(activities_demo: None, client_for: Any, nam_tuan_officer: Any, tmp_path: Path) -> None:
+    """A commune officer copies the guidance sheet's example row into the data sheet: the file imports, the guidance
+    sheet is not read, not even when the officer moved it in front of the data sheet."""
+    path, workbook = _template(client_for(nam_tuan_officer), "chuyen-de", tmp_path)
+    example = _example_row(workbook)
+    unit_code = nam_tuan_officer.unit_id
+    assert example[0] == unit_code
+    workbook["Dữ liệu"].append(example)
+    workbook["Dữ liệu"].append([unit_code, example[1], "Luật giao thông đường bộ", "Pháp luật, chính sách", None, 1, 40, None])
+    workbook.save(path)
+    result = activity_records_import(actor=nam_tuan_officer, register="clc_topic", path=path)
+    assert (result.rows, result.scopes, result.changed_scopes) == (2, 1, 1)
+    topics = ClcTopic.objects.filter(unit_id=unit_code, school_year=example[1]).order_by("title")
+    assert [(t.title, t.subject_area, t.classes, t.participants) for t in topics] == [
+        ("Kỹ thuật nuôi gà thả vườn", "law", 25, 25), ("Luật giao thông đường bộ", "law", 1, 40)]
+    workbook.move_sheet("Hướng dẫn", offset=-1)
+    assert workbook.sheetnames == ["Hướng dẫn", "Dữ liệu"]
+    workbook.save(path)
+    before = _state()
+    again = activity_records_import(actor=nam_tuan_officer, register="clc_topic", path=path)
+    assert (again.rows, again.changed_scopes) == (2, 0) and _state() == before
+
+
+def test_template_example_rows_pass_the_import_checks(activities_demo: None, client_for: Any, district_officer: Any, tmp_path: Path) -> None:
+    """Every register's example row is read by the same rules as an import (only the example organisation's name,
+    which a commune names its own way, may be unknown)."""
+    from xhht.activities.registers import BY_SLUG, RowInvalid, parse_row
+
+    client = client_for(district_officer)
+    for slug, spec in BY_SLUG.items():
+        _, workbook = _template(client, slug, tmp_path, "&don_vi=05115")
+        raw = {c.name: None if v is None else str(v) for c, v in zip(spec.columns, _example_row(workbook), strict=True)}
+        try:
+            parse_row(spec, raw, user=district_officer)
+        except RowInvalid as exc:
+            assert {column for column, _ in exc.problems} == {"organisation"}, (slug, exc.problems)

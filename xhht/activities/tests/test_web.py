@@ -198,3 +198,44 @@ def test_huge_ids_answer_404(activities_demo: None, client_for: Any, district_of
     assert client.get(f"/hoat-dong/day-nghe/{huge}/hoc-vien/").status_code == 404
     response = client.post("/hoat-dong/truyen-thong/them/", {"unit_code": "051", "organisation": huge, "period": "2020", "channel": "other", "kind": "article", "count": "1"})
     assert response.status_code == 400
+
+
+def test_template_guidance_sheet_lists_allowed_values_and_an_example(activities_demo: None, client_for: Any, district_officer: Any) -> None:
+    """The template (?mau=1) explains itself: a "Hướng dẫn" sheet with each column's rules, the closed lists read from the
+    catalogue the import checks against, one example row; drop-downs on the data sheet use the same lists."""
+    from xhht.activities.definitions import catalogue
+
+    response = client_for(district_officer).get("/hoat-dong/day-nghe/xuat.xlsx?mau=1&don_vi=05115")
+    assert response.status_code == 200
+    assert 'filename="day-nghe-mau.xlsx"' in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Dữ liệu", "Hướng dẫn"]
+    data = workbook["Dữ liệu"]
+    header = [c.value for c in data[1]]
+    assert data.max_row == 1 and "Nguồn kinh phí" in header  # no rows: an untouched template imports nothing
+    funding = [label for _, label in catalogue().choices("funding_source")]
+    assert "Ngân sách nhà nước" in funding and "Xã hội hóa" in funding
+    rows = list(workbook["Hướng dẫn"].iter_rows(values_only=True))
+    by_column = {r[0]: r for r in rows if r[0] in header and r[1] in {"Có", "Không"}}
+    assert set(by_column) == set(header)
+    assert by_column["Nguồn kinh phí"][1] == "Có" and by_column["Nguồn kinh phí"][3].split("\n") == funding
+    assert by_column["Lao động thuộc hộ nghèo"][1] == "Không" and by_column["Lao động thuộc hộ nghèo"][3] is None
+    assert "2010–2030" in by_column["Năm"][2] and "4 chữ số" in by_column["Năm"][2]
+    example_at = next(i for i, r in enumerate(rows) if list(r[: len(header)]) == header) + 1
+    example = dict(zip(header, rows[example_at], strict=False))
+    assert example["Mã đơn vị"] == "05115" and example["Năm"] == "2021" and example["Nguồn kinh phí"] == funding[0]
+    assert example["Số người học"] == 25 and example["Tên lớp"]
+    # The drop-down of "Nguồn kinh phí" (column H) reads the same list, written in the guidance sheet.
+    column = "ABCDEFGHIJKLMN"[header.index("Nguồn kinh phí")]
+    validation = next(v for v in data.data_validations.dataValidation if f"{column}2:{column}1001" in str(v.sqref))
+    assert validation.type == "list"
+    sheet_name, cells = validation.formula1.split("!")
+    assert sheet_name == "'Hướng dẫn'"
+    listed = [r[0] for r in workbook["Hướng dẫn"][cells.replace("$", "")]]
+    assert [c.value for c in listed] == funding
+
+
+def test_export_with_records_has_no_guidance_sheet(activities_demo: None, client_for: Any, district_officer: Any) -> None:
+    workbook = load_workbook(io.BytesIO(client_for(district_officer).get("/hoat-dong/kinh-phi/xuat.xlsx?don_vi=051").content))
+    assert workbook.sheetnames == ["Dữ liệu", "Tổng hợp"]
+    assert not workbook["Dữ liệu"].data_validations.dataValidation

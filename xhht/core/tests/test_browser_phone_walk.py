@@ -4,7 +4,8 @@
   scrolling the table sideways; on a phone each figure is now a block (label, last period's figure, the box).
 * The literacy chart scrolled sideways to reach the rates past 90%: a phone gets a chart drawn for its width.
 * Dates: ``<input type=date>`` showed 12/02/2026 for 2 December (the phone's mm/dd order): a dd/mm/yyyy text box.
-* Tap targets: a row of years, the account links in the folded menu were 16-24 px tall: now at least 40.
+* Tap targets: a row of years, the account links in the folded menu were 16-24 px tall, the header's "XHHT" link and
+  "☰ Danh mục" button 26 and 33 px: now at least 40.
 * The change log said "Evaluation object (38)", "Số liệu 05115 kỳ 2020", a year as "2.019", a rubric by its code.
 
 Each page below: no sideways overflow of the page, nor inside the boxes that used to scroll (the form's table, the
@@ -92,8 +93,14 @@ def test_a_commune_officer_walks_the_demo_on_a_phone(live_server: Any, browser: 
                        ("năm: (trống) → 2019" in text and "2.019" not in text, "a year written 2.019"),
                        ("tt44-2014" not in text, "a rubric by its code")]
         problems += [f"{name}: {what}" for ok, what in checks if not ok]
+    # The header's "XHHT" link and "☰ Danh mục" button, folded and unfolded, boxes a finger hits (were 26 and 33 px).
+    header = "() => [...document.querySelectorAll('header.top > a.brand, header summary')].map(el => [el.innerText.trim(), el.getBoundingClientRect().height])"
+    folded = page.evaluate(header)
+    assert len(folded) == 2
+    problems += [f"header: «{label}» {h:.0f} px tall" for label, h in folded if h < 40]
     # The folded menu: every link, the account links and the logout button too, a box a finger hits.
     page.click("header summary")
+    problems += [f"header, menu open: «{label}» {h:.0f} px tall" for label, h in page.evaluate(header) if h < 40]
     heights = page.evaluate("() => [...document.querySelectorAll('header nav a, header .who a, header .who button')]"
                             ".map(el => [el.innerText.trim(), el.getBoundingClientRect().height])")
     problems += [f"menu: «{label}» {h:.0f} px tall" for label, h in heights if h < 40]
