@@ -20,6 +20,7 @@ from django.db import transaction
 
 from xhht.accounts.access import can_edit_unit, can_view_unit
 from xhht.audit.services import audit_record
+from xhht.core.bulk import in_many
 from xhht.core.numbers import NumberError, parse_number
 from xhht.exchange import adx, dhis2
 from xhht.exchange.mapping import IDENTITY, Mapping
@@ -202,10 +203,7 @@ def _rows_to_values(rows: Sequence[Row], *, user: Any, fmt: str, mapping: Mappin
     unit_field = "orgUnit"
     dis_field = "categoryOptionCombo" if fmt == "dhis2" else "thuộc tính phân tổ"
     wanted_units = {rev_unit.get(r.org_unit, r.org_unit) for r in rows}
-    existing: set[str] = set()
-    codes = sorted(wanted_units)
-    for i in range(0, len(codes), 2000):
-        existing.update(Unit.objects.filter(code__in=codes[i:i + 2000]).values_list("code", flat=True))
+    existing = set(Unit.objects.filter(code__in=in_many(sorted(wanted_units))).values_list("code", flat=True))
     unit_state: dict[str, tuple[str, str, str] | None] = {}
     combos: dict[tuple[Any, ...], _Combo] = {}
     conflicts: list[Conflict] = []
